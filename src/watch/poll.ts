@@ -1,0 +1,193 @@
+// PollWatcher: the same contract as InotifyWatcher for filesystems where inotify sees
+// nothing (NFS, SMB, FUSE mounts changed from another host). Every `intervalMs` it lists
+// the tree with lstat and compares it with the last listing:
+// - a new path: IN_CREATE; a file is then IN_CLOSE_WRITE once its size and mtime held
+//   still for one whole interval (polling cannot see close(), so "settled" stands in);
+// - a changed file (size or mtime): IN_MODIFY, then IN_CLOSE_WRITE once settled;
+// - ctime alone changed: IN_ATTRIB;
+// - a path gone whose inode shows up elsewhere: a paired move (IN_MOVED_FROM + IN_MOVED_TO);
+//   contents of a moved directory are not reported again;
+// - a path gone: IN_DELETE; the root gone: "gone".
+
+import { lstatSync, statSync, type Stats } from "node:fs";
+import { ConfigError, NativeError } from "../errors.ts";
+import { CHANGE_EVENTS, fsEvent, joinPath, type EventName, type FsEvent } from "../events/index.ts";
+import { log } from "../log.ts";
+import { isExcluded, isReported, NO_FILTER, type PathFilter } from "./filter.ts";
+import { fsPath, listDir } from "./scan.ts";
+import type { Watcher, WatcherHandlers, WatcherStats, WatchOptions } from "./watcher.ts";
+
+export const DEFAULT_POLL_MS = 1000;
+
+interface Node {
+  dir: boolean;
+  ino: number;
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+}
+
+interface Root {
+  path: string;
+  recursive: boolean;
+  events: Set<EventName>;
+  filter: PathFilter;
+  snapshot: Map<string, Node>;
+  unsettled: Set<string>;
+  timer: ReturnType<typeof setInterval>;
+}
+
+export class PollWatcher implements Watcher {
+  private readonly rootsByPath = new Map<string, Root>();
+  private readonly counts = { degraded: 0, overflows: 0, events: 0 };
+
+  constructor(
+    private readonly handlers: WatcherHandlers,
+    private readonly intervalMs = DEFAULT_POLL_MS,
+  ) {
+    if (!(intervalMs >= 10)) throw new ConfigError("must be at least 10 ms", "poll", intervalMs);
+  }
+
+  async add(path: string, options: WatchOptions = {}): Promise<void> {
+    const clean = path.length > 1 ? path.replace(/\/+$/, "") : path;
+    if (this.rootsByPath.has(clean)) return;
+    const top = statRoot(clean);
+    if (!top.isDirectory()) throw new NativeError("watch", 20, "ENOTDIR", clean, "seedwatch watches directories; to follow one file, watch its directory with --include");
+    const root: Root = {
+      path: clean,
+      recursive: options.recursive ?? true,
+      events: new Set(options.events ?? CHANGE_EVENTS),
+      filter: options.filter ?? NO_FILTER,
+      snapshot: new Map(),
+      unsettled: new Set(),
+      timer: setInterval(() => this.poll(root), this.intervalMs),
+    };
+    root.snapshot = this.list(root);
+    this.rootsByPath.set(clean, root);
+  }
+
+  remove(path: string): void {
+    const root = this.rootsByPath.get(path.replace(/\/+$/, "") || "/");
+    if (!root) return;
+    clearInterval(root.timer);
+    this.rootsByPath.delete(root.path);
+  }
+
+  roots(): string[] {
+    return [...this.rootsByPath.keys()];
+  }
+
+  stats(): WatcherStats {
+    let watches = 0;
+    for (const r of this.rootsByPath.values()) for (const n of r.snapshot.values()) if (n.dir) watches++;
+    return { roots: this.rootsByPath.size, watches: watches + this.rootsByPath.size, ...this.counts };
+  }
+
+  async close(): Promise<void> {
+    for (const r of [...this.rootsByPath.keys()]) this.remove(r);
+  }
+
+  // --- internal ---
+
+  private poll(root: Root): void {
+    try {
+      if (!lstatSync(fsPath(root.path) as string).isDirectory()) throw new Error("not a directory");
+    } catch {
+      this.remove(root.path);
+      this.deliver(fsEvent("IN_DELETE_SELF", root.path, true, root.path, { kind: "gone" }));
+      return;
+    }
+    const before = root.snapshot;
+    const after = this.list(root);
+    root.snapshot = after;
+    const out: FsEvent[] = [];
+    const emit = (name: EventName, path: string, dir: boolean, extra?: Partial<FsEvent>) =>
+      out.push(fsEvent(name, path, dir, root.path, extra));
+
+    const goneByIno = new Map<number, string>();
+    for (const [p, n] of before) if (!after.has(p)) goneByIno.set(n.ino, p);
+    const movedDirs: [string, string][] = []; // [from, to]
+    const created = [...after.keys()].filter((p) => !before.has(p)).sort();
+    for (const p of created) {
+      const n = after.get(p)!;
+      const from = goneByIno.get(n.ino);
+      if (from !== undefined && before.get(from)?.dir === n.dir) {
+        goneByIno.delete(n.ino);
+        if (movedDirs.some(([f, t]) => from.startsWith(`${f}/`) && p.startsWith(`${t}/`))) continue;
+        if (n.dir) movedDirs.push([from, p]);
+        emit("IN_MOVED_FROM", from, n.dir, { kind: "move", to: p });
+        emit("IN_MOVED_TO", p, n.dir, { kind: "move", from });
+        continue;
+      }
+      emit("IN_CREATE", p, n.dir);
+      if (!n.dir) root.unsettled.add(p);
+    }
+    for (const p of [...goneByIno.values()].sort().reverse()) {
+      if (movedDirs.some(([f]) => p.startsWith(`${f}/`))) continue;
+      emit("IN_DELETE", p, before.get(p)!.dir);
+      root.unsettled.delete(p);
+    }
+    for (const [p, n] of after) {
+      const old = before.get(p);
+      if (!old || n.dir) continue;
+      if (old.size !== n.size || old.mtimeMs !== n.mtimeMs) {
+        emit("IN_MODIFY", p, false);
+        root.unsettled.add(p);
+      } else if (root.unsettled.delete(p)) emit("IN_CLOSE_WRITE", p, false);
+      else if (old.ctimeMs !== n.ctimeMs) emit("IN_ATTRIB", p, false);
+    }
+    for (const e of out) if (root.events.has(e.names[0] as EventName) && isReported(root.filter, e.path)) this.deliver(e);
+  }
+
+  private list(root: Root): Map<string, Node> {
+    const out = new Map<string, Node>();
+    const stack = [root.path];
+    while (stack.length > 0) {
+      const dir = stack.pop()!;
+      let entries;
+      try {
+        entries = listDir(dir);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code !== "ENOENT" && code !== "ENOTDIR" && dir !== root.path) this.degraded(dir, code);
+        continue;
+      }
+      for (const e of entries) {
+        const p = joinPath(dir, e.name);
+        if (isExcluded(root.filter, p)) continue;
+        let s: Stats;
+        try {
+          s = lstatSync(fsPath(p) as string);
+        } catch {
+          continue;
+        }
+        const isDir = s.isDirectory();
+        out.set(p, { dir: isDir, ino: s.ino, size: s.size, mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs });
+        if (isDir && root.recursive) stack.push(p);
+      }
+    }
+    return out;
+  }
+
+  private degraded(path: string, code: string | undefined): void {
+    this.counts.degraded++;
+    const problem = { kind: "degraded" as const, path, code, message: `cannot list: ${code}` };
+    if (this.handlers.onProblem) this.handlers.onProblem(problem);
+    else log.withTag("poll").warn(`${path}: ${problem.message}`);
+  }
+
+  private deliver(event: FsEvent): void {
+    this.counts.events++;
+    this.handlers.onEvent(event);
+  }
+}
+
+function statRoot(path: string): Stats {
+  try {
+    return statSync(fsPath(path) as string);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? "EIO";
+    const errno = { ENOENT: 2, EACCES: 13, ENOTDIR: 20 }[code] ?? 5;
+    throw new NativeError("watch", errno, code, path, code === "ENOENT" ? "check the path for a typo, or create the directory first" : undefined);
+  }
+}
