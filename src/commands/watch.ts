@@ -1,0 +1,126 @@
+// seedwatch watch: inotifywait for people who cannot afford to miss a file.
+
+import { EXIT, UsageError, ConfigError } from "../errors.ts";
+import { compileFormat, DEFAULT_FORMAT, DEFAULT_TIMEFMT, encodePath, eventJson, parseEventNames, type FsEvent } from "../events/index.ts";
+import { log, setFormat, setVerbosity } from "../log.ts";
+import { InotifyWatcher, makeFilter, PollWatcher, type Watcher } from "../watch/index.ts";
+import { defineVerb } from "./args.ts";
+import { ExecQueue } from "./watch-exec.ts";
+
+export default defineVerb({
+  name: "watch",
+  description: "Print filesystem events as they happen (like inotifywait -m), or run a command for each",
+  args: {
+    paths: { type: "positional", variadic: true, valueHint: "PATH...", description: "directories to watch" },
+    recursive: { type: "boolean", alias: "r", description: "watch sub-directories too, including new ones" },
+    events: { type: "list", alias: "e", valueHint: "EVENT,...", description: "events to report: create, close_write, moved_to, delete, … or IN_* names; 'all' for everything (default: every change, no reads)" },
+    exclude: { type: "list", valueHint: "RE", description: "skip paths matching this regular expression (searched in the full path); excluded directories are not descended into" },
+    include: { type: "list", valueHint: "RE", description: "report only paths matching this regular expression" },
+    excludeGlob: { type: "list", valueHint: "GLOB", description: "skip paths matching this glob ('*.part'; with a '/' it matches the full path)" },
+    includeGlob: { type: "list", valueHint: "GLOB", description: "report only paths matching this glob" },
+    format: { type: "string", valueHint: "FMT", description: `output format: %w dir/, %f name, %e events, %Xe events joined by X, %T time, %p path, %k kind, %o move source (default '${DEFAULT_FORMAT}')` },
+    timefmt: { type: "string", valueHint: "FMT", default: DEFAULT_TIMEFMT, description: "strftime format for %T" },
+    json: { type: "boolean", description: "one JSON object per event: time, kind, path, events, dir, root, from/to" },
+    exec: { type: "string", valueHint: "CMD", description: "run CMD per event, no shell: {path} {name} {events} {kind} {from} … are replaced inside its words; without placeholders the path is appended. Values are also in $SEEDWATCH_PATH, $SEEDWATCH_EVENTS, …" },
+    jobs: { type: "string", valueHint: "N", default: "1", description: "how many --exec commands may run at once" },
+    timeout: { type: "string", valueHint: "SECONDS", description: "kill an --exec command that runs longer" },
+    poll: { type: "string", valueHint: "MS", description: "poll every MS milliseconds instead of inotify (NFS, SMB, FUSE)" },
+    quiet: { type: "count", alias: "q", description: "log only warnings and errors" },
+    verbose: { type: "count", alias: "v", description: "log more" },
+    logFormat: { type: "string", valueHint: "text|json", default: "text", description: "log format on stderr" },
+  },
+  examples: `
+EXAMPLES
+  seedwatch watch -r ~/downloads
+      print every change below ~/downloads, including new sub-directories
+  seedwatch watch -r -e close_write,moved_to --format '%w%f' /srv/incoming
+      one path per finished file
+  seedwatch watch -r --json -e create /data | jq -r .path
+  seedwatch watch -r -e close_write --exclude-glob '*.part' --exec 'rclone copy {path} remote:inbox' ~/done
+
+NOTES
+  Files that appear inside a directory just created or moved in are reported too
+  (flagged "synthetic" in --json), so 'mkdir -p a/b && touch a/b/f' always reports f.
+  A move inside the watched tree is reported as IN_MOVED_FROM and IN_MOVED_TO; --json
+  gives the IN_MOVED_TO half a "from" field. If the kernel's queue overflows, an
+  IN_Q_OVERFLOW line is printed and every directory is listed again.
+  Runs until SIGINT or SIGTERM (exit 0); exits 4 when every watched directory is gone.`,
+  async run(a) {
+    setVerbosity(a.verbose - a.quiet);
+    if (a.logFormat !== "text" && a.logFormat !== "json") throw new ConfigError("must be text or json", "--log-format", a.logFormat);
+    setFormat(a.logFormat);
+    if (a.json && a.format !== undefined) throw new UsageError("--json and --format exclude each other", "pick one");
+    const events = parseEventNames(a.events.length ? a.events : ["changes"], "--events");
+    const filter = makeFilter({ exclude: a.exclude, include: a.include, excludeGlob: a.excludeGlob, includeGlob: a.includeGlob });
+    const exec = a.exec === undefined ? undefined : new ExecQueue(a.exec, positiveInt(a.jobs, "--jobs"), a.timeout === undefined ? undefined : positiveNumber(a.timeout, "--timeout") * 1000);
+    const print = exec ? undefined : printer(a.json ? undefined : (a.format ?? DEFAULT_FORMAT), a.timefmt);
+
+    let finish!: (code: number) => void;
+    const done = new Promise<number>((resolve) => (finish = resolve));
+    const onEvent = (ev: FsEvent) => {
+      if (exec) exec.push(ev);
+      else print!(ev);
+      if (ev.kind === "gone" && watcher.roots().length === 0) {
+        log.withTag("watch").error(`nothing left to watch: ${ev.path} is gone`);
+        finish(EXIT.notFound);
+      }
+    };
+    const watcher: Watcher = a.poll === undefined ? new InotifyWatcher({ onEvent }) : new PollWatcher({ onEvent }, positiveInt(a.poll, "--poll"));
+    try {
+      for (const path of a.paths) await watcher.add(path, { recursive: a.recursive, events, filter });
+    } catch (err) {
+      await watcher.close();
+      throw err;
+    }
+    const s = watcher.stats();
+    log.withTag("watch").info(`watching ${s.watches} director${s.watches === 1 ? "y" : "ies"}${a.poll ? ` (polling every ${a.poll} ms)` : ""}${s.degraded ? `; ${s.degraded} left out` : ""}`);
+
+    const stop = (signal: string) => {
+      log.withTag("watch").debug(`got ${signal}, stopping`);
+      finish(EXIT.ok);
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+    const code = await done;
+    process.off("SIGINT", stop);
+    process.off("SIGTERM", stop);
+    await watcher.close();
+    await exec?.drain();
+    await flushStdout();
+    return code;
+  },
+});
+
+// --- internal ---
+
+const out = Bun.stdout.writer();
+let flushQueued = false;
+
+function printer(format: string | undefined, timefmt: string): (ev: FsEvent) => void {
+  const line = format === undefined ? eventJson : compileFormat(format, timefmt);
+  return (ev) => {
+    out.write(encodePath(`${line(ev, new Date())}\n`));
+    if (flushQueued) return;
+    flushQueued = true;
+    setImmediate(() => {
+      flushQueued = false;
+      void Promise.resolve(out.flush()).catch(() => process.exit(EXIT.ok)); // reader went away (| head)
+    });
+  };
+}
+
+async function flushStdout(): Promise<void> {
+  await Promise.resolve(out.flush()).catch(() => {});
+}
+
+function positiveInt(text: string, field: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new ConfigError(`must be a whole number above 0, not ${JSON.stringify(text)}`, field, text);
+  return n;
+}
+
+function positiveNumber(text: string, field: string): number {
+  const n = Number(text);
+  if (!(n > 0)) throw new ConfigError(`must be a number above 0, not ${JSON.stringify(text)}`, field, text);
+  return n;
+}

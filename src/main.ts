@@ -1,0 +1,80 @@
+// Entry point: pick the verb, print help or version, run it, and own the exit path:
+// a SeedError becomes one line, a hint and its exit code; anything else is a bug and
+// prints its stack with exit code 1. Verbs are imported lazily, so `seedwatch watch`
+// never loads the rtorrent or queue code.
+
+import type { CommandDef } from "citty";
+import { EXIT, SeedError, UsageError } from "./errors.ts";
+import { versionLine } from "./version.ts";
+import type { SeedCommand } from "./commands/args.ts";
+
+const VERBS: Record<string, { describe: string; load: () => Promise<{ default: SeedCommand }> }> = {
+  watch: { describe: "print or act on filesystem events, like inotifywait", load: () => import("./commands/watch.ts") },
+  doctor: { describe: "check this machine: libc, inotify and its limits", load: () => import("./commands/doctor.ts") },
+};
+
+const ROOT_HELP = `seedwatch — inotify automation for seedboxes and file servers
+
+USAGE  seedwatch <command> [OPTIONS]
+
+COMMANDS
+${Object.entries(VERBS)
+  .map(([name, v]) => `  ${name.padEnd(10)} ${v.describe}`)
+  .join("\n")}
+
+  seedwatch <command> --help   options and examples for one command
+  seedwatch --version          version, git revision and Bun version
+
+Exit codes: 0 ok, 2 usage, 3 bad value, 4 path not found, 5 not a directory,
+6 permission denied, 7 inotify limit reached, 8 system error, 9 hook failed, 1 bug.
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [verb, ...rest] = argv;
+  if (verb === undefined || verb === "help" || verb === "--help" || verb === "-h") {
+    const sub = verb === "help" ? rest[0] : undefined;
+    if (!sub) return print(ROOT_HELP);
+    return main([sub, "--help"]);
+  }
+  if (verb === "--version" || verb === "-V") return print(`${versionLine()}\n`);
+  const entry = VERBS[verb];
+  if (!entry) {
+    const hint = verb.startsWith("-") ? "options go after the command: seedwatch <command> [OPTIONS]" : "seedwatch --help lists the commands";
+    throw new UsageError(`unknown command ${JSON.stringify(verb)}`, hint);
+  }
+  const cmd = (await entry.load()).default;
+  const dashdash = rest.indexOf("--");
+  const flags = dashdash < 0 ? rest : rest.slice(0, dashdash);
+  if (flags.includes("--help") || flags.includes("-h")) return print(cmd.help);
+  const { runCommand } = await import("citty");
+  const { result } = await runCommand(cmd as CommandDef, { rawArgs: rest });
+  return typeof result === "number" ? result : EXIT.ok;
+}
+
+function print(text: string): number {
+  process.stdout.write(text);
+  return EXIT.ok;
+}
+
+function report(err: unknown): number {
+  if (err instanceof SeedError) {
+    process.stderr.write(`seedwatch: ${err.message}\n${err.hint ? `hint: ${err.hint}\n` : ""}`);
+    return err.exitCode;
+  }
+  const e = err as Error & { code?: string };
+  if (e?.name === "CLIError") {
+    process.stderr.write(`seedwatch: ${e.message}\nhint: seedwatch --help\n`);
+    return EXIT.usage;
+  }
+  process.stderr.write(`seedwatch: internal error (a bug; please report it with this output)\n${e?.stack ?? String(err)}\n`);
+  return EXIT.internal;
+}
+
+function exit(code: number): void {
+  process.exitCode = code;
+  // Let stdout drain and handles close on their own; a handle left open by a library
+  // must not keep a finished command alive.
+  setTimeout(() => process.exit(code), 2000).unref();
+}
+
+main(process.argv.slice(2)).then(exit, (err) => exit(report(err)));
