@@ -37,6 +37,15 @@ export const IN_ALL_EVENTS = 0x00000fff;
 export const IN_NONBLOCK = 0o4000; // O_NONBLOCK
 export const IN_CLOEXEC = 0o2000000; // O_CLOEXEC
 
+// --- open(2) and fcntl(2), for asking whether a file is open for writing ---
+export const O_RDONLY = 0;
+export const O_NONBLOCK = 0o4000;
+export const O_CLOEXEC = 0o2000000;
+export const O_NOFOLLOW = process.arch === "arm64" ? 0o100000 : 0o400000; // differs by arch
+export const F_SETLEASE = 1024; // take or release a lease
+export const F_RDLCK = 0; // a read lease: refused (EAGAIN) while anyone has the file open for writing
+export const F_UNLCK = 2;
+
 /** The size of `struct inotify_event` before its name: wd, mask, cookie, len. */
 export const EVENT_HEADER_SIZE = 16;
 

@@ -10,6 +10,8 @@ const SYMBOLS = {
   inotify_rm_watch: { args: ["i32", "i32"], returns: "i32" },
   read: { args: ["i32", "ptr", "u64"], returns: "i64" },
   close: { args: ["i32"], returns: "i32" },
+  open: { args: ["ptr", "i32", "u32"], returns: "i32" },
+  fcntl: { args: ["i32", "i32", "i64"], returns: "i32" },
   __errno_location: { args: [], returns: "ptr" },
 } as const;
 
@@ -22,6 +24,8 @@ export interface Libc {
   inotify_rm_watch(fd: number, wd: number): number;
   read(fd: number, buf: Uint8Array, count: number): number;
   close(fd: number): number;
+  open(path: Uint8Array, flags: number, mode: number): number;
+  fcntl(fd: number, cmd: number, arg: number): number;
   /** errno of the last failed call on this thread. */
   errno(): number;
 }
@@ -50,6 +54,8 @@ export function libc(): Libc {
         inotify_rm_watch: (fd, wd) => s.inotify_rm_watch(fd, wd),
         read: (fd, buf, count) => Number(s.read(fd, buf, count)),
         close: (fd) => s.close(fd),
+        open: (path, flags, mode) => s.open(path, flags, mode),
+        fcntl: (fd, cmd, arg) => s.fcntl(fd, cmd, arg),
         errno: () => peek.i32(errnoPtr() as Pointer, 0),
       };
       return loaded;

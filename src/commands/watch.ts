@@ -47,9 +47,9 @@ NOTES
   Runs until SIGINT or SIGTERM (exit 0); exits 4 when every watched directory is gone.`,
   async run(a) {
     setVerbosity(a.verbose - a.quiet);
-    if (a.logFormat !== "text" && a.logFormat !== "json") throw new ConfigError("must be text or json", "--log-format", a.logFormat);
+    if (a.logFormat !== "text" && a.logFormat !== "json") throw new ConfigError(`must be text or json, not ${JSON.stringify(a.logFormat)}`, "--log-format", a.logFormat, "--log-format json writes one JSON object per log line");
     setFormat(a.logFormat);
-    if (a.json && a.format !== undefined) throw new UsageError("--json and --format exclude each other", "pick one");
+    if (a.json && a.format !== undefined) throw new UsageError("--json and --format exclude each other", "use --json for machines, --format for people and shell loops");
     const events = parseEventNames(a.events.length ? a.events : ["changes"], "--events");
     const filter = makeFilter({ exclude: a.exclude, include: a.include, excludeGlob: a.excludeGlob, includeGlob: a.includeGlob });
     const exec = a.exec === undefined ? undefined : new ExecQueue(a.exec, positiveInt(a.jobs, "--jobs"), a.timeout === undefined ? undefined : positiveNumber(a.timeout, "--timeout") * 1000);
@@ -115,12 +115,12 @@ async function flushStdout(): Promise<void> {
 
 function positiveInt(text: string, field: string): number {
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new ConfigError(`must be a whole number above 0, not ${JSON.stringify(text)}`, field, text);
+  if (!Number.isInteger(n) || n < 1) throw new ConfigError(`must be a whole number above 0, not ${JSON.stringify(text)}`, field, text, `for example ${field} ${field === "--poll" ? 1000 : 4}`);
   return n;
 }
 
 function positiveNumber(text: string, field: string): number {
   const n = Number(text);
-  if (!(n > 0)) throw new ConfigError(`must be a number above 0, not ${JSON.stringify(text)}`, field, text);
+  if (!(n > 0)) throw new ConfigError(`must be a number above 0, not ${JSON.stringify(text)}`, field, text, `for example ${field} 30`);
   return n;
 }

@@ -1,49 +1,20 @@
-// InotifyWatcher: recursive watches on one inotify fd, read without blocking JavaScript.
-//
-// Theory of operation
-// - One fd (IN_NONBLOCK) is read through Bun.file(fd).stream(): Bun registers it with
-//   epoll, so an idle watcher costs no CPU, and each chunk is one read() of whole events.
-// - Every watched directory is a node in a WatchTree keyed by watch descriptor; a record's
-//   path is its node's path plus the record's name.
-// - A new directory (IN_CREATE or a move in) is watched first, then listed; what the
-//   listing finds is reported as synthetic IN_CREATE (and IN_CLOSE_WRITE for files), and
-//   the SyntheticLedger drops the kernel's duplicates. Nothing created in the window
-//   between the kernel's event and our watch can be lost.
-// - IN_MOVED_FROM waits in a MovePairer for its IN_MOVED_TO. Paired: both halves are
-//   reported with from/to, and a moved directory's node is re-parented (its whole subtree
-//   follows). Unpaired after the window: moved out, reported as a delete, watches dropped.
-// - IN_Q_OVERFLOW: an overflow event per root, then a rescan (with backoff) that re-lists
-//   every root, reports everything as synthetic creates, prunes vanished watches, and ends
-//   with a "rescanned" event so consumers can reconcile.
-// - A root deleted, moved or unmounted: a "gone" event, and its watches are dropped.
-// - ENOSPC on a root: WatchLimitError. Below a root: that directory is left unwatched,
-//   counted as degraded, and reported once as a problem.
+// InotifyWatcher: the kernel side of the engine. One inotify fd (IN_NONBLOCK), read
+// through Bun.file(fd).stream(): Bun registers it with epoll, so an idle watcher costs no
+// CPU and never blocks JavaScript; each chunk is one read() of whole events. Records are
+// decoded here and handed to InotifyEngine (engine.ts), which holds all the rules.
+// The only file in src/ that imports native/.
 
-import { readFileSync } from "node:fs";
 import * as N from "../../native/index.ts";
 import { ConfigError, NativeError, WatchLimitError } from "../errors.ts";
-import {
-  CHANGE_EVENTS,
-  cPath,
-  decodePath,
-  fsEvent,
-  joinPath,
-  type EventName,
-  type FsEvent,
-} from "../events/index.ts";
-import { log } from "../log.ts";
-import { isExcluded, isReported, NO_FILTER, type PathFilter } from "./filter.ts";
-import { SyntheticLedger } from "./ledger.ts";
-import { MovePairer } from "./moves.ts";
-import { listDir } from "./scan.ts";
-import { WatchTree, type DirNode } from "./tree.ts";
-import type { Watcher, WatcherHandlers, WatcherStats, WatchOptions, WatchProblem } from "./watcher.ts";
+import { cPath, type EventName } from "../events/index.ts";
+import { InotifyEngine, type Kernel } from "./engine.ts";
+import { readLimit } from "./limits.ts";
+import type { WatchRoot } from "./walker.ts";
+import type { Watcher, WatcherHandlers, WatcherStats, WatchOptions } from "./watcher.ts";
 
-/** A chunk shorter than this means the kernel queue was empty when it was read. */
-const DRAINED_BELOW = 65536;
-/** First rescan delay after an overflow; doubled while overflows keep coming. */
-const RESCAN_DELAY_MS = 20;
-const RESCAN_MAX_DELAY_MS = 5000;
+/** Reads to try when draining the fd down to EAGAIN before settling synthetic writes. */
+const DRAIN_MAX_READS = 64;
+const DRAIN_BUFFER_BYTES = 65536;
 /** Events the engine needs on every directory to follow the tree. */
 const STRUCTURE = N.IN_CREATE | N.IN_MOVED_FROM | N.IN_MOVED_TO | N.IN_DELETE | N.IN_DELETE_SELF | N.IN_MOVE_SELF;
 
@@ -52,84 +23,51 @@ export interface InotifyWatcherOptions extends WatcherHandlers {
   sys?: N.Libc;
 }
 
-interface Root {
-  path: string;
-  recursive: boolean;
-  events: Set<EventName>;
-  filter: PathFilter;
-  mask: number;
-  node?: DirNode<Root>;
-  gone: boolean;
-}
-
-interface HeldMove {
-  root: Root;
-  parent: DirNode<Root>;
-  name: string;
-  path: string;
-  dir: boolean;
-}
-
-type ScanMode = "quiet" | "new" | "rescan";
-
 export class InotifyWatcher implements Watcher {
   private fd = -1;
   private sys: N.Libc | undefined;
   private reader: { read(): Promise<{ done: boolean; value?: Uint8Array }>; cancel(): Promise<void> } | undefined;
   private closed = false;
-  private readonly tree = new WatchTree<Root>();
-  private readonly rootsByPath = new Map<string, Root>();
-  private readonly ledger = new SyntheticLedger();
-  private readonly moves = new MovePairer<HeldMove>((m) => this.movedOut(m));
-  private readonly counts = { degraded: 0, overflows: 0, events: 0 };
-  private limitReported = false;
-  private rescanTimer: ReturnType<typeof setTimeout> | undefined;
-  private rescanDelay = RESCAN_DELAY_MS;
-  private lastRescanEnd = 0;
+  private drainBuffer: Uint8Array | undefined;
+  private readonly masks = new WeakMap<WatchRoot, number>();
+  private readonly engine: InotifyEngine;
 
-  constructor(private readonly handlers: InotifyWatcherOptions) {
+  constructor(handlers: InotifyWatcherOptions) {
     this.sys = handlers.sys;
+    const kernel: Kernel = {
+      addWatch: (path, root, isRoot) => {
+        const flags = N.IN_ONLYDIR | N.IN_EXCL_UNLINK | (isRoot ? 0 : N.IN_DONT_FOLLOW);
+        const wd = this.sys!.inotify_add_watch(this.fd, cPath(path), this.maskOf(root) | flags);
+        return wd >= 0 ? wd : N.errnoName(this.sys!.errno());
+      },
+      rmWatch: (wd) => void this.sys!.inotify_rm_watch(this.fd, wd),
+      beingWritten: (path) => this.beingWritten(path),
+    };
+    this.engine = new InotifyEngine(kernel, handlers);
   }
 
   async add(path: string, options: WatchOptions = {}): Promise<void> {
-    const clean = path.length > 1 ? path.replace(/\/+$/, "") : path;
-    if (this.rootsByPath.has(clean)) return;
-    const events = new Set(options.events ?? CHANGE_EVENTS);
-    const root: Root = {
-      path: clean,
-      recursive: options.recursive ?? true,
-      events,
-      filter: options.filter ?? NO_FILTER,
-      mask: maskOf(events) | STRUCTURE | N.IN_EXCL_UNLINK,
-      gone: false,
-    };
     this.open();
-    const wd = this.sys!.inotify_add_watch(this.fd, cPath(clean), root.mask | N.IN_ONLYDIR);
-    if (wd < 0) throw this.rootError(clean, this.sys!.errno());
-    root.node = this.tree.addRoot(wd, clean, root);
-    this.rootsByPath.set(clean, root);
-    if (root.recursive) this.scan(root.node, "quiet");
+    this.engine.addRoot(trimSlashes(path), options);
     this.startReading();
   }
 
   remove(path: string): void {
-    const root = this.rootsByPath.get(path.length > 1 ? path.replace(/\/+$/, "") : path);
-    if (root) this.dropRoot(root);
+    this.engine.removeRoot(trimSlashes(path));
   }
 
   roots(): string[] {
-    return [...this.rootsByPath.keys()];
+    return this.engine.roots();
   }
 
   stats(): WatcherStats {
-    return { roots: this.rootsByPath.size, watches: this.tree.size, ...this.counts };
+    return this.engine.stats();
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.moves.stop();
-    if (this.rescanTimer) clearTimeout(this.rescanTimer);
+    this.engine.stop();
     await this.reader?.cancel().catch(() => {});
     if (this.fd >= 0) this.sys!.close(this.fd);
     this.fd = -1;
@@ -164,262 +102,74 @@ export class InotifyWatcher implements Watcher {
         try {
           chunk = await reader.read();
         } catch (err) {
-          if (!this.closed) this.problem({ kind: "error", path: "", message: `reading inotify events failed: ${err}` });
+          if (!this.closed) this.engine.problem({ kind: "error", path: "", message: `reading inotify events failed: ${err}` });
           return;
         }
         if (chunk.done || this.closed || !chunk.value) return;
-        this.onChunk(chunk.value);
+        this.onBytes(chunk.value, chunk.value.length);
+        this.engine.settle(() => this.drain());
       }
     })();
   }
 
-  private onChunk(chunk: Uint8Array): void {
-    for (const r of N.parseEvents(chunk).records) {
+  private onBytes(bytes: Uint8Array, n: number): void {
+    for (const r of N.parseEvents(bytes, n).records) {
       try {
-        this.onRecord(r);
+        this.engine.onRecord({ wd: r.wd, event: nameOf(r.mask), dir: (r.mask & N.IN_ISDIR) !== 0, cookie: r.cookie, name: r.name });
       } catch (err) {
-        this.problem({ kind: "error", path: "", message: `event handling failed: ${(err as Error).stack ?? err}` });
+        this.engine.problem({ kind: "error", path: "", message: `event handling failed: ${(err as Error).stack ?? err}` });
       }
     }
-    if (chunk.length < DRAINED_BELOW) this.ledger.drained();
-    this.moves.settle();
   }
 
-  private onRecord(r: N.InotifyRecord): void {
-    if (r.mask & N.IN_Q_OVERFLOW) return this.onOverflow();
-    const node = this.tree.get(r.wd);
-    if (!node) return; // a watch we dropped; its last events are moot
-    const root = node.root;
-    if (r.mask & N.IN_IGNORED) return this.onIgnored(node);
-    const dir = (r.mask & N.IN_ISDIR) !== 0;
-    if (r.name.length === 0) return this.onSelf(node, r.mask);
-    const name = decodePath(r.name);
-    const path = joinPath(this.tree.path(node), name);
-    if (isExcluded(root.filter, path)) return;
-    const event = nameOf(r.mask);
-    switch (event) {
-      case "IN_MOVED_FROM":
-        this.ledger.forget(path);
-        return this.moves.hold(r.cookie, { root, parent: node, name, path, dir });
-      case "IN_MOVED_TO":
-        return this.movedTo(node, name, path, dir, r.cookie);
-      case "IN_CREATE":
-        if (this.ledger.takeCreate(path)) return;
-        this.emit(root, fsEvent("IN_CREATE", path, dir, root.path));
-        if (dir && root.recursive) this.watchNew(node, name, path);
-        return;
-      case "IN_DELETE": {
-        this.ledger.forget(path);
-        const child = node.children.get(name);
-        if (dir && child) this.tree.detach(child);
-        break;
-      }
-      case "IN_CLOSE_WRITE":
-        if (this.ledger.takeWrite(path)) return;
-        break;
+  /**
+   * Read the non-blocking fd ourselves until EAGAIN; true when it got there. Then every
+   * event the kernel queued before our scans has been handled. Bun's reader just finds
+   * the queue empty on its next wake-up. A burst that never lets the queue empty makes
+   * this give up, and settling waits for a later chunk.
+   */
+  private drain(): boolean {
+    const buf = (this.drainBuffer ??= new Uint8Array(DRAIN_BUFFER_BYTES));
+    for (let i = 0; i < DRAIN_MAX_READS; i++) {
+      const n = this.sys!.read(this.fd, buf, buf.length);
+      if (n > 0) this.onBytes(buf, n);
+      else return n < 0 && this.sys!.errno() === N.EAGAIN;
     }
-    if (event) this.emit(root, fsEvent(event, path, dir, root.path));
+    return false;
   }
 
-  private movedTo(parent: DirNode<Root>, name: string, path: string, dir: boolean, cookie: number): void {
-    const root = parent.root;
-    const from = this.moves.take(cookie);
-    if (!from) {
-      this.emit(root, fsEvent("IN_MOVED_TO", path, dir, root.path));
-      if (dir && root.recursive) this.watchNew(parent, name, path);
-      return;
-    }
-    this.emit(from.root, fsEvent("IN_MOVED_FROM", from.path, dir, from.root.path, { kind: "move", to: path }));
-    this.emit(root, fsEvent("IN_MOVED_TO", path, dir, root.path, { kind: "move", from: from.path }));
-    if (!dir) return;
-    const moved = from.parent.children.get(from.name);
-    if (moved && from.root === root) this.tree.move(moved, parent, name);
-    else {
-      if (moved) this.unwatch(moved);
-      if (root.recursive) this.watchNew(parent, name, path, "quiet");
-    }
-  }
-
-  private movedOut(m: HeldMove): void {
-    this.emit(m.root, fsEvent("IN_MOVED_FROM", m.path, m.dir, m.root.path));
-    const child = m.dir ? m.parent.children.get(m.name) : undefined;
-    if (child) this.unwatch(child);
-  }
-
-  private onSelf(node: DirNode<Root>, mask: number): void {
-    const root = node.root;
-    const event = nameOf(mask);
-    if (!event) return;
-    if (node.parent === undefined) {
-      if (mask & (N.IN_DELETE_SELF | N.IN_MOVE_SELF | N.IN_UNMOUNT)) return this.rootGone(root, event);
-      return this.emit(root, fsEvent(event, root.path, true, root.path));
-    }
-    if (mask & (N.IN_DELETE_SELF | N.IN_MOVE_SELF | N.IN_UNMOUNT)) {
-      this.emit(root, fsEvent(event, this.tree.path(node), true, root.path));
-    }
-  }
-
-  private onIgnored(node: DirNode<Root>): void {
-    if (node.parent === undefined) return this.rootGone(node.root, "IN_IGNORED");
-    this.tree.detach(node);
-  }
-
-  private rootGone(root: Root, event: EventName): void {
-    if (root.gone) return;
-    root.gone = true;
-    const name = event === "IN_IGNORED" ? "IN_DELETE_SELF" : event;
-    this.deliver(fsEvent(name, root.path, true, root.path, { kind: "gone" }));
-    this.dropRoot(root);
-  }
-
-  private dropRoot(root: Root): void {
-    this.rootsByPath.delete(root.path);
-    if (root.node) this.unwatch(root.node);
-  }
-
-  private unwatch(node: DirNode<Root>): void {
-    for (const wd of this.tree.detach(node)) this.sys!.inotify_rm_watch(this.fd, wd);
-  }
-
-  private onOverflow(): void {
-    this.counts.overflows++;
-    this.moves.flush();
-    for (const root of this.rootsByPath.values()) {
-      this.deliver({ kind: "overflow", path: root.path, names: ["IN_Q_OVERFLOW"], dir: true, root: root.path });
-    }
-    if (this.rescanTimer) return;
-    const recent = performance.now() - this.lastRescanEnd < 1000;
-    this.rescanDelay = recent ? Math.min(this.rescanDelay * 2, RESCAN_MAX_DELAY_MS) : RESCAN_DELAY_MS;
-    log.withTag("watch").warn(`inotify queue overflowed: events were lost; rescanning in ${this.rescanDelay} ms`);
-    this.rescanTimer = setTimeout(() => this.rescan(), this.rescanDelay);
-  }
-
-  private rescan(): void {
-    this.rescanTimer = undefined;
-    if (this.closed) return;
-    for (const root of [...this.rootsByPath.values()]) {
-      if (!root.node || root.gone) continue;
-      this.scan(root.node, "rescan");
-      this.deliver({ kind: "rescanned", path: root.path, names: [], dir: true, root: root.path });
-    }
-    this.lastRescanEnd = performance.now();
-  }
-
-  /** Watch a directory that just appeared, then report what is already inside. */
-  private watchNew(parent: DirNode<Root>, name: string, path: string, mode: ScanMode = "new"): void {
-    const child = this.watchDir(parent, name, path);
-    if (child) this.scan(child, mode);
-  }
-
-  private watchDir(parent: DirNode<Root>, name: string, path: string): DirNode<Root> | undefined {
-    const root = parent.root;
-    const wd = this.sys!.inotify_add_watch(this.fd, cPath(path), root.mask | N.IN_ONLYDIR | N.IN_DONT_FOLLOW);
-    if (wd < 0) {
-      this.subdirFailed(path, this.sys!.errno());
-      return undefined;
-    }
-    const known = this.tree.get(wd);
-    if (known) {
-      if (known.parent === parent && known.name === name) return known;
-      if (this.tree.path(known) === path || known.parent === undefined) return undefined; // same inode seen twice
-      this.tree.move(known, parent, name); // a rename we saw only half of
-      return known;
-    }
-    const old = parent.children.get(name);
-    if (old) this.tree.detach(old);
-    return this.tree.addChild(wd, parent, name);
-  }
-
-  /** Walk below `top`: watch directories; in "new" and "rescan" modes report entries. */
-  private scan(top: DirNode<Root>, mode: ScanMode): void {
-    const root = top.root;
-    const seen = mode === "rescan" ? new Set<DirNode<Root>>([top]) : undefined;
-    const stack = [top];
-    while (stack.length > 0) {
-      const node = stack.pop()!;
-      const dirPath = this.tree.path(node);
-      let entries;
-      try {
-        entries = listDir(dirPath);
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code !== "ENOENT" && code !== "ENOTDIR") this.degraded(dirPath, code ?? "EIO", `cannot list: ${(err as Error).message}`);
-        continue;
-      }
-      for (const e of entries) {
-        const path = joinPath(dirPath, e.name);
-        if (isExcluded(root.filter, path)) continue;
-        if (mode !== "quiet") this.reportFound(root, path, e.type === "dir", e.type === "file", mode === "new");
-        if (e.type !== "dir" || !root.recursive) continue;
-        const child = this.watchDir(node, e.name, path);
-        if (!child) continue;
-        seen?.add(child);
-        stack.push(child);
-      }
-    }
-    if (seen) for (const n of [...this.tree.nodes(top)]) if (!seen.has(n) && n.parent) this.unwatch(n);
-  }
-
-  private reportFound(root: Root, path: string, dir: boolean, file: boolean, dedup: boolean): void {
-    if (root.events.has("IN_CREATE")) {
-      if (dedup) this.ledger.recordCreate(path);
-      this.emit(root, fsEvent("IN_CREATE", path, dir, root.path, { synthetic: true }));
-    }
-    if (file && root.events.has("IN_CLOSE_WRITE")) {
-      if (dedup && !this.ledger.recordWrite(path)) return;
-      this.emit(root, fsEvent("IN_CLOSE_WRITE", path, false, root.path, { synthetic: true }));
-    }
-  }
-
-  private emit(root: Root, event: FsEvent): void {
-    if (!root.events.has(event.names[0] as EventName) || !isReported(root.filter, event.path)) return;
-    this.deliver(event);
-  }
-
-  private deliver(event: FsEvent): void {
-    this.counts.events++;
+  /**
+   * Whether someone has `path` open for writing: a read lease is refused (EAGAIN) exactly
+   * then. Undefined when no lease can be taken at all (not our file and no CAP_LEASE, or
+   * a filesystem without leases).
+   */
+  private beingWritten(path: string): boolean | undefined {
+    const sys = this.sys!;
+    const fd = sys.open(cPath(path), N.O_RDONLY | N.O_NONBLOCK | N.O_CLOEXEC | N.O_NOFOLLOW, 0);
+    if (fd < 0) return undefined;
     try {
-      this.handlers.onEvent(event);
-    } catch (err) {
-      this.problem({ kind: "error", path: event.path, message: `event handler failed: ${(err as Error).stack ?? err}` });
+      if (sys.fcntl(fd, N.F_SETLEASE, N.F_RDLCK) === 0) {
+        sys.fcntl(fd, N.F_SETLEASE, N.F_UNLCK);
+        return false;
+      }
+      return sys.errno() === N.EAGAIN ? true : undefined;
+    } finally {
+      sys.close(fd);
     }
   }
 
-  private subdirFailed(path: string, errno: number): void {
-    if (errno === N.ENOENT || errno === N.ENOTDIR) return; // gone again, or a symlink: nothing to watch
-    if (errno !== N.ENOSPC) return this.degraded(path, N.errnoName(errno), `not watched: ${N.errnoName(errno)}`);
-    this.counts.degraded++;
-    if (this.limitReported) return;
-    this.limitReported = true;
-    const e = new WatchLimitError("max_user_watches", readLimit("max_user_watches"), path);
-    this.problem({ kind: "degraded", path, code: "ENOSPC", message: `${e.message}; directories from here on are not watched. Hint: ${e.hint}` });
-  }
-
-  private degraded(path: string, code: string, message: string): void {
-    this.counts.degraded++;
-    this.problem({ kind: "degraded", path, code, message });
-  }
-
-  private problem(p: WatchProblem): void {
-    if (this.handlers.onProblem) this.handlers.onProblem(p);
-    else log.withTag("watch").warn(`${p.path ? `${p.path}: ` : ""}${p.message}`);
-  }
-
-  private rootError(path: string, errno: number): Error {
-    const name = N.errnoName(errno);
-    switch (errno) {
-      case N.ENOSPC:
-        return new WatchLimitError("max_user_watches", readLimit("max_user_watches"), path);
-      case N.ENOENT:
-        return new NativeError("watch", errno, name, path, "check the path for a typo, or create the directory first");
-      case N.ENOTDIR:
-        return new NativeError("watch", errno, name, path, "seedwatch watches directories; to follow one file, watch its directory with --include");
-      case N.EACCES:
-      case N.EPERM:
-        return new NativeError("watch", errno, name, path, `run as a user who can read it, or check its permissions: ls -ld ${JSON.stringify(path)}`);
-      default:
-        return new NativeError("inotify_add_watch", errno, name, path);
+  private maskOf(root: WatchRoot): number {
+    let mask = this.masks.get(root);
+    if (mask === undefined) {
+      mask = STRUCTURE;
+      for (const e of root.events) {
+        const bit = (N.EVENT_NAMES as Record<string, number>)[e];
+        if (bit === undefined) throw new ConfigError(`unknown event ${e}`, "events", e, "see 'seedwatch watch --help'");
+        mask |= bit & N.IN_ALL_EVENTS;
+      }
+      this.masks.set(root, mask);
     }
+    return mask;
   }
 }
 
@@ -444,33 +194,18 @@ export function probeInotify(): { ok: true; detail: string } | { ok: false; deta
 
 // --- helpers ---
 
-const BIT_OF = N.EVENT_NAMES as Record<string, number>;
 const NAME_OF_BIT = new Map<number, EventName>(
   Object.entries(N.EVENT_NAMES)
     .filter(([n]) => n !== "IN_ISDIR")
     .map(([n, bit]) => [bit, n as EventName]),
 );
 
-/** The event's own name: the lowest event bit of the mask. */
+/** The record's own event: the lowest event bit of its mask. */
 function nameOf(mask: number): EventName | undefined {
   const bits = mask & 0xffff;
   return NAME_OF_BIT.get(bits & -bits);
 }
 
-function maskOf(events: Iterable<EventName>): number {
-  let mask = 0;
-  for (const e of events) {
-    const bit = BIT_OF[e];
-    if (bit === undefined) throw new ConfigError(`unknown event ${e}`, "events", e);
-    mask |= bit;
-  }
-  return mask & N.IN_ALL_EVENTS;
-}
-
-function readLimit(name: string): number | undefined {
-  try {
-    return Number.parseInt(readFileSync(`/proc/sys/fs/inotify/${name}`, "utf8"), 10);
-  } catch {
-    return undefined;
-  }
+function trimSlashes(path: string): string {
+  return path.length > 1 ? path.replace(/\/+$/, "") || "/" : path;
 }

@@ -1,11 +1,20 @@
-// SyntheticLedger: what a scan of a new directory already reported, so that the kernel's
-// own events for the same entries are not reported twice.
+// SyntheticLedger: what a scan of a new directory found, so that the kernel's own events
+// for the same entries are not reported twice, and so that a file found mid-write is not
+// reported as written before it is.
 //
 // A new directory is watched, then listed. An entry created between the two shows up in
-// the listing *and* as a kernel event queued before the listing finished. Those kernel
-// events arrive in reads that start after the scan; once such a read comes back short
-// (the kernel queue was empty), every duplicate has been seen. So entries live for two
-// "drains": the generation recorded now, and the one before.
+// the listing *and* as kernel events queued before the listing finished. The listing's
+// IN_CREATE is reported at once (the kernel's duplicate is dropped later); its
+// IN_CLOSE_WRITE is only a candidate until two drains of the kernel queue:
+//   1. drained to EAGAIN: every event queued before the listing has been seen, so the
+//      create duplicates are settled. `check()` then marks a candidate due when no real
+//      IN_CLOSE_WRITE came, its size and mtime have not moved, and nobody has it open for
+//      writing (`beingWritten`, asked at time T);
+//   2. drained again: a writer that closed before T has had its real IN_CLOSE_WRITE seen,
+//      so `takeDue()` returns the candidates still due and forgets the checked entries.
+// A file still being written gets its real IN_CLOSE_WRITE when its writer closes it,
+// because the directory is watched by then. Entries recorded during the drains belong to
+// the next round (generations).
 
 import { lstatSync } from "node:fs";
 import { fsPath } from "./scan.ts";
@@ -16,71 +25,80 @@ interface Stamp {
   mtimeMs: number;
 }
 
-interface Entry {
+interface Entry<R> {
+  gen: number;
   create: boolean;
-  write?: Stamp;
+  write?: { stamp: Stamp; owner: R; due: boolean };
 }
 
-export class SyntheticLedger {
-  private current = new Map<string, Entry>();
-  private previous = new Map<string, Entry>();
+export class SyntheticLedger<R> {
+  private entries = new Map<string, Entry<R>>();
+  private gen = 0;
+  /** Entries with gen <= checked went through check(). */
+  private checked = -1;
+
+  get size(): number {
+    return this.entries.size;
+  }
 
   recordCreate(path: string): void {
     this.entry(path).create = true;
   }
 
-  /** Record a synthetic IN_CLOSE_WRITE; returns false when the file is already gone. */
-  recordWrite(path: string): boolean {
+  /** Hold a synthetic IN_CLOSE_WRITE for `owner`. */
+  recordWrite(path: string, owner: R): void {
     const stamp = stampOf(path);
-    if (!stamp) return false;
-    this.entry(path).write = stamp;
-    return true;
+    if (stamp) this.entry(path).write = { stamp, owner, due: false };
   }
 
   /** A kernel IN_CREATE for `path`: true if a scan reported it already. */
   takeCreate(path: string): boolean {
-    const e = this.find(path);
+    const e = this.entries.get(path);
     if (!e?.create) return false;
     e.create = false;
     return true;
   }
 
-  /** A kernel IN_CLOSE_WRITE: true if a scan reported this very content already. */
-  takeWrite(path: string): boolean {
-    const e = this.find(path);
-    if (!e?.write) return false;
-    const was = e.write;
-    e.write = undefined;
-    const now = stampOf(path);
-    return !!now && now.ino === was.ino && now.size === was.size && now.mtimeMs === was.mtimeMs;
+  /** A kernel IN_CLOSE_WRITE was reported for `path`: its synthetic one is not needed. */
+  realWrite(path: string): void {
+    const e = this.entries.get(path);
+    if (e) e.write = undefined;
   }
 
   /** The entry was deleted or moved away: later events for the name are new. */
   forget(path: string): void {
-    this.current.delete(path);
-    this.previous.delete(path);
+    this.entries.delete(path);
   }
 
-  /** A read came back short: the kernel queue was empty when it started. */
-  drained(): void {
-    if (this.current.size === 0 && this.previous.size === 0) return;
-    this.previous = this.current;
-    this.current = new Map();
+  /** Step 1, after a drain to EAGAIN. `beingWritten` answers undefined when it cannot tell. */
+  check(beingWritten: (path: string) => boolean | undefined): void {
+    this.checked = this.gen++;
+    for (const [path, e] of this.entries) {
+      if (e.gen > this.checked || !e.write) continue;
+      const writer = beingWritten(path); // first: a writer that closes after this is seen below
+      const now = stampOf(path);
+      const was = e.write.stamp;
+      e.write.due = writer !== true && !!now && now.ino === was.ino && now.size === was.size && now.mtimeMs === was.mtimeMs;
+    }
   }
 
-  get size(): number {
-    return this.current.size + this.previous.size;
+  /** Step 2, after another drain: the synthetic writes due; checked entries are forgotten. */
+  takeDue(): [string, R][] {
+    const due: [string, R][] = [];
+    for (const [path, e] of this.entries) {
+      if (e.gen > this.checked) continue;
+      if (e.write?.due) due.push([path, e.write.owner]);
+      this.entries.delete(path);
+    }
+    return due;
   }
 
   // --- internal ---
 
-  private find(path: string): Entry | undefined {
-    return this.current.get(path) ?? this.previous.get(path);
-  }
-
-  private entry(path: string): Entry {
-    let e = this.current.get(path);
-    if (!e) this.current.set(path, (e = { create: false }));
+  private entry(path: string): Entry<R> {
+    let e = this.entries.get(path);
+    if (!e) this.entries.set(path, (e = { gen: this.gen, create: false }));
+    e.gen = this.gen;
     return e;
   }
 }

@@ -10,10 +10,11 @@
 // - a path gone: IN_DELETE; the root gone: "gone".
 
 import { lstatSync, statSync, type Stats } from "node:fs";
-import { ConfigError, NativeError } from "../errors.ts";
+import { ConfigError } from "../errors.ts";
 import { CHANGE_EVENTS, fsEvent, joinPath, type EventName, type FsEvent } from "../events/index.ts";
 import { log } from "../log.ts";
 import { isExcluded, isReported, NO_FILTER, type PathFilter } from "./filter.ts";
+import { rootError } from "./root-error.ts";
 import { fsPath, listDir } from "./scan.ts";
 import type { Watcher, WatcherHandlers, WatcherStats, WatchOptions } from "./watcher.ts";
 
@@ -45,14 +46,14 @@ export class PollWatcher implements Watcher {
     private readonly handlers: WatcherHandlers,
     private readonly intervalMs = DEFAULT_POLL_MS,
   ) {
-    if (!(intervalMs >= 10)) throw new ConfigError("must be at least 10 ms", "poll", intervalMs);
+    if (!(intervalMs >= 10)) throw new ConfigError(`must be at least 10 ms, not ${intervalMs}`, "--poll", intervalMs, "NFS servers cache attributes for seconds anyway; 1000 is a good start");
   }
 
   async add(path: string, options: WatchOptions = {}): Promise<void> {
     const clean = path.length > 1 ? path.replace(/\/+$/, "") : path;
     if (this.rootsByPath.has(clean)) return;
     const top = statRoot(clean);
-    if (!top.isDirectory()) throw new NativeError("watch", 20, "ENOTDIR", clean, "seedwatch watches directories; to follow one file, watch its directory with --include");
+    if (!top.isDirectory()) throw rootError(clean, "ENOTDIR");
     const root: Root = {
       path: clean,
       recursive: options.recursive ?? true,
@@ -186,8 +187,6 @@ function statRoot(path: string): Stats {
   try {
     return statSync(fsPath(path) as string);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? "EIO";
-    const errno = { ENOENT: 2, EACCES: 13, ENOTDIR: 20 }[code] ?? 5;
-    throw new NativeError("watch", errno, code, path, code === "ENOENT" ? "check the path for a typo, or create the directory first" : undefined);
+    throw rootError(path, (err as NodeJS.ErrnoException).code ?? "EIO");
   }
 }
