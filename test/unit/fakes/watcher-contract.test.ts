@@ -1,0 +1,19 @@
+import { testWatcher } from "../../contracts/watcher.contract.ts";
+import { EventLog } from "../../helpers/wait.ts";
+import { FakeFs, FakeWatcher } from "../../fakes/watcher.ts";
+
+testWatcher("FakeWatcher", () => {
+  const fs = new FakeFs();
+  fs.mkdirp("/fake/root");
+  fs.mkdirp("/fake/outside");
+  const log = new EventLog();
+  const watcher = new FakeWatcher({ onEvent: log.push }, fs);
+  return {
+    root: "/fake/root",
+    outside: "/fake/outside",
+    ops: { mkdirp: (p) => fs.mkdirp(p), write: (p, d) => fs.write(p, d), rename: (a, b) => fs.rename(a, b), rm: (p) => fs.rm(p) },
+    log,
+    watcher,
+    [Symbol.asyncDispose]: () => watcher.close(),
+  };
+});
