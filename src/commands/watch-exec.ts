@@ -2,7 +2,7 @@
 // once, each run without a shell. Failures are logged with the path and never stop the
 // watch.
 
-import type { FsEvent } from "../events/index.ts";
+import { hasEscapes, type FsEvent } from "../events/index.ts";
 import { log } from "../log.ts";
 import { eventEnv, eventValues, EVENT_PLACEHOLDERS, expandWords, splitCommand, usesPlaceholders } from "../rules/argv.ts";
 import { BunProcessRunner, requireCommand, type ProcessRunner } from "../rules/process.ts";
@@ -55,6 +55,7 @@ export class ExecQueue {
   }
 
   private async runOne(ev: FsEvent): Promise<void> {
+    if (hasEscapes(ev.path)) this.log.warn(`${JSON.stringify(ev.path)} is not UTF-8: the command gets U+FFFD for its bad bytes`);
     const argv = expandWords(this.words, eventValues(ev));
     if (this.append) argv.push(ev.path);
     const r = await this.runner.run({ argv, env: eventEnv(ev), timeoutMs: this.timeoutMs, output: "inherit" });

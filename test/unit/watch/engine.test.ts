@@ -1,0 +1,98 @@
+// The engine's rules driven by scripted kernel records, on a real temp tree for listings.
+
+import { describe, expect, test } from "bun:test";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { InotifyEngine, type Kernel, type KernelRecord } from "../../../src/watch/engine.ts";
+import { EventLog } from "../../helpers/wait.ts";
+import { tempDir } from "../../helpers/tmp.ts";
+
+function scripted(root: string) {
+  const wds = new Map<string, number>();
+  const removed: number[] = [];
+  let next = 1;
+  const kernel: Kernel = {
+    addWatch: (path) => {
+      if (!wds.has(path)) wds.set(path, next++);
+      return wds.get(path)!;
+    },
+    rmWatch: (wd) => void removed.push(wd),
+    beingWritten: () => false,
+  };
+  const log = new EventLog();
+  const engine = new InotifyEngine(kernel, { onEvent: log.push });
+  engine.addRoot(root, {});
+  const rec = (wd: number, event: KernelRecord["event"], name = "", dir = false, cookie = 0): KernelRecord => ({
+    wd,
+    event,
+    dir,
+    cookie,
+    name: new TextEncoder().encode(name),
+  });
+  return { engine, log, wds, removed, rec };
+}
+
+describe("InotifyEngine", () => {
+  test("a move split across two reads still pairs", () => {
+    using dir = tempDir();
+    const { engine, log, rec } = scripted(dir.path);
+    engine.onRecord(rec(1, "IN_MOVED_FROM", "a", false, 9));
+    engine.settle(() => true);
+    engine.onRecord(rec(1, "IN_MOVED_TO", "b", false, 9));
+    engine.stop();
+    expect(log.events.map((e) => [e.names[0], e.kind, e.path, e.from ?? e.to])).toEqual([
+      ["IN_MOVED_FROM", "move", `${dir.path}/a`, `${dir.path}/b`],
+      ["IN_MOVED_TO", "move", `${dir.path}/b`, `${dir.path}/a`],
+    ]);
+  });
+
+  test("overflow: an event per root, then a rescan that reports what is there", async () => {
+    using dir = tempDir();
+    mkdirSync(dir.join("d"));
+    writeFileSync(dir.join("d/f"), "");
+    const { engine, log, rec } = scripted(dir.path);
+    engine.onRecord(rec(-1, "IN_Q_OVERFLOW"));
+    expect(log.events[0]).toMatchObject({ kind: "overflow", root: dir.path });
+    await log.until((e) => e.kind === "rescanned", "rescanned");
+    // A lost IN_CLOSE_WRITE cannot be told from none: files are reported written again.
+    const found = log.events.filter((e) => e.synthetic).map((e) => `${e.names.join("|")} ${e.path}`);
+    expect(found.sort()).toEqual([`IN_CLOSE_WRITE ${dir.join("d/f")}`, `IN_CREATE ${dir.join("d/f")}`, `IN_CREATE|IN_ISDIR ${dir.join("d")}`]);
+    expect(engine.stats().overflows).toBe(1);
+  });
+
+  test("IN_IGNORED on the root: gone, and every watch is dropped", () => {
+    using dir = tempDir();
+    mkdirSync(dir.join("sub"));
+    const { engine, log, rec, removed } = scripted(dir.path);
+    engine.onRecord(rec(1, "IN_IGNORED"));
+    expect(log.events).toEqual([expect.objectContaining({ kind: "gone", path: dir.path })]);
+    expect(engine.roots()).toEqual([]);
+    expect(removed.sort()).toEqual([1, 2]);
+  });
+
+  test("events of a watch already dropped are ignored", () => {
+    using dir = tempDir();
+    const { engine, log, rec } = scripted(dir.path);
+    engine.onRecord(rec(99, "IN_CREATE", "ghost"));
+    expect(log.events).toEqual([]);
+  });
+
+  test("a consumer that throws is reported, and the next event still arrives", () => {
+    using dir = tempDir();
+    const problems: string[] = [];
+    let calls = 0;
+    const kernel: Kernel = { addWatch: () => 1, rmWatch: () => {}, beingWritten: () => undefined };
+    const engine = new InotifyEngine(kernel, {
+      onEvent: () => {
+        calls++;
+        throw new Error("consumer bug");
+      },
+      onProblem: (p) => problems.push(p.message),
+    });
+    engine.addRoot(dir.path, {});
+    const r = (name: string): KernelRecord => ({ wd: 1, event: "IN_CREATE", dir: false, cookie: 0, name: new TextEncoder().encode(name) });
+    engine.onRecord(r("a"));
+    engine.onRecord(r("b"));
+    expect(calls).toBe(2);
+    expect(problems[0]).toContain("consumer bug");
+  });
+});
