@@ -1,7 +1,7 @@
 // seedwatch watch: inotifywait for people who cannot afford to miss a file.
 
 import { EXIT, UsageError, ConfigError } from "../errors.ts";
-import { compileFormat, DEFAULT_FORMAT, DEFAULT_TIMEFMT, encodePath, eventJson, parseEventNames, type FsEvent } from "../events/index.ts";
+import { compileFormat, DEFAULT_FORMAT, DEFAULT_TIMEFMT, encodePath, eventJson, hasEscapes, parseEventNames, type FsEvent } from "../events/index.ts";
 import { log, setFormat, setVerbosity } from "../log.ts";
 import { InotifyWatcher, makeFilter, PollWatcher, type Watcher } from "../watch/index.ts";
 import { defineVerb } from "./args.ts";
@@ -94,22 +94,44 @@ NOTES
 // --- internal ---
 
 const out = Bun.stdout.writer();
-let flushQueued = false;
+let pending = "";
 
+/**
+ * Lines are gathered into one string per batch of events (one inotify read) and written
+ * once, on a microtask: a third of the cost of a write per line, and no added latency.
+ * (Throttling flushes further during bursts was measured: no gain.) A line holding bytes
+ * that are not UTF-8 goes out as exact bytes.
+ */
 function printer(format: string | undefined, timefmt: string): (ev: FsEvent) => void {
   const line = format === undefined ? eventJson : compileFormat(format, timefmt);
+  const needsTime = format === undefined || format.includes("%T");
+  const noTime = new Date(0);
   return (ev) => {
-    out.write(encodePath(`${line(ev, new Date())}\n`));
-    if (flushQueued) return;
-    flushQueued = true;
-    setImmediate(() => {
-      flushQueued = false;
-      void Promise.resolve(out.flush()).catch(() => process.exit(EXIT.ok)); // reader went away (| head)
-    });
+    const text = `${line(ev, needsTime ? new Date() : noTime)}\n`;
+    if (hasEscapes(text)) {
+      writePending();
+      out.write(encodePath(text));
+      queueMicrotask(flushSoon);
+    } else {
+      if (pending === "") queueMicrotask(flushSoon);
+      pending += text;
+    }
   };
 }
 
+function writePending(): void {
+  if (pending === "") return;
+  out.write(pending);
+  pending = "";
+}
+
+function flushSoon(): void {
+  writePending();
+  void Promise.resolve(out.flush()).catch(() => process.exit(EXIT.ok)); // reader went away (| head)
+}
+
 async function flushStdout(): Promise<void> {
+  writePending();
   await Promise.resolve(out.flush()).catch(() => {});
 }
 

@@ -7,6 +7,8 @@
 const strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const encoder = new TextEncoder();
 const ESCAPED = /(?<![\uD800-\uDBFF])[\uDC80-\uDCFF]/;
+/** Cheap first look: no low surrogate in the escape range at all (the usual case). */
+const MAYBE_ESCAPED = /[\uDC80-\uDCFF]/;
 
 /** Bytes → lossless string. */
 export function decodePath(bytes: Uint8Array): string {
@@ -19,7 +21,7 @@ export function decodePath(bytes: Uint8Array): string {
 
 /** Lossless string → the exact bytes (no NUL terminator). */
 export function encodePath(path: string): Uint8Array {
-  if (!ESCAPED.test(path)) return encoder.encode(path);
+  if (!hasEscapes(path)) return encoder.encode(path);
   const out: number[] = [];
   for (let i = 0; i < path.length; i++) {
     const c = path.charCodeAt(i);
@@ -44,7 +46,7 @@ export function cPath(path: string): Uint8Array {
 
 /** True when the path holds bytes that are not UTF-8 (it cannot be shown as-is). */
 export function hasEscapes(path: string): boolean {
-  return ESCAPED.test(path);
+  return MAYBE_ESCAPED.test(path) && ESCAPED.test(path);
 }
 
 /** Join a directory and a name the way the kernel does: exactly one "/" between. */

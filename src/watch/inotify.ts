@@ -127,6 +127,11 @@ export class InotifyWatcher implements Watcher {
    * event the kernel queued before our scans has been handled. Bun's reader just finds
    * the queue empty on its next wake-up. A burst that never lets the queue empty makes
    * this give up, and settling waits for a later chunk.
+   *
+   * Order: Bun's stream reads ahead whenever no read() is pending (measured), and bytes
+   * it holds would then be delivered after newer ones read here. So this runs only
+   * synchronously right after a chunk was handed over (the loop calls read() again at
+   * once), or from a timer while a read() is pending; in both cases Bun holds nothing.
    */
   private drain(): boolean {
     const buf = (this.drainBuffer ??= new Uint8Array(DRAIN_BUFFER_BYTES));
