@@ -44,17 +44,12 @@ NOTES
   A move inside the watched tree is reported as IN_MOVED_FROM and IN_MOVED_TO; --json
   gives the IN_MOVED_TO half a "from" field. If the kernel's queue overflows, an
   IN_Q_OVERFLOW line is printed and every directory is listed again.
-  Runs until SIGINT or SIGTERM (exit 0); exits 4 when every watched directory is gone.`,
+  Runs until SIGINT or SIGTERM (exit 0); exits 4 when every watched directory is gone.
+  On SIGTERM, --exec commands already running finish; queued ones are dropped (the log
+  says how many).`,
   async run(a) {
     setVerbosity(a.verbose - a.quiet);
-    if (a.logFormat !== "text" && a.logFormat !== "json") throw new ConfigError(`must be text or json, not ${JSON.stringify(a.logFormat)}`, "--log-format", a.logFormat, "--log-format json writes one JSON object per log line");
-    setFormat(a.logFormat);
-    if (a.json && a.format !== undefined) throw new UsageError("--json and --format exclude each other", "use --json for machines, --format for people and shell loops");
-    const events = parseEventNames(a.events.length ? a.events : ["changes"], "--events");
-    const filter = makeFilter({ exclude: a.exclude, include: a.include, excludeGlob: a.excludeGlob, includeGlob: a.includeGlob });
-    const exec = a.exec === undefined ? undefined : new ExecQueue(a.exec, positiveInt(a.jobs, "--jobs"), a.timeout === undefined ? undefined : positiveNumber(a.timeout, "--timeout") * 1000);
-    const print = exec ? undefined : printer(a.json ? undefined : (a.format ?? DEFAULT_FORMAT), a.timefmt);
-
+    const { events, filter, exec, print } = configure(a);
     let finish!: (code: number) => void;
     const done = new Promise<number>((resolve) => (finish = resolve));
     const onEvent = (ev: FsEvent) => {
@@ -92,6 +87,34 @@ NOTES
 });
 
 // --- internal ---
+
+interface WatchArgs {
+  logFormat: string;
+  json: boolean;
+  format: string | undefined;
+  events: string[];
+  exclude: string[];
+  include: string[];
+  excludeGlob: string[];
+  includeGlob: string[];
+  exec: string | undefined;
+  jobs: string;
+  timeout: string | undefined;
+  timefmt: string;
+}
+
+/** Validate the options and build what they describe; every mistake is a SeedError. */
+function configure(a: WatchArgs) {
+  if (a.logFormat !== "text" && a.logFormat !== "json") throw new ConfigError(`must be text or json, not ${JSON.stringify(a.logFormat)}`, "--log-format", a.logFormat, "--log-format json writes one JSON object per log line");
+  setFormat(a.logFormat);
+  if (a.json && a.format !== undefined) throw new UsageError("--json and --format exclude each other", "use --json for machines, --format for people and shell loops");
+  const events = parseEventNames(a.events.length ? a.events : ["changes"], "--events");
+  const filter = makeFilter({ exclude: a.exclude, include: a.include, excludeGlob: a.excludeGlob, includeGlob: a.includeGlob });
+  const timeoutMs = a.timeout === undefined ? undefined : positiveNumber(a.timeout, "--timeout") * 1000;
+  const exec = a.exec === undefined ? undefined : new ExecQueue(a.exec, positiveInt(a.jobs, "--jobs"), timeoutMs);
+  const print = exec ? undefined : printer(a.json ? undefined : (a.format ?? DEFAULT_FORMAT), a.timefmt);
+  return { events, filter, exec, print };
+}
 
 const out = Bun.stdout.writer();
 let pending = "";
