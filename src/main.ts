@@ -29,8 +29,30 @@ Exit codes: 0 ok, 2 usage, 3 bad value, 4 path not found, 5 not a directory,
 6 permission denied, 7 inotify limit reached, 8 system error, 9 hook failed, 1 bug.
 `;
 
+/** Verbs that run until stopped. */
+const DAEMONS = new Set(["watch"]);
+
+/**
+ * While a Bun process waits on a file descriptor, Bun wakes it every second to consider
+ * an idle garbage collection (it reads /proc/self/statm): about 0.5 ms of CPU a second,
+ * and a wake-up that keeps the core from sleeping (measured in bench/RESULTS.md). A
+ * watcher that waits for days should cost nothing, so long-running verbs re-exec the
+ * binary once (same pid, same arguments) with that timer off. JSC still collects as
+ * allocation demands. Only the compiled binary does this; `bun src/main.ts` does not.
+ */
+function quietRuntime(verb: string): void {
+  if (!DAEMONS.has(verb) || process.env.BUN_GC_TIMER_DISABLE || !Bun.main.startsWith("/$bunfs/")) return;
+  try {
+    const env = { ...process.env, BUN_GC_TIMER_DISABLE: "1", SEEDWATCH_REEXEC: "1" };
+    process.execve?.(process.execPath, [process.argv0, ...process.argv.slice(2)], env);
+  } catch {
+    // the binary was replaced or removed meanwhile: run as we are
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const [verb, ...rest] = argv;
+  if (verb !== undefined) quietRuntime(verb);
   if (verb === undefined || verb === "help" || verb === "--help" || verb === "-h") {
     const sub = verb === "help" ? rest[0] : undefined;
     if (!sub) return print(ROOT_HELP);

@@ -36,7 +36,7 @@ export class BunProcessRunner implements ProcessRunner {
     let proc: Bun.Subprocess;
     try {
       proc = Bun.spawn([...req.argv], {
-        env: { ...process.env, ...req.env },
+        env: childEnv(req.env),
         cwd: req.cwd,
         stdin: "ignore",
         stdout: capture ? "pipe" : "inherit",
@@ -71,6 +71,16 @@ export class BunProcessRunner implements ProcessRunner {
       durationMs: performance.now() - started,
     };
   }
+}
+
+/** Our environment for a child, less what main.ts set for this process only. */
+function childEnv(extra: Record<string, string> | undefined): Record<string, string | undefined> {
+  const env: Record<string, string | undefined> = { ...process.env, ...extra };
+  if (env.SEEDWATCH_REEXEC) {
+    delete env.SEEDWATCH_REEXEC;
+    delete env.BUN_GC_TIMER_DISABLE;
+  }
+  return env;
 }
 
 /** Check at start-up that a command exists, so a typo fails once instead of per event. */

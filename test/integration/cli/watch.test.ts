@@ -1,7 +1,7 @@
 // `seedwatch watch`, the compiled binary, spawned as a user would.
 
 import { describe, expect, test } from "bun:test";
-import { chmodSync, chownSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { Running } from "../../helpers/bin.ts";
 import { tempDir } from "../../helpers/tmp.ts";
 
@@ -18,6 +18,20 @@ describe("seedwatch watch", () => {
     expect(w.lines()).toContain(`${dir.path}/ CREATE,ISDIR a`);
     expect(w.lines()).toContain(`${dir.path}/a/b/c/ CREATE f`);
     expect(await w.stop("SIGTERM")).toBe(0);
+  });
+
+  test("a watch runs with Bun's idle GC timer off, in the same process, and children do not inherit it", async () => {
+    using dir = tempDir();
+    const script = dir.join("env.sh");
+    writeFileSync(script, '#!/bin/sh\necho "child=${BUN_GC_TIMER_DISABLE:-unset}"\n');
+    chmodSync(script, 0o755);
+    mkdirSync(dir.join("w"));
+    await using w = new Running(["watch", "-e", "create", "--exec", script, dir.join("w")]);
+    await w.ready();
+    const environ = readFileSync(`/proc/${w.proc.pid}/environ`, "utf8").split("\0");
+    expect(environ).toContain("BUN_GC_TIMER_DISABLE=1"); // re-exec'd: same pid, new environment
+    writeFileSync(dir.join("w/x"), "");
+    expect(await w.waitLine((l) => l.startsWith("child="), "child env")).toBe("child=unset");
   });
 
   test("--json gives path, IN_* events, dir, and from for a move", async () => {
