@@ -2,7 +2,7 @@
 // watcher process whose output is counted as it arrives.
 
 import { dlopen, ptr } from "bun:ffi";
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
 export const BENCH = import.meta.dir;
@@ -45,6 +45,15 @@ export function cpuMs(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
   const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return (Number(f[11]) + Number(f[12])) * TICK_MS;
+}
+
+/** CPU time of all threads of a process in ms, to the nanosecond (from each task's schedstat). */
+export function cpuPreciseMs(pid: number): number {
+  let ns = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]);
+  }
+  return ns / 1e6;
 }
 
 /** A /proc/PID/status field in MiB (VmRSS, VmHWM). */

@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { buildVariants, startup } from "./startup.ts";
-import { cpuMs, generator, median, memMiB, OUT, percentile, SEEDWATCH, TOOLS, Watching } from "./lib.ts";
+import { cpuMs, cpuPreciseMs, generator, median, memMiB, OUT, percentile, SEEDWATCH, TOOLS, Watching } from "./lib.ts";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -126,17 +126,17 @@ async function idle(): Promise<string> {
   for (const p of procs) await p.w.ready(p.tool.ready);
   const empty = Bun.spawn(["sleep", String(IDLE_S + 10)]);
   await Bun.sleep(SETTLE_S * 1000); // start-up's tail (a GC after loading) is not idling
-  const start = new Map([...procs.map((p) => [p.name, cpuMs(p.w.pid)] as const), ["sleep (empty process)", cpuMs(empty.pid)]]);
+  const pids: [string, number][] = [...procs.map((p) => [p.name, p.w.pid] as [string, number]), ["sleep (empty process)", empty.pid]];
+  const start = new Map(pids.map(([name, pid]) => [name, cpuPreciseMs(pid)]));
   await Bun.sleep(IDLE_S * 1000);
-  const rows = [...procs.map((p) => [p.name, cpuMs(p.w.pid)] as const), ["sleep (empty process)", cpuMs(empty.pid)] as const].map(
-    ([name, end]) => `| ${name} | ${(end - start.get(name)!).toFixed(0)} |`,
-  );
+  const rows = pids.map(([name, pid]) => `| ${name} | ${(cpuPreciseMs(pid) - start.get(name)!).toFixed(2)} |`);
   for (const p of procs) await p.w.stop();
   empty.kill();
   return `## Idle CPU
 
-Each watches an empty directory; CPU time (utime + stime, 10 ms resolution) over
-${IDLE_S} s, starting ${SETTLE_S} s after it is ready, measured at the same time for all.
+Each watches an empty directory; CPU time of all its threads (from
+/proc/PID/task/*/schedstat, in ns) over ${IDLE_S} s, starting ${SETTLE_S} s after it is
+ready, measured at the same time for all.
 
 | process | CPU over ${IDLE_S} s, ms |
 |---|---|
