@@ -15,6 +15,7 @@ export const EXIT = {
   native: 8, // libc or inotify unavailable, another system call failed
   hook: 9, // a user hook or config module failed to load
   http: 10, // an HTTP peer failed
+  database: 11, // the index cannot be opened or written
   interrupted: 130, // SIGINT during a one-shot job
 } as const;
 

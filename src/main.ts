@@ -26,7 +26,8 @@ ${Object.entries(VERBS)
   seedwatch --version          version, git revision and Bun version
 
 Exit codes: 0 ok, 2 usage, 3 bad value, 4 path not found, 5 not a directory,
-6 permission denied, 7 inotify limit reached, 8 system error, 9 hook failed, 1 bug.
+6 permission denied, 7 inotify limit reached, 8 system error, 9 hook failed,
+11 database unusable, 1 bug.
 `;
 
 /** Verbs that run until stopped. */

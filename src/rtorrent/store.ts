@@ -1,0 +1,264 @@
+// SessionStore: the SQLite index of the session. The original rtorrent_event tables and
+// columns stay as they were (`torrent_data`, `session_files` with `file` holding the
+// path's bytes), so existing queries and hooks keep working; seedwatch adds columns for
+// what it needs, migrating an original database in place. Schema version in
+// PRAGMA user_version; WAL; foreign keys on; a busy timeout so a hook or a reader in
+// another process does not fail a write.
+
+import { Database } from "bun:sqlite";
+import { mkdirSync, statSync } from "node:fs";
+import { dirname } from "node:path";
+import { SeedError, EXIT } from "../errors.ts";
+import { decodePath, encodePath } from "../events/index.ts";
+import type { SessionTorrent } from "./session.ts";
+
+export const SCHEMA_VERSION = 1;
+
+export interface StoredTorrent {
+  hash: string;
+  name: string;
+  tracker: string;
+  base: string;
+  directory: string;
+  size: number;
+  complete: boolean;
+  completedAt: number | null;
+  completeHookAt: number | null;
+  custom: string[];
+  files: number;
+}
+
+export interface StoredFile {
+  hash: string;
+  path: string;
+  size: number;
+  dev: number | null;
+  ino: number | null;
+}
+
+export type UpsertResult = "added" | "updated" | "unchanged";
+
+export class DatabaseError extends SeedError {
+  constructor(message: string, hint: string, cause?: unknown) {
+    super(message, { code: "database", exitCode: EXIT.database, hint, cause });
+  }
+}
+
+const ADDED_COLUMNS: [table: string, column: string, decl: string][] = [
+  ["torrent_data", "base", "text"],
+  ["torrent_data", "directory", "text"],
+  ["torrent_data", "size", "integer"],
+  ["torrent_data", "complete", "integer NOT NULL DEFAULT 0"],
+  ["torrent_data", "completed_at", "integer"],
+  ["torrent_data", "complete_hook_at", "integer"],
+  ["torrent_data", "custom1", "text"],
+  ["torrent_data", "custom2", "text"],
+  ["torrent_data", "custom3", "text"],
+  ["torrent_data", "custom4", "text"],
+  ["torrent_data", "custom5", "text"],
+  ["torrent_data", "added_at", "integer"],
+  ["torrent_data", "updated_at", "integer"],
+  ["session_files", "size", "integer"],
+  ["session_files", "dev", "integer"],
+  ["session_files", "ino", "integer"],
+];
+
+export class SessionStore {
+  readonly db: Database;
+
+  private constructor(readonly path: string, db: Database) {
+    this.db = db;
+  }
+
+  /** Open (creating or migrating) the index at `path`; ":memory:" for tests. */
+  static open(path: string): SessionStore {
+    let db: Database;
+    try {
+      if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+      db = new Database(path, { create: true, strict: true });
+      db.run("PRAGMA busy_timeout = 5000");
+      db.run("PRAGMA journal_mode = WAL");
+      db.run("PRAGMA foreign_keys = ON");
+      migrate(db);
+    } catch (err) {
+      throw new DatabaseError(`cannot open the index ${JSON.stringify(path)}: ${(err as Error).message}`, "check the path and its permissions, or name another with --db", err);
+    }
+    return new SessionStore(path, db);
+  }
+
+  hashes(): Set<string> {
+    return new Set(this.db.query<{ hash: string }, []>("SELECT hash FROM torrent_data").all().map((r) => r.hash));
+  }
+
+  get(hash: string): StoredTorrent | undefined {
+    const r = this.db.query<Row, [string]>(`${SELECT_TORRENT} WHERE t.hash = ? GROUP BY t.hash`).get(hash);
+    return r ? toTorrent(r) : undefined;
+  }
+
+  list(): StoredTorrent[] {
+    return this.db.query<Row, []>(`${SELECT_TORRENT} GROUP BY t.hash ORDER BY t.name`).all().map(toTorrent);
+  }
+
+  files(hash: string): StoredFile[] {
+    return this.db
+      .query<FileRow, [string]>("SELECT hash, file, size, dev, ino FROM session_files WHERE hash = ? ORDER BY rowid")
+      .all(hash)
+      .map(toFile);
+  }
+
+  /** Add or refresh a torrent from its session files; files are stat'ed for (dev, ino). */
+  upsert(t: SessionTorrent, now = Date.now()): UpsertResult {
+    return this.db.transaction((): UpsertResult => {
+      const old = this.get(t.hash);
+      const oldFiles = old ? this.files(t.hash).map((f) => f.path) : [];
+      const paths = t.files.map((f) => f.path);
+      const filesChanged = oldFiles.length !== paths.length || oldFiles.some((p, i) => p !== paths[i]);
+      this.db
+        .query(
+          `INSERT INTO torrent_data (hash, name, tracker, torrent, libtorrent, rtorrent, base, directory, size, complete,
+             custom1, custom2, custom3, custom4, custom5, added_at, updated_at)
+           VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16)
+           ON CONFLICT(hash) DO UPDATE SET name = ?2, tracker = ?3, torrent = ?4, libtorrent = ?5, rtorrent = ?6,
+             base = ?7, directory = ?8, size = ?9, custom1 = ?11, custom2 = ?12, custom3 = ?13, custom4 = ?14,
+             custom5 = ?15, updated_at = ?16`,
+        )
+        .run(t.hash, t.name, t.tracker, t.raw.torrent, t.raw.resume ?? null, t.raw.rtorrent, t.base, t.directory, t.size, t.complete ? 1 : 0, ...t.custom, now);
+      if (filesChanged) this.db.query("DELETE FROM session_files WHERE hash = ?").run(t.hash);
+      const put = this.db.query("INSERT OR REPLACE INTO session_files (hash, file, size, dev, ino) VALUES (?, ?, ?, ?, ?)");
+      for (const f of t.files) {
+        const id = identity(f.path);
+        put.run(t.hash, encodePath(f.path), f.size, id?.dev ?? null, id?.ino ?? null);
+      }
+      if (!old) return "added";
+      const same = !filesChanged && old.directory === t.directory && old.custom.every((c, i) => c === t.custom[i]) && old.tracker === t.tracker;
+      return same ? "unchanged" : "updated";
+    })();
+  }
+
+  remove(hash: string): void {
+    this.db.transaction(() => {
+      this.db.query("DELETE FROM session_files WHERE hash = ?").run(hash);
+      this.db.query("DELETE FROM torrent_data WHERE hash = ?").run(hash);
+    })();
+  }
+
+  /** The `complete` flag as rtorrent last wrote it; returns true when it just turned on. */
+  setComplete(hash: string, complete: boolean, now = Date.now()): boolean {
+    const r = this.db
+      .query(`UPDATE torrent_data SET complete = ?2, completed_at = CASE WHEN ?2 = 1 AND complete = 0 THEN ?3 ELSE completed_at END
+              WHERE hash = ?1 AND complete <> ?2`)
+      .run(hash, complete ? 1 : 0, now);
+    return complete && r.changes > 0;
+  }
+
+  /** Complete torrents whose `complete` hook has not run yet. */
+  pendingCompletions(): string[] {
+    return this.db.query<{ hash: string }, []>("SELECT hash FROM torrent_data WHERE complete = 1 AND complete_hook_at IS NULL ORDER BY completed_at").all().map((r) => r.hash);
+  }
+
+  markCompleteHookRun(hash: string, now = Date.now()): void {
+    this.db.query("UPDATE torrent_data SET complete_hook_at = ? WHERE hash = ?").run(now, hash);
+  }
+
+  /** Another torrent that uses this data: the same path, or the same (dev, inode). */
+  otherOwner(hash: string, path: string, id: { dev: number; ino: number } | undefined): string | undefined {
+    const r = this.db
+      .query<{ hash: string }, [string, Uint8Array, number | null, number | null]>(
+        "SELECT hash FROM session_files WHERE hash <> ?1 AND (file = ?2 OR (dev = ?3 AND ino = ?4)) LIMIT 1",
+      )
+      .get(hash, encodePath(path), id?.dev ?? null, id?.ino ?? null);
+    return r?.hash;
+  }
+
+  /** Torrents whose files include `path`. */
+  owners(path: string): string[] {
+    return this.db.query<{ hash: string }, [Uint8Array]>("SELECT DISTINCT hash FROM session_files WHERE file = ?").all(encodePath(path)).map((r) => r.hash);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+/** (dev, inode) of the data a path leads to (following symlinks), if it exists. */
+export function identity(path: string): { dev: number; ino: number } | undefined {
+  try {
+    const s = statSync(Buffer.from(encodePath(path)) as unknown as string);
+    return { dev: s.dev, ino: s.ino };
+  } catch {
+    return undefined;
+  }
+}
+
+// --- internal ---
+
+interface Row {
+  hash: string;
+  name: string;
+  tracker: string;
+  base: string | null;
+  directory: string | null;
+  size: number | null;
+  complete: number;
+  completed_at: number | null;
+  complete_hook_at: number | null;
+  custom1: string | null;
+  custom2: string | null;
+  custom3: string | null;
+  custom4: string | null;
+  custom5: string | null;
+  files: number;
+}
+
+interface FileRow {
+  hash: string;
+  file: Uint8Array | string;
+  size: number | null;
+  dev: number | null;
+  ino: number | null;
+}
+
+const SELECT_TORRENT = `SELECT t.hash, t.name, t.tracker, t.base, t.directory, t.size, t.complete, t.completed_at, t.complete_hook_at,
+  t.custom1, t.custom2, t.custom3, t.custom4, t.custom5, COUNT(f.file) AS files
+  FROM torrent_data t LEFT JOIN session_files f ON f.hash = t.hash`;
+
+function toTorrent(r: Row): StoredTorrent {
+  return {
+    hash: r.hash,
+    name: r.name,
+    tracker: r.tracker,
+    base: r.base ?? "",
+    directory: r.directory ?? "",
+    size: r.size ?? 0,
+    complete: r.complete === 1,
+    completedAt: r.completed_at,
+    completeHookAt: r.complete_hook_at,
+    custom: [r.custom1, r.custom2, r.custom3, r.custom4, r.custom5].map((c) => c ?? ""),
+    files: r.files,
+  };
+}
+
+function toFile(r: FileRow): StoredFile {
+  const path = typeof r.file === "string" ? r.file : decodePath(r.file);
+  return { hash: r.hash, path, size: r.size ?? 0, dev: r.dev, ino: r.ino };
+}
+
+function migrate(db: Database): void {
+  const version = db.query<{ user_version: number }, []>("PRAGMA user_version").get()!.user_version;
+  if (version > SCHEMA_VERSION) throw new Error(`schema version ${version} is newer than this seedwatch understands (${SCHEMA_VERSION})`);
+  db.transaction(() => {
+    // The original rtorrent_event tables, exactly.
+    db.run(`CREATE TABLE IF NOT EXISTS torrent_data (hash text PRIMARY KEY, name text, tracker text,
+      torrent blob, libtorrent blob, rtorrent blob)`);
+    db.run(`CREATE TABLE IF NOT EXISTS session_files (hash text NOT NULL, file path NOT NULL,
+      PRIMARY KEY (hash, file), FOREIGN KEY (hash) REFERENCES torrent_data(hash))`);
+    db.run("CREATE INDEX IF NOT EXISTS sff ON session_files(file)");
+    db.run("CREATE INDEX IF NOT EXISTS sfh ON session_files(hash)");
+    for (const [table, column, decl] of ADDED_COLUMNS) {
+      const has = db.query<{ name: string }, []>(`PRAGMA table_info(${table})`).all().some((c) => c.name === column);
+      if (!has) db.run(`ALTER TABLE ${table} ADD COLUMN ${column} ${decl}`);
+    }
+    db.run("CREATE INDEX IF NOT EXISTS sfi ON session_files(dev, ino)");
+    db.run(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+  })();
+}
