@@ -7,6 +7,8 @@
 //   - --log-format json: one JSON object per line.
 // Tests call `setReporter` with a collector.
 
+import { mkdirSync, openSync, writeSync } from "node:fs";
+import { dirname } from "node:path";
 import { createConsola, type ConsolaInstance, type ConsolaReporter, type LogObject } from "consola/core";
 
 export type LogFormat = "text" | "json";
@@ -24,6 +26,18 @@ export function setFormat(format: LogFormat): void {
 
 export function setReporter(reporter: ConsolaReporter): void {
   log.setReporters([reporter]);
+}
+
+/** Also append every record to `path`, one timestamped line each (rtorrent --log-file). */
+export function addLogFile(path: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const fd = openSync(path, "a");
+  log.addReporter({
+    log(o) {
+      const word = LEVEL_WORD[o.level] ?? o.type;
+      writeSync(fd, `${o.date.toISOString()} ${word} ${o.tag ? `${o.tag}: ` : ""}${messageOf(o).replaceAll("\n", " | ")}\n`);
+    },
+  });
 }
 
 // --- internal ---

@@ -10,6 +10,7 @@ import type { SeedCommand } from "./commands/args.ts";
 
 const VERBS: Record<string, { describe: string; load: () => Promise<{ default: SeedCommand }> }> = {
   watch: { describe: "print or act on filesystem events, like inotifywait", load: () => import("./commands/watch.ts") },
+  rtorrent: { describe: "index rtorrent's session, run hooks, remove erased torrents' data", load: () => import("./commands/rtorrent.ts") },
   doctor: { describe: "check this machine: libc, inotify and its limits", load: () => import("./commands/doctor.ts") },
 };
 
@@ -31,7 +32,7 @@ Exit codes: 0 ok, 2 usage, 3 bad value, 4 path not found, 5 not a directory,
 `;
 
 /** Verbs that run until stopped. */
-const DAEMONS = new Set(["watch"]);
+const DAEMONS = new Set(["watch", "rtorrent"]);
 
 /**
  * While a Bun process waits on a file descriptor, Bun wakes it every second to consider

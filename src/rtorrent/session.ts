@@ -55,7 +55,7 @@ export function readSession(sessionDir: string, hash: string): ReadResult {
   try {
     return { kind: "ok", torrent: parse(hash, torrent, rtorrent, readIfThere(`${base}.libtorrent_resume`)) };
   } catch (err) {
-    if (err instanceof BencodeError || err instanceof RefusedError) return { kind: "bad", reason: err.message };
+    if (err instanceof RefusedError) return { kind: "bad", reason: err.message };
     throw err;
   }
 }
@@ -70,11 +70,11 @@ export function infoHash(info: Uint8Array): string {
 class RefusedError extends Error {}
 
 function parse(hash: string, torrentBytes: Uint8Array, rtorrentBytes: Uint8Array, resume: Uint8Array | undefined): SessionTorrent {
-  const meta = bdecode(torrentBytes);
+  const meta = decode(`${hash}.torrent`, torrentBytes);
   if (!isDict(meta.value) || !meta.info || !isDict(meta.value.info)) throw new RefusedError(`${hash}.torrent: no info dictionary`);
   const actual = infoHash(torrentBytes.subarray(meta.info[0], meta.info[1]));
   if (actual !== hash) throw new RefusedError(`${hash}.torrent: its info hashes to ${actual}, not to its name`);
-  const state = bdecode(rtorrentBytes).value;
+  const state = decode(`${hash}.torrent.rtorrent`, rtorrentBytes).value;
   if (!isDict(state)) throw new RefusedError(`${hash}.torrent.rtorrent: not a dictionary`);
   const info = meta.value.info;
   const name = element(info["name.utf-8"] ?? info.name, "name");
@@ -93,6 +93,15 @@ function parse(hash: string, torrentBytes: Uint8Array, rtorrentBytes: Uint8Array
     custom: [1, 2, 3, 4, 5].map((i) => str(state[`custom${i}`]) ?? "") as SessionTorrent["custom"],
     raw: { torrent: torrentBytes, rtorrent: rtorrentBytes, resume },
   };
+}
+
+function decode(file: string, bytes: Uint8Array): ReturnType<typeof bdecode> {
+  try {
+    return bdecode(bytes);
+  } catch (err) {
+    if (err instanceof BencodeError) throw new RefusedError(`${file}: ${err.message}`);
+    throw err;
+  }
 }
 
 function dataFiles(info: BDict, name: string, base: string): DataFile[] {

@@ -6,7 +6,7 @@
 // another process does not fail a write.
 
 import { Database } from "bun:sqlite";
-import { mkdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { SeedError, EXIT } from "../errors.ts";
 import { decodePath, encodePath } from "../events/index.ts";
@@ -82,6 +82,33 @@ export class SessionStore {
       migrate(db);
     } catch (err) {
       throw new DatabaseError(`cannot open the index ${JSON.stringify(path)}: ${(err as Error).message}`, "check the path and its permissions, or name another with --db", err);
+    }
+    return new SessionStore(path, db);
+  }
+
+  /**
+   * For -n: an in-memory copy of the index at `path` (or an empty one), so a dry run
+   * computes exactly what a real run would, and the file is never written.
+   */
+  static openCopy(path: string): SessionStore {
+    let db: Database;
+    try {
+      if (existsSync(path)) {
+        // Not { readonly: true }: SQLite cannot open a WAL database read-only once its
+        // -wal and -shm files are gone. This connection only reads; the file's content
+        // is unchanged (the tests compare its bytes).
+        const src = new Database(path);
+        const bytes = src.serialize();
+        src.close();
+        // The image says "WAL" (header bytes 18-19 = 2); memory databases cannot do WAL.
+        bytes[18] = 1;
+        bytes[19] = 1;
+        db = Database.deserialize(bytes);
+      } else db = new Database(":memory:", { strict: true });
+      db.run("PRAGMA foreign_keys = ON");
+      migrate(db);
+    } catch (err) {
+      throw new DatabaseError(`cannot read the index ${JSON.stringify(path)}: ${(err as Error).message}`, "check the path and its permissions, or name another with --db", err);
     }
     return new SessionStore(path, db);
   }

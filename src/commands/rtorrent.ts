@@ -1,0 +1,98 @@
+// seedwatch rtorrent: rtorrent_event's command line, index and hooks, without its bugs.
+
+import { realpathSync, statSync } from "node:fs";
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
+import { ConfigError, NativeError } from "../errors.ts";
+import { addLogFile, log, setFormat, setVerbosity } from "../log.ts";
+import { runRtorrent } from "../rtorrent/run.ts";
+import { defineVerb } from "./args.ts";
+
+export const dataDir = (): string => join(process.env.XDG_DATA_HOME || join(process.env.HOME ?? homedir(), ".local/share"), "seedwatch");
+
+export default defineVerb({
+  name: "rtorrent",
+  description: "Index rtorrent's session directory in SQLite, run hooks on add, remove and completion, and safely remove erased torrents' data",
+  args: {
+    session: { type: "positional", valueHint: "SESSION", description: "rtorrent's session directory" },
+    paths: { type: "positional", variadic: true, required: false, valueHint: "PATHS...", description: "download roots: removal never goes outside them; --clean checks them" },
+    clean: { type: "boolean", description: "reconcile the index with the session and PATHS once, then exit (refused while rtorrent runs; with -r, also delete files under PATHS that no torrent owns)" },
+    force: { type: "boolean", alias: "f", description: "--clean even if rtorrent.lock looks held" },
+    noAction: { type: "boolean", alias: "n", also: ["dry-run"], description: "change nothing at all (files and database) and print exactly what would be done" },
+    remove: { type: "boolean", alias: "r", description: "when a torrent is erased, delete its files that no other torrent uses (same path or same inode)" },
+    hooks: { type: "list", valueHint: "FILE", description: "a .ts or .js file exporting pre_add, post_add, pre_remove, post_remove, complete, pre_loop, post_loop" },
+    sqlFile: { type: "string", valueHint: "FILE", also: ["db"], description: `the index (default: ${"$XDG_DATA_HOME"}/seedwatch/rtorrent.db, i.e. ~/.local/share/seedwatch/rtorrent.db)` },
+    logFile: { type: "string", valueHint: "FILE", description: "also log to this file (default: ~/.local/share/seedwatch/rtorrent.log)" },
+    noLog: { type: "boolean", description: "no log file" },
+    once: { type: "boolean", description: "reconcile, run pending completions, and exit with a status (for cron)" },
+    trash: { type: "string", valueHint: "DIR", description: "with -r: move files into DIR instead of deleting them" },
+    maxDelete: { type: "string", valueHint: "N", description: "with -r: never delete more than N files in one run; a run that would is stopped and says so" },
+    hookTimeout: { type: "string", valueHint: "SECONDS", default: "120", description: "a hook still running after this long is logged as hung" },
+    daemon: { type: "boolean", alias: "d", description: "accepted for rtorrent_event compatibility: run under systemd, or from cron with --once" },
+    sleep: { type: "string", valueHint: "SECONDS", description: "accepted for rtorrent_event compatibility; not needed (events are handled as they come)" },
+    quiet: { type: "count", alias: "q", description: "log only warnings and errors" },
+    verbose: { type: "count", alias: "v", description: "log more" },
+    logFormat: { type: "string", valueHint: "text|json", default: "text", description: "log format on stderr" },
+  },
+  examples: `
+EXAMPLES
+  seedwatch rtorrent ~/.session ~/downloads
+      index the session and keep it up to date until stopped
+  seedwatch rtorrent --once -r --max-delete 500 ~/.session ~/downloads
+      from cron: catch up, delete erased torrents' unshared data, exit
+  seedwatch rtorrent --clean -n -r ~/.session ~/downloads
+      show which files under ~/downloads no torrent owns, touching nothing
+
+COMPLETION
+  Add to rtorrent.rc so every completion leaves a marker that survives restarts:
+    method.set_key = event.download.finished, seedwatch_complete, "execute.nothrow=touch,(cat,(session.path),(d.hash),.complete)"
+  Without it, the complete hook still runs when .rtorrent's complete flag turns to 1
+  (rtorrent writes that at its next session save).
+
+HOOKS
+  export function post_add(db, file, args) { … }      // positional, as in rtorrent_event
+  export function post_remove(db, file, args, rm) { … } // rm: name, tracker, hash, rmfiles, torfiles, tor, ltor, rtor
+  export function complete(db, path, args, queues) { … } // push path onto queues.complete to retry later
+  db is a bun:sqlite Database (torrent_data, session_files); types: seedwatch init.`,
+  async run(a) {
+    setVerbosity(a.verbose - a.quiet);
+    if (a.logFormat !== "text" && a.logFormat !== "json") throw new ConfigError(`must be text or json, not ${JSON.stringify(a.logFormat)}`, "--log-format", a.logFormat, "--log-format json writes one JSON object per log line");
+    setFormat(a.logFormat);
+    if (a.daemon || a.sleep !== undefined) log.withTag("rtorrent").warn("-d/--daemon and --sleep are not needed: run under systemd, or from cron with --once");
+    const session = directory(a.session!, "SESSION"); // required: the parser has checked
+    const roots = a.paths.map((p) => directory(p, "PATHS"));
+    if (!a.noLog && !a.noAction) addLogFile(a.logFile ?? join(dataDir(), "rtorrent.log"));
+    return runRtorrent({
+      session,
+      roots,
+      db: resolve(a.sqlFile ?? join(dataDir(), "rtorrent.db")),
+      hookFiles: a.hooks,
+      clean: a.clean,
+      force: a.force,
+      remove: a.remove,
+      dryRun: a.noAction,
+      once: a.once,
+      trash: a.trash === undefined ? undefined : resolve(a.trash),
+      maxDelete: a.maxDelete === undefined ? undefined : count(a.maxDelete, "--max-delete"),
+      hookTimeoutMs: count(a.hookTimeout, "--hook-timeout") * 1000,
+      args: { ...a },
+    });
+  },
+});
+
+function directory(path: string, what: string): string {
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    throw new NativeError("open", 2, "ENOENT", path, `${what} must be an existing directory`);
+  }
+  if (!st.isDirectory()) throw new NativeError("open", 20, "ENOTDIR", path, `${what} must be a directory`);
+  return realpathSync(path);
+}
+
+function count(text: string, field: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`must be a whole number, not ${JSON.stringify(text)}`, field, text, `for example ${field} 100`);
+  return n;
+}

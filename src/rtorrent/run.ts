@@ -1,0 +1,154 @@
+// Wiring `seedwatch rtorrent`: the store, hooks, lock check, the one-shot reconcile and
+// the watch loop. The command parses; this runs.
+
+import { EXIT, SeedError } from "../errors.ts";
+import type { FsEvent } from "../events/index.ts";
+import { loadModule } from "../hooks/load.ts";
+import { log } from "../log.ts";
+import { InotifyWatcher } from "../watch/inotify.ts";
+import { orphans } from "./clean.ts";
+import { rtorrentLock } from "./lock.ts";
+import { carryOut } from "./remover.ts";
+import { SessionStore } from "./store.ts";
+import { SessionTracker, type Hooks, type Summary } from "./tracker.ts";
+
+export interface RtorrentRun {
+  session: string;
+  roots: string[];
+  db: string;
+  hookFiles: string[];
+  clean: boolean;
+  force: boolean;
+  remove: boolean;
+  dryRun: boolean;
+  once: boolean;
+  trash?: string;
+  maxDelete?: number;
+  hookTimeoutMs: number;
+  args: Record<string, unknown>;
+}
+
+const HOOK_NAMES = ["pre_add", "post_add", "pre_remove", "post_remove", "complete", "pre_loop", "post_loop"] as const;
+
+export async function runRtorrent(r: RtorrentRun): Promise<number> {
+  const out = log.withTag("rtorrent");
+  if (r.clean) {
+    const lock = rtorrentLock(r.session);
+    if (lock.held && !r.force) {
+      throw new SeedError(`rtorrent is running on this session (lock held by ${lock.by})`, { code: "locked", exitCode: EXIT.usage, hint: "stop rtorrent first, or pass -f if you are sure" });
+    }
+    if (!lock.held && lock.stale) out.info(`stale rtorrent.lock (${lock.stale}): going ahead`);
+  }
+  const hooks = await loadHooks(r.hookFiles);
+  const store = r.dryRun ? SessionStore.openCopy(r.db) : SessionStore.open(r.db);
+  const say = (line: string) => (r.dryRun ? process.stdout.write(`${line}\n`) : out.info(line));
+  const tracker = new SessionTracker({
+    session: r.session,
+    store,
+    hooks,
+    args: r.args,
+    remove: r.remove,
+    roots: r.roots,
+    dryRun: r.dryRun,
+    trash: r.trash,
+    maxDelete: r.maxDelete,
+    hookTimeoutMs: r.hookTimeoutMs,
+    say,
+    warn: (line) => out.warn(line),
+  });
+  try {
+    if (r.once || r.clean) return await oneShot(r, tracker, store, say);
+    return await loop(r, tracker, store, hooks);
+  } finally {
+    store.close();
+  }
+}
+
+async function oneShot(r: RtorrentRun, tracker: SessionTracker, store: SessionStore, say: (l: string) => void): Promise<number> {
+  const summary = await tracker.reconcileAll(progress());
+  if (r.clean && r.roots.length > 0) {
+    const lost = orphans(store, r.roots);
+    say(`${lost.length} file(s) under PATHS belong to no torrent`);
+    if (r.remove) {
+      const cap = r.maxDelete;
+      if (cap !== undefined && lost.length > cap) {
+        log.withTag("rtorrent").warn(`not deleting ${lost.length} orphan file(s): more than --max-delete ${cap}`);
+        summary.refusedDeletes += lost.length;
+      } else {
+        for (const path of lost) {
+          const root = r.roots.find((p) => path.startsWith(`${p}/`))!;
+          carryOut({ hash: "", remove: [path], keep: [], top: root }, root, { roots: r.roots, dryRun: r.dryRun, trash: r.trash }, say);
+        }
+      }
+    } else for (const path of lost) say(`orphan ${JSON.stringify(path)}`);
+  }
+  report(summary, r.dryRun);
+  return summary.hookFailures > 0 ? EXIT.hook : summary.refusedDeletes > 0 ? EXIT.usage : EXIT.ok;
+}
+
+async function loop(r: RtorrentRun, tracker: SessionTracker, store: SessionStore, hooks: Hooks): Promise<number> {
+  const out = log.withTag("rtorrent");
+  const watcher = new InotifyWatcher({ onEvent: (ev: FsEvent) => tracker.onEvent(ev) });
+  // Watch first, then reconcile: nothing written meanwhile can be missed.
+  await watcher.add(r.session, { recursive: false, events: ["IN_CREATE", "IN_CLOSE_WRITE", "IN_MOVED_TO", "IN_MOVED_FROM", "IN_DELETE", "IN_ATTRIB"] });
+  report(await tracker.reconcileAll(progress()), false);
+  if (hooks.pre_loop) await hooks.pre_loop(...([store.db, watcher, r.args, tracker.queues, tracker.qfuncs, tracker.inotifyFuncs] as never[]));
+  out.info(`watching ${r.session}`);
+  let finish!: (code: number) => void;
+  const done = new Promise<number>((res) => (finish = res));
+  const stop = () => finish(EXIT.ok);
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  const code = await done;
+  process.off("SIGINT", stop);
+  process.off("SIGTERM", stop);
+  tracker.stop();
+  await tracker.idle();
+  try {
+    if (hooks.post_loop) await hooks.post_loop(...([store.db, watcher, r.args] as never[]));
+  } catch (err) {
+    out.warn(`hook post_loop threw: ${(err as Error).stack ?? err}`);
+  }
+  await watcher.close();
+  return code;
+}
+
+/** Every --hooks file, in order; a hook defined in several files runs in each. */
+async function loadHooks(files: string[]): Promise<Hooks> {
+  const found: Record<string, ((...a: unknown[]) => unknown)[]> = {};
+  for (const f of files) {
+    const mod = await loadModule(f);
+    const source = (mod.default && typeof mod.default === "object" ? mod.default : mod) as Record<string, unknown>;
+    for (const name of HOOK_NAMES) if (typeof source[name] === "function") (found[name] ??= []).push(source[name] as never);
+  }
+  const hooks: Hooks = {};
+  for (const [name, fns] of Object.entries(found)) {
+    hooks[name as keyof Hooks] = (async (...args: unknown[]) => {
+      let last: unknown;
+      for (const fn of fns) last = await fn(...args);
+      return last;
+    }) as never;
+  }
+  return hooks;
+}
+
+function progress(): ((done: number, total: number) => void) | undefined {
+  if (!process.stderr.isTTY) return undefined;
+  let last = 0;
+  return (done, total) => {
+    const now = performance.now();
+    if (now - last < 100 && done !== total) return;
+    last = now;
+    process.stderr.write(`\rindexing ${done}/${total}${done === total ? "\n" : ""}`);
+  };
+}
+
+function report(s: Summary, dryRun: boolean): void {
+  const parts = [`${s.added} added`, `${s.updated} updated`, `${s.removed} removed`, `${s.unchanged} unchanged`];
+  if (s.waiting) parts.push(`${s.waiting} waiting for their .rtorrent`);
+  if (s.skipped.length) parts.push(`${s.skipped.length} skipped (${s.skipped.map((k) => `${k.hash.slice(0, 8)}: ${k.reason}`).join("; ")})`);
+  if (s.completions) parts.push(`${s.completions} completion(s)`);
+  if (s.deleted) parts.push(`${s.deleted} file(s) deleted`);
+  if (s.hookFailures) parts.push(`${s.hookFailures} hook failure(s)`);
+  log.withTag("rtorrent").info(`index${dryRun ? " (dry run: nothing was changed)" : ""}: ${parts.join(", ")}`);
+}

@@ -1,0 +1,237 @@
+// `seedwatch rtorrent` as a user runs it, on session directories written the way
+// rtorrent writes them (.new + rename; erase deletes .libtorrent_resume, .rtorrent, then
+// .torrent). The tests with a real rtorrent are in rtorrent-real.test.ts.
+
+import { Database } from "bun:sqlite";
+import { describe, expect, test } from "bun:test";
+import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
+import { Running, runBin } from "../../helpers/bin.ts";
+import { makeTorrent, writeSession, type Built } from "../../helpers/rtorrent.ts";
+import { tempDir, type TempDir } from "../../helpers/tmp.ts";
+import { waitFor } from "../../helpers/wait.ts";
+
+interface Box extends Disposable {
+  dir: TempDir;
+  session: string;
+  dl: string;
+  db: string;
+  add(name: string, files: string[], opts?: { complete?: 0 | 1; directory?: string }): Built;
+  erase(t: Built): void;
+  rows(): { hash: string; name: string }[];
+  args(...extra: string[]): string[];
+}
+
+function box(): Box {
+  const dir = tempDir("rt");
+  const session = dir.join("session");
+  const dl = dir.join("dl");
+  mkdirSync(session);
+  mkdirSync(dl);
+  const db = dir.join("index.db");
+  return {
+    dir,
+    session,
+    dl,
+    db,
+    add(name, files, opts = {}) {
+      const t = makeTorrent({ name, files: files.map((f) => ({ path: f.split("/"), length: 1 })) });
+      const directory = opts.directory ?? `${dl}/${name}`;
+      for (const f of files) {
+        mkdirSync(`${directory}/${f}`.replace(/\/[^/]+$/, ""), { recursive: true });
+        if (!existsSync(`${directory}/${f}`)) writeFileSync(`${directory}/${f}`, "x");
+      }
+      writeSession(session, t, { directory, complete: opts.complete ?? 0 });
+      return t;
+    },
+    erase(t) {
+      for (const ext of [".libtorrent_resume", ".rtorrent", ""]) rmSync(`${session}/${t.hash}.torrent${ext}`);
+    },
+    rows() {
+      const d = new Database(db, { readonly: false });
+      const r = d.query<{ hash: string; name: string }, []>("SELECT hash, name FROM torrent_data ORDER BY name").all();
+      d.close();
+      return r;
+    },
+    args: (...extra) => ["rtorrent", "--db", db, "--no-log", ...extra, session, dl],
+    [Symbol.dispose]: () => dir[Symbol.dispose](),
+  };
+}
+
+const hookLog = (b: Box) => (existsSync(b.dir.join("hooks.log")) ? readFileSync(b.dir.join("hooks.log"), "utf8").trim().split("\n") : []);
+
+function writeHooks(b: Box, body: string): string {
+  const path = b.dir.join("hooks.ts");
+  writeFileSync(
+    path,
+    `import type { Database } from "bun:sqlite";
+import { appendFileSync } from "node:fs";
+const out = (line: string) => appendFileSync(${JSON.stringify(b.dir.join("hooks.log"))}, line + "\\n");
+${body}`,
+  );
+  return path;
+}
+
+describe("seedwatch rtorrent --once", () => {
+  test("indexes every torrent, and a second run changes nothing", () => {
+    using b = box();
+    const t1 = b.add("One", ["a.bin"]);
+    const t2 = b.add("Two", ["x/y.bin", "z.bin"]);
+    const r = runBin(b.args("--once"));
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("index: 2 added");
+    expect(b.rows()).toEqual([{ hash: t1.hash, name: "One" }, { hash: t2.hash, name: "Two" }]);
+    expect(runBin(b.args("--once")).stderr).toContain("0 added, 0 updated, 0 removed, 2 unchanged");
+  });
+
+  test("-r deletes an erased torrent's files, except those another torrent uses (path or hard link)", () => {
+    using b = box();
+    const a = b.add("A", ["own.bin", "shared.bin", "linked.bin"]);
+    b.add("B", ["shared.bin"], { directory: `${b.dl}/A` }); // same path as A's shared.bin
+    mkdirSync(`${b.dl}/C`);
+    linkSync(`${b.dl}/A/linked.bin`, `${b.dl}/C/linked.bin`);
+    b.add("C", ["linked.bin"]);
+    expect(runBin(b.args("--once")).code).toBe(0);
+    b.erase(a);
+    const r = runBin(b.args("--once", "-r"));
+    expect(r.code).toBe(0);
+    expect(existsSync(`${b.dl}/A/own.bin`)).toBe(false);
+    expect(existsSync(`${b.dl}/A/shared.bin`)).toBe(true);
+    expect(existsSync(`${b.dl}/C/linked.bin`)).toBe(true);
+    expect(existsSync(`${b.dl}/A/linked.bin`)).toBe(true); // kept: C's data is the same inode
+    expect(r.stderr).toMatch(/keep ".*shared\.bin": also used by/);
+    expect(b.rows().map((x) => x.name)).toEqual(["B", "C"]);
+  });
+
+  test("-n changes nothing at all, files and database, and says what it would do", () => {
+    using b = box();
+    const a = b.add("A", ["d/f.bin"]);
+    expect(runBin(b.args("--once")).code).toBe(0);
+    const before = readFileSync(b.db);
+    b.erase(a);
+    const r = runBin(b.args("--once", "-r", "-n"));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`would remove "${b.dl}/A/d/f.bin"`);
+    expect(r.stdout).toContain(`would remove empty directory "${b.dl}/A"`);
+    expect(existsSync(`${b.dl}/A/d/f.bin`)).toBe(true);
+    expect(readFileSync(b.db).equals(before)).toBe(true);
+  });
+
+  test("--max-delete stops a run that would delete more, and says so", () => {
+    using b = box();
+    const a = b.add("A", ["1", "2", "3"]);
+    runBin(b.args("--once"));
+    b.erase(a);
+    const r = runBin(b.args("--once", "-r", "--max-delete", "2"));
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain("--max-delete 2");
+    expect(existsSync(`${b.dl}/A/1`)).toBe(true);
+  });
+
+  test("--trash moves instead of deleting", () => {
+    using b = box();
+    const a = b.add("A", ["sub/f"]);
+    runBin(b.args("--once"));
+    b.erase(a);
+    expect(runBin(b.args("--once", "-r", "--trash", b.dir.join("trash"))).code).toBe(0);
+    expect(existsSync(b.dir.join("trash/A/sub/f"))).toBe(true);
+    expect(existsSync(`${b.dl}/A`)).toBe(false);
+  });
+
+  test("a corrupt session file is reported and the torrent kept; fixed, it is read again", () => {
+    using b = box();
+    const a = b.add("A", ["f"]);
+    runBin(b.args("--once"));
+    writeFileSync(`${b.session}/${a.hash}.torrent.rtorrent`, "d9:directory"); // truncated
+    const r = runBin(b.args("--once", "-r"));
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`${a.hash}: ${a.hash}.torrent.rtorrent`);
+    expect(b.rows().map((x) => x.name)).toEqual(["A"]);
+    expect(existsSync(`${b.dl}/A/f`)).toBe(true);
+    writeSession(b.session, a, { directory: `${b.dl}/A`, custom1: "fixed" }); // rtorrent saves again
+    const fixed = runBin(b.args("--once", "-r"));
+    expect(fixed.stderr).toContain(`updated ${a.hash}`);
+    expect(fixed.stderr).not.toContain("skipped");
+  });
+
+  test("--clean refuses while rtorrent holds the lock, accepts a stale lock, -f overrides", () => {
+    using b = box();
+    writeFileSync(`${b.session}/rtorrent.lock`, `${hostname()}:+${process.pid}`);
+    const r = runBin(b.args("--clean"));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`lock held by pid ${process.pid}`);
+    expect(runBin(b.args("--clean", "-f")).code).toBe(0);
+    writeFileSync(`${b.session}/rtorrent.lock`, `${hostname()}:+999999999`);
+    expect(runBin(b.args("--clean")).code).toBe(0);
+  });
+
+  test("--clean -r removes files under PATHS that no torrent owns", () => {
+    using b = box();
+    b.add("A", ["keep.bin"]);
+    mkdirSync(`${b.dl}/junk/deep`, { recursive: true });
+    writeFileSync(`${b.dl}/junk/deep/old.bin`, "");
+    const r = runBin(b.args("--clean", "-r"));
+    expect(r.code).toBe(0);
+    expect(existsSync(`${b.dl}/junk`)).toBe(false);
+    expect(existsSync(`${b.dl}/A/keep.bin`)).toBe(true);
+    expect(existsSync(b.dl)).toBe(true);
+  });
+
+  test("bad input: a missing session, a missing or broken hooks file", () => {
+    using b = box();
+    expect(runBin(["rtorrent", "--no-log", b.dir.join("nope")]).code).toBe(4);
+    const missing = runBin(b.args("--once", "--hooks", b.dir.join("none.ts")));
+    expect([missing.code, missing.stderr.split("\n")[1]?.startsWith("hint:")]).toEqual([9, true]);
+    writeFileSync(b.dir.join("broken.ts"), "export function post_add( {");
+    expect(runBin(b.args("--once", "--hooks", b.dir.join("broken.ts"))).code).toBe(9);
+  });
+});
+
+describe("seedwatch rtorrent (running)", () => {
+  test("adds once per new torrent, survives re-saves and erase-then-re-add, runs post_remove", async () => {
+    using b = box();
+    const hooks = writeHooks(
+      b,
+      `export function post_add(db: Database, file: string, args: unknown) { out("post_add " + file.slice(-48, -8)); }
+export function post_remove(db: Database, file: string, args: unknown, rm: { hash: string; rmfiles: string[]; torfiles: string[] }) {
+  out("post_remove " + rm.hash + " " + rm.rmfiles.length + "/" + rm.torfiles.length);
+}
+export function pre_add() { throw new Error("pre_add is broken"); }`,
+    );
+    await using w = new Running(b.args("-r", "--hooks", hooks));
+    await w.waitStderr(/watching /, "watching");
+    const t = b.add("Live", ["f1", "f2"]);
+    await waitFor(() => hookLog(b).includes(`post_add ${t.hash}`), "post_add");
+    expect(w.stderr).toContain("pre_add is broken"); // logged, the add went on
+    writeSession(b.session, t, { directory: `${b.dl}/Live` }); // a full save rewrites all three
+    b.erase(t);
+    writeSession(b.session, t, { directory: `${b.dl}/Live` }); // re-added at once
+    const marker = b.add("Marker", ["m"]);
+    await waitFor(() => hookLog(b).includes(`post_add ${marker.hash}`), "marker added");
+    expect(hookLog(b).filter((l) => l === `post_add ${t.hash}`).length).toBe(1);
+    expect(b.rows().map((r) => r.name)).toEqual(["Live", "Marker"]);
+    expect(existsSync(`${b.dl}/Live/f1`)).toBe(true);
+    b.erase(t);
+    await waitFor(() => hookLog(b).includes(`post_remove ${t.hash} 2/2`), "post_remove");
+    expect(existsSync(`${b.dl}/Live`)).toBe(false);
+    expect(await w.stop("SIGTERM")).toBe(0);
+  });
+
+  test("the complete hook runs exactly once per completion, across restarts and --once", async () => {
+    using b = box();
+    const hooks = writeHooks(b, `export function complete(db: Database, path: string) { out("complete " + path.slice(path.lastIndexOf("/") + 1)); }`);
+    const t = b.add("Done", ["f"]);
+    const viaFlag = b.add("Flag", ["g"]);
+    await using w = new Running(b.args("--hooks", hooks));
+    await w.waitStderr(/watching /, "watching");
+    writeFileSync(`${b.session}/${t.hash}.complete`, ""); // the rtorrent.rc marker line
+    writeSession(b.session, viaFlag, { directory: `${b.dl}/Flag`, complete: 1 }); // a save after completion
+    await waitFor(() => hookLog(b).includes(`complete ${t.hash}.complete`), "marker completion");
+    await waitFor(() => hookLog(b).includes(`complete ${viaFlag.hash}.torrent`), "flag completion");
+    expect(await w.stop("SIGTERM")).toBe(0);
+    expect(runBin(b.args("--once", "--hooks", hooks)).code).toBe(0);
+    await using again = new Running(b.args("--hooks", hooks));
+    await again.waitStderr(/watching /, "watching again");
+    expect(hookLog(b).sort()).toEqual([`complete ${t.hash}.complete`, `complete ${viaFlag.hash}.torrent`].sort());
+  });
+});
