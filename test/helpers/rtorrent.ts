@@ -28,10 +28,12 @@ export interface Built {
 }
 
 export function makeTorrent(spec: TorrentSpec): Built {
+  const pieceLength = spec.pieceLength ?? 16384;
+  const total = spec.files ? spec.files.reduce((n, f) => n + f.length, 0) : (spec.length ?? 1);
   const info: Record<string, unknown> = {
     name: spec.name,
-    "piece length": spec.pieceLength ?? 16384,
-    pieces: new Uint8Array(20),
+    "piece length": pieceLength,
+    pieces: new Uint8Array(Math.max(1, Math.ceil(total / pieceLength)) * 20), // zeros: valid shape, never checks out
   };
   if (spec.files) info.files = spec.files.map((f) => ({ length: f.length, path: f.path, ...(f.attr ? { attr: f.attr } : {}) }));
   else info.length = spec.length ?? 1;
@@ -39,6 +41,18 @@ export function makeTorrent(spec: TorrentSpec): Built {
   if (spec.announce !== undefined) meta.announce = spec.announce;
   const hash = new Bun.CryptoHasher("sha1").update(bencode.encode(info)).digest("hex").toUpperCase();
   return { bytes: bencode.encode(meta), hash, info };
+}
+
+/** A single-file torrent of `data` with real piece hashes, so one client can seed it to another. */
+export function makeRealTorrent(name: string, data: Uint8Array, announce = "http://127.0.0.1:9/announce"): Built {
+  const pieceLength = 16384;
+  const pieces = new Uint8Array(Math.ceil(data.length / pieceLength) * 20);
+  for (let i = 0; i * pieceLength < data.length; i++) {
+    pieces.set(new Bun.CryptoHasher("sha1").update(data.subarray(i * pieceLength, (i + 1) * pieceLength)).digest(), i * 20);
+  }
+  const info = { length: data.length, name, "piece length": pieceLength, pieces };
+  const hash = new Bun.CryptoHasher("sha1").update(bencode.encode(info)).digest("hex").toUpperCase();
+  return { bytes: bencode.encode({ announce, info }), hash, info };
 }
 
 export interface StateSpec {
