@@ -6,9 +6,11 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { existsSync } from "node:fs";
 import { HookError } from "../errors.ts";
+import { registerSeedwatchModule } from "./virtual.ts";
 
 /** Import a .ts/.js module by path; a missing file or a syntax error is a HookError. */
 export async function loadModule(path: string, what = "hook file"): Promise<Record<string, unknown>> {
+  registerSeedwatchModule();
   const abs = resolve(path);
   if (!existsSync(abs)) throw new HookError(`${what} not found: ${abs}`, "check the path given to --hooks");
   try {

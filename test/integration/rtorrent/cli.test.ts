@@ -235,3 +235,51 @@ export function pre_add() { throw new Error("pre_add is broken"); }`,
     expect(hookLog(b).sort()).toEqual([`complete ${t.hash}.complete`, `complete ${viaFlag.hash}.torrent`].sort());
   });
 });
+
+describe("seedwatch init and typed hooks", () => {
+  test("init writes types that type-check the example, and the binary runs it (import from \"seedwatch\")", () => {
+    using b = box();
+    const dir = b.dir.join("conf");
+    expect(runBin(["init", dir]).code).toBe(0);
+    const tsc = Bun.spawnSync([`${import.meta.dir}/../../../node_modules/.bin/tsc`, "-p", dir], { stdout: "pipe" });
+    expect(tsc.stdout.toString()).toBe("");
+    expect(tsc.exitCode).toBe(0);
+    b.add("Typed", ["t.bin"]);
+    const r = runBin(b.args("--once", "--hooks", `${dir}/hooks.ts`));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("added Typed");
+    expect(runBin(["init", dir]).stdout).toContain("kept"); // the user's hooks.ts is not overwritten
+  });
+
+  test("a hook that hangs is logged after --hook-timeout and the run goes on", () => {
+    using b = box();
+    const hooks = writeHooks(b, `export function post_add() { return new Promise(() => {}); }`);
+    b.add("Slow", ["s"]);
+    b.add("Next", ["n"]);
+    const r = runBin(b.args("--once", "--hooks", hooks, "--hook-timeout", "1"));
+    expect(r.code).toBe(9); // hook failures make --once exit with the hook status
+    expect(r.stderr).toContain("post_add did not finish within 1 s");
+    expect(b.rows().map((x) => x.name)).toEqual(["Next", "Slow"]);
+  });
+});
+
+describe("seedwatch torrents", () => {
+  test("list, show by prefix, owner of a path, orphans, and --json", () => {
+    using b = box();
+    const t = b.add("Album", ["cd1/01.flac", "cover.jpg"]);
+    writeFileSync(`${b.dl}/stray.nfo`, "");
+    runBin(b.args("--once"));
+    const list = runBin(["torrents", "--db", b.db]);
+    expect(list.stdout).toContain(`${t.hash}  Album`);
+    expect(runBin(["torrents", "show", t.hash.slice(0, 6), "--db", b.db]).stdout).toContain(`${b.dl}/Album/cd1/01.flac`);
+    expect(runBin(["torrents", "owner", `${b.dl}/Album/cover.jpg`, `${b.dl}/stray.nfo`, "--db", b.db]).stdout).toBe(
+      `${b.dl}/Album/cover.jpg: ${t.hash} "Album"\n${b.dl}/stray.nfo: no torrent\n`,
+    );
+    expect(runBin(["torrents", "orphans", b.dl, "--db", b.db]).stdout).toBe(`${b.dl}/stray.nfo\n`);
+    const json = JSON.parse(runBin(["torrents", "--json", "--db", b.db]).stdout);
+    expect(json).toEqual([expect.objectContaining({ hash: t.hash, name: "Album", files: 2, complete: false })]);
+    const missing = runBin(["torrents", "show", "FFFF", "--db", b.db]);
+    expect([missing.code, missing.stderr]).toEqual([2, expect.stringContaining("no torrent FFFF")]);
+    expect(runBin(["torrents", "--db", b.dir.join("none.db")]).code).toBe(4);
+  });
+});

@@ -1,0 +1,33 @@
+// seedwatch init: types and an example for the files seedwatch loads.
+
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { HOOKS_EXAMPLE, SEEDWATCH_DTS, TSCONFIG } from "../hooks/dts.ts";
+import { defineVerb } from "./args.ts";
+
+export default defineVerb({
+  name: "init",
+  description: "Write seedwatch.d.ts (types for hook files), an example hooks.ts and a tsconfig.json into DIR",
+  args: {
+    dir: { type: "positional", required: false, valueHint: "DIR", description: "where (default: the current directory)" },
+    force: { type: "boolean", description: "overwrite the example and tsconfig.json too (seedwatch.d.ts is always refreshed)" },
+  },
+  examples: `
+  seedwatch init ~/.config/seedwatch && seedwatch rtorrent --hooks ~/.config/seedwatch/hooks.ts ~/.session`,
+  async run(a) {
+    const dir = resolve(a.dir ?? ".");
+    mkdirSync(dir, { recursive: true });
+    const wrote: string[] = [];
+    const put = (name: string, text: string, always: boolean) => {
+      const path = join(dir, name);
+      if (existsSync(path) && !always && !a.force) return process.stdout.write(`kept    ${path} (exists; --force to replace)\n`);
+      writeFileSync(path, text);
+      wrote.push(path);
+      process.stdout.write(`wrote   ${path}\n`);
+    };
+    put("seedwatch.d.ts", SEEDWATCH_DTS, true);
+    put("hooks.ts", HOOKS_EXAMPLE, false);
+    put("tsconfig.json", TSCONFIG, false);
+    return 0;
+  },
+});

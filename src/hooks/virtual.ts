@@ -1,0 +1,26 @@
+// The module "seedwatch" that user files import: inside the binary it is the running
+// program's own API (a Bun plugin registers it before any user file loads), so nothing
+// has to be installed beside the binary. Types come from `seedwatch init`.
+
+import { plugin } from "bun";
+import { VERSION } from "../version.ts";
+
+let registered = false;
+
+/** What `import { … } from "seedwatch"` gives a user file. */
+export const SEEDWATCH_EXPORTS = {
+  VERSION,
+  /** Returns its argument: a typed way to write a hooks file. */
+  defineHooks: <T>(hooks: T): T => hooks,
+};
+
+export function registerSeedwatchModule(): void {
+  if (registered) return;
+  registered = true;
+  plugin({
+    name: "seedwatch",
+    setup(build) {
+      build.module("seedwatch", () => ({ exports: SEEDWATCH_EXPORTS, loader: "object" }));
+    },
+  });
+}
