@@ -38,6 +38,14 @@ export interface StoredFile {
 
 export type UpsertResult = "added" | "updated" | "unchanged";
 
+export interface TorrentState {
+  directory: string;
+  tracker: string;
+  custom: string[];
+  complete: boolean;
+  completeHookAt: number | null;
+}
+
 export class DatabaseError extends SeedError {
   constructor(message: string, hint: string, cause?: unknown) {
     super(message, { code: "database", exitCode: EXIT.database, hint, cause });
@@ -78,6 +86,8 @@ export class SessionStore {
       db = new Database(path, { create: true, strict: true });
       db.run("PRAGMA busy_timeout = 5000");
       db.run("PRAGMA journal_mode = WAL");
+      // The index can always be rebuilt from the session directory: no fsync per commit.
+      db.run("PRAGMA synchronous = NORMAL");
       db.run("PRAGMA foreign_keys = ON");
       migrate(db);
     } catch (err) {
@@ -122,6 +132,36 @@ export class SessionStore {
     return r ? toTorrent(r) : undefined;
   }
 
+  /** The few fields a reconcile needs, by primary key (cheaper than get()). */
+  state(hash: string): TorrentState | undefined {
+    const r = this.db
+      .query<StateRow, [string]>("SELECT directory, tracker, custom1, custom2, custom3, custom4, custom5, complete, complete_hook_at FROM torrent_data WHERE hash = ?")
+      .get(hash);
+    if (!r) return undefined;
+    return {
+      directory: r.directory ?? "",
+      tracker: r.tracker,
+      custom: [r.custom1, r.custom2, r.custom3, r.custom4, r.custom5].map((c) => c ?? ""),
+      complete: r.complete === 1,
+      completeHookAt: r.complete_hook_at,
+    };
+  }
+
+  /** Run `fn` inside one transaction (nested upserts become savepoints): one commit for many. */
+  batch<T>(fn: () => Promise<T>): Promise<T> {
+    this.db.run("BEGIN");
+    return fn().then(
+      (v) => {
+        this.db.run("COMMIT");
+        return v;
+      },
+      (err) => {
+        this.db.run("ROLLBACK");
+        throw err;
+      },
+    );
+  }
+
   list(): StoredTorrent[] {
     return this.db.query<Row, []>(`${SELECT_TORRENT} GROUP BY t.hash ORDER BY t.name`).all().map(toTorrent);
   }
@@ -135,8 +175,8 @@ export class SessionStore {
 
   /** Add or refresh a torrent from its session files; files are stat'ed for (dev, ino). */
   upsert(t: SessionTorrent, now = Date.now()): UpsertResult {
-    return this.db.transaction((): UpsertResult => {
-      const old = this.get(t.hash);
+    const body = (): UpsertResult => {
+      const old = this.state(t.hash);
       const oldFiles = old ? this.files(t.hash).map((f) => f.path) : [];
       const paths = t.files.map((f) => f.path);
       const filesChanged = oldFiles.length !== paths.length || oldFiles.some((p, i) => p !== paths[i]);
@@ -159,7 +199,9 @@ export class SessionStore {
       if (!old) return "added";
       const same = !filesChanged && old.directory === t.directory && old.custom.every((c, i) => c === t.custom[i]) && old.tracker === t.tracker;
       return same ? "unchanged" : "updated";
-    })();
+    };
+    // Inside batch() already: no savepoint per torrent (measured: it costs).
+    return this.db.inTransaction ? body() : this.db.transaction(body)();
   }
 
   remove(hash: string): void {
@@ -210,10 +252,10 @@ export class SessionStore {
 /** (dev, inode) of the data a path leads to (following symlinks), if it exists. */
 export function identity(path: string): { dev: number; ino: number } | undefined {
   try {
-    const s = statSync(Buffer.from(encodePath(path)) as unknown as string);
-    return { dev: s.dev, ino: s.ino };
+    const s = statSync(Buffer.from(encodePath(path)) as unknown as string, { throwIfNoEntry: false });
+    return s ? { dev: s.dev, ino: s.ino } : undefined;
   } catch {
-    return undefined;
+    return undefined; // ENOTDIR, EACCES: no data we could identify
   }
 }
 
@@ -235,6 +277,18 @@ interface Row {
   custom4: string | null;
   custom5: string | null;
   files: number;
+}
+
+interface StateRow {
+  directory: string | null;
+  tracker: string;
+  custom1: string | null;
+  custom2: string | null;
+  custom3: string | null;
+  custom4: string | null;
+  custom5: string | null;
+  complete: number;
+  complete_hook_at: number | null;
 }
 
 interface FileRow {
@@ -280,7 +334,8 @@ function migrate(db: Database): void {
     db.run(`CREATE TABLE IF NOT EXISTS session_files (hash text NOT NULL, file path NOT NULL,
       PRIMARY KEY (hash, file), FOREIGN KEY (hash) REFERENCES torrent_data(hash))`);
     db.run("CREATE INDEX IF NOT EXISTS sff ON session_files(file)");
-    db.run("CREATE INDEX IF NOT EXISTS sfh ON session_files(hash)");
+    // rtorrent_event also made sfh ON session_files(hash); the primary key (hash, file)
+    // already serves lookups by hash, so new indexes skip it (an old one is left alone).
     for (const [table, column, decl] of ADDED_COLUMNS) {
       const has = db.query<{ name: string }, []>(`PRAGMA table_info(${table})`).all().some((c) => c.name === column);
       if (!has) db.run(`ALTER TABLE ${table} ADD COLUMN ${column} ${decl}`);

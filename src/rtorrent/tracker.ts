@@ -27,6 +27,8 @@ import type { SessionStore } from "./store.ts";
 
 /** Session files are written as a burst (.new, rename, three files): read after it. */
 export const RECONCILE_DEBOUNCE_MS = 50;
+/** A full reconcile commits once per this many torrents. */
+const BATCH = 500;
 /** When a complete hook re-queues itself, try again after this long. */
 export const REQUEUE_DELAY_MS = 5000;
 
@@ -96,21 +98,29 @@ export class SessionTracker {
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
   private chain: Promise<void> = Promise.resolve();
   private queueTimer: ReturnType<typeof setTimeout> | undefined;
+  /** During reconcileAll: the hashes with a .complete marker (one listing, not a stat each). */
+  private markers: Set<string> | undefined;
 
   constructor(private readonly o: TrackerOptions) {}
 
   /** Every hash in the session directory or the index, reconciled once. */
   async reconcileAll(progress?: (done: number, total: number) => void): Promise<Summary> {
     const onDisk = new Set<string>();
+    const markers = new Set<string>();
     for (const name of readdirSync(this.o.session)) {
       const m = SESSION_TORRENT.exec(name);
       if (m) onDisk.add(m[1]!);
+      else if (name.endsWith(".complete")) markers.add(name.slice(0, -9));
     }
+    this.markers = markers;
     const all = [...new Set([...onDisk, ...this.o.store.hashes()])].sort();
-    for (const [i, hash] of all.entries()) {
-      await this.reconcile(hash);
-      progress?.(i + 1, all.length);
+    for (let start = 0; start < all.length; start += BATCH) {
+      await this.o.store.batch(async () => {
+        for (const hash of all.slice(start, start + BATCH)) await this.reconcile(hash);
+      });
+      progress?.(Math.min(start + BATCH, all.length), all.length);
     }
+    this.markers = undefined;
     await this.runQueues();
     return this.summary;
   }
@@ -184,7 +194,7 @@ export class SessionTracker {
   private async reconcile(hash: string): Promise<void> {
     const { store, session } = this.o;
     const file = joinPath(session, `${hash}.torrent`);
-    const known = store.get(hash);
+    const known = store.state(hash);
     const r = readSession(session, hash);
     if (r.kind === "partial") {
       if (!known) this.summary.waiting++;
@@ -212,9 +222,9 @@ export class SessionTracker {
       if (result === "updated") this.o.say(`${this.o.dryRun ? "would update" : "updated"} ${hash} ${JSON.stringify(t.name)}`);
     }
     const marker = joinPath(session, `${hash}.complete`);
-    const hasMarker = existsSync(marker);
+    const hasMarker = this.markers ? this.markers.has(hash) : existsSync(marker);
     const turnedOn = store.setComplete(hash, t.complete || hasMarker) && known !== undefined;
-    const stored = store.get(hash)!;
+    const stored = store.state(hash)!;
     const due = stored.complete && stored.completeHookAt === null && (turnedOn || hasMarker);
     if (due && !this.queues.complete!.includes(hasMarker ? marker : file)) this.queues.complete!.push(hasMarker ? marker : file);
   }
