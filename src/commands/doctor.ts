@@ -4,25 +4,25 @@
 import { EXIT } from "../errors.ts";
 import { inotifyUsage, LIMIT_NAMES, readLimit, RECOMMENDED } from "../watch/limits.ts";
 import { probeInotify } from "../watch/inotify.ts";
+import { join, resolve } from "node:path";
+import { indexFindings, sessionFindings, type Finding } from "../rtorrent/doctor.ts";
 import { defineVerb } from "./args.ts";
+import { dataDir } from "../xdg.ts";
 
-export interface Finding {
-  check: string;
-  status: "ok" | "warn" | "fail";
-  detail: string;
-  fix?: string;
-}
 
 export default defineVerb({
   name: "doctor",
   description: "Check this machine for what seedwatch needs: libc, inotify, and inotify's limits",
   args: {
     json: { type: "boolean", description: "print the findings as a JSON array" },
+    db: { type: "string", valueHint: "FILE", description: "the rtorrent index to check (default: ~/.local/share/seedwatch/rtorrent.db)" },
+    session: { type: "string", valueHint: "DIR", description: "an rtorrent session directory to check (lock, leftovers)" },
   },
   examples: `
 Exit status: 0 when nothing failed (warnings included), 8 when a check failed.`,
   async run(a) {
-    const findings = [...inotifyFindings()];
+    const findings: Finding[] = [...inotifyFindings(), ...indexFindings(resolve(a.db ?? join(dataDir(), "rtorrent.db")))];
+    if (a.session) findings.push(...sessionFindings(resolve(a.session)));
     if (a.json) process.stdout.write(`${JSON.stringify(findings, null, 2)}\n`);
     else {
       for (const f of findings) {

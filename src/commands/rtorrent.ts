@@ -1,14 +1,12 @@
 // seedwatch rtorrent: rtorrent_event's command line, index and hooks, without its bugs.
 
 import { realpathSync, statSync } from "node:fs";
-import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { ConfigError, NativeError } from "../errors.ts";
 import { addLogFile, log, setFormat, setVerbosity } from "../log.ts";
 import { runRtorrent } from "../rtorrent/run.ts";
+import { dataDir } from "../xdg.ts";
 import { defineVerb } from "./args.ts";
-
-export const dataDir = (): string => join(process.env.XDG_DATA_HOME || join(process.env.HOME ?? homedir(), ".local/share"), "seedwatch");
 
 export default defineVerb({
   name: "rtorrent",

@@ -6,7 +6,7 @@ import { UsageError, NativeError } from "../errors.ts";
 import { orphans } from "../rtorrent/clean.ts";
 import { SessionStore, type StoredTorrent } from "../rtorrent/store.ts";
 import { defineVerb } from "./args.ts";
-import { dataDir } from "./rtorrent.ts";
+import { dataDir } from "../xdg.ts";
 
 const ACTIONS = ["list", "show", "owner", "orphans"] as const;
 

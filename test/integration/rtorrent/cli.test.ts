@@ -283,3 +283,24 @@ describe("seedwatch torrents", () => {
     expect(runBin(["torrents", "--db", b.dir.join("none.db")]).code).toBe(4);
   });
 });
+
+describe("seedwatch doctor for rtorrent", () => {
+  test("reports the index and the session: lock, leftovers, orphans", () => {
+    using b = box();
+    const t = b.add("A", ["f"]);
+    runBin(b.args("--once"));
+    writeFileSync(`${b.session}/${t.hash}.torrent.rtorrent.new`, "");
+    writeFileSync(`${b.session}/${"F".repeat(40)}.torrent.rtorrent`, "");
+    const r = runBin(["doctor", "--db", b.db, "--session", b.session, "--json"]);
+    expect(r.code).toBe(0);
+    const findings = JSON.parse(r.stdout) as { check: string; status: string; detail: string }[];
+    const by = (c: string) => findings.find((f) => f.check === c);
+    expect(by("rtorrent index")).toMatchObject({ status: "ok", detail: expect.stringContaining("1 torrents, schema 1") });
+    expect(by("rtorrent session")).toMatchObject({ status: "ok", detail: expect.stringContaining("rtorrent not running") });
+    expect(by("rtorrent session leftovers")?.status).toBe("warn");
+    expect(by("rtorrent session orphans")?.status).toBe("warn");
+    writeFileSync(b.db, "garbage that is not a database at all, long enough for a header......");
+    expect(JSON.parse(runBin(["doctor", "--db", b.db, "--json"]).stdout).find((f: { check: string }) => f.check === "rtorrent index").status).toBe("fail");
+    expect(runBin(["doctor", "--db", b.db]).code).toBe(8);
+  });
+});

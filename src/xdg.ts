@@ -1,0 +1,9 @@
+// Where seedwatch keeps its files: the XDG base directories.
+
+import { homedir } from "node:os";
+import { join } from "node:path";
+
+/** $XDG_DATA_HOME/seedwatch, i.e. ~/.local/share/seedwatch by default. */
+export function dataDir(): string {
+  return join(process.env.XDG_DATA_HOME || join(process.env.HOME ?? homedir(), ".local/share"), "seedwatch");
+}
