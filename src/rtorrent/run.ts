@@ -88,14 +88,20 @@ async function oneShot(r: RtorrentRun, tracker: SessionTracker, store: SessionSt
 
 async function loop(r: RtorrentRun, tracker: SessionTracker, store: SessionStore, hooks: Hooks): Promise<number> {
   const out = log.withTag("rtorrent");
-  const watcher = new InotifyWatcher({ onEvent: (ev: FsEvent) => tracker.onEvent(ev) });
+  let finish!: (code: number) => void;
+  const done = new Promise<number>((res) => (finish = res));
+  const watcher = new InotifyWatcher({
+    onEvent: (ev: FsEvent) => {
+      if (ev.kind !== "gone") return tracker.onEvent(ev);
+      out.error(`the session directory ${ev.path} is gone; stopping`);
+      finish(EXIT.notFound);
+    },
+  });
   // Watch first, then reconcile: nothing written meanwhile can be missed.
   await watcher.add(r.session, { recursive: false, events: ["IN_CREATE", "IN_CLOSE_WRITE", "IN_MOVED_TO", "IN_MOVED_FROM", "IN_DELETE", "IN_ATTRIB"] });
   report(await tracker.reconcileAll(progress()), false);
   if (hooks.pre_loop) await hooks.pre_loop(...([store.db, watcher, r.args, tracker.queues, tracker.qfuncs, tracker.inotifyFuncs] as never[]));
   out.info(`watching ${r.session}`);
-  let finish!: (code: number) => void;
-  const done = new Promise<number>((res) => (finish = res));
   const stop = () => finish(EXIT.ok);
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);

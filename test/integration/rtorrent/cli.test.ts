@@ -304,3 +304,56 @@ describe("seedwatch doctor for rtorrent", () => {
     expect(runBin(["doctor", "--db", b.db]).code).toBe(8);
   });
 });
+
+describe("rtorrent_event's loop hooks", () => {
+  test("pre_loop adds a queue, its function and an inotify handler; post_loop runs on SIGTERM", async () => {
+    using b = box();
+    const hooks = writeHooks(
+      b,
+      `export function pre_loop(db: Database, watcher: unknown, args: unknown, queues: Record<string, string[]>, qfuncs: Record<string, Function>, inot: Map<string, Function>) {
+  queues.mine = [];
+  qfuncs.mine = (db: Database, path: string) => out("mine " + path.slice(-8));
+  inot.set("torrent IN_MOVED_TO", (path: string) => queues.mine!.push(path));
+  out("pre_loop");
+}
+export function post_loop() { out("post_loop"); }`,
+    );
+    await using w = new Running(b.args("--hooks", hooks));
+    await w.waitStderr(/watching /, "watching");
+    b.add("Q", ["q"]);
+    await waitFor(() => hookLog(b).includes("mine .torrent"), "user queue ran");
+    expect(await w.stop("SIGTERM")).toBe(0);
+    expect(hookLog(b)[0]).toBe("pre_loop");
+    expect(hookLog(b).at(-1)).toBe("post_loop");
+  });
+
+  test("a complete hook that re-queues itself is tried again, then marked done", () => {
+    using b = box();
+    const hooks = writeHooks(
+      b,
+      `export function complete(db: Database, path: string, args: unknown, queues: Record<string, string[]>) {
+  out("complete try");
+  if (!require("node:fs").existsSync(${JSON.stringify(b.dir.join("ready"))})) queues.complete!.push(path); // not yet: again later
+}`,
+    );
+    const t = b.add("R", ["r"]);
+    writeFileSync(`${b.session}/${t.hash}.complete`, "");
+    expect(runBin(b.args("--once", "--hooks", hooks)).code).toBe(0);
+    expect(hookLog(b)).toEqual(["complete try"]);
+    writeFileSync(b.dir.join("ready"), "");
+    expect(runBin(b.args("--once", "--hooks", hooks)).code).toBe(0);
+    expect(runBin(b.args("--once", "--hooks", hooks)).code).toBe(0);
+    expect(hookLog(b)).toEqual(["complete try", "complete try"]); // retried once, then done
+  });
+
+  test("the session directory going away stops the daemon after post_loop, exit 4", async () => {
+    using b = box();
+    const hooks = writeHooks(b, `export function post_loop() { out("post_loop"); }`);
+    await using w = new Running(b.args("--hooks", hooks));
+    await w.waitStderr(/watching /, "watching");
+    rmSync(b.session, { recursive: true });
+    expect(await w.stop()).toBe(4);
+    expect(hookLog(b)).toEqual(["post_loop"]);
+    expect(w.stderr).toContain("is gone; stopping");
+  });
+});
