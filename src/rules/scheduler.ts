@@ -1,0 +1,192 @@
+// TaskScheduler: pyinotifyd's scheduler, with its names, and with its bugs fixed.
+//
+// Theory of operation — each key (the event's path, or "singlejob") is one task:
+//   idle ──event──▶ delayed ──delay elapsed──▶ running ──job done──▶ idle
+//                   │  ▲ event: re-arm (same task_id, newest event)   │
+//                   │  └──────────── re-run (one, newest event) ◀─────┘ if events came meanwhile
+//                   └─ Cancel: dropped
+// - An event during the delay re-arms it (pyinotifyd). An event while the job runs is
+//   kept, newest wins, and the job runs once more afterwards (pyinotifyd dropped it).
+// - Cancel drops a task in its delay, and a pending re-run; a running job is never killed.
+// - At shutdown, tasks still in their delay are either run now or dropped (policy), never
+//   started and then killed (pyinotifyd started them, then cancelled them).
+// - A job that throws is logged with its stack; the scheduler goes on.
+
+import type { FsEvent } from "../events/index.ts";
+import { realClock, type Clock } from "./clock.ts";
+import { schedLog, type SchedLog } from "./logging.ts";
+
+/** The event as jobs receive it: FsEvent plus pyinotifyd's attribute names. */
+export interface JobEvent extends FsEvent {
+  pathname: string;
+  maskname: string;
+  src_pathname: string;
+}
+
+export type Job = (event: JobEvent, taskId: string) => unknown;
+
+export interface TaskSchedulerOptions {
+  job: Job;
+  /** Schedule events on files (default true) and on directories (default false). */
+  files?: boolean;
+  dirs?: boolean;
+  /** Seconds to wait; a new event for the same path re-arms it. Default 0. */
+  delay?: number;
+  logname?: string;
+  /** All events share one task: one job at a time for the whole scheduler. */
+  singlejob?: boolean;
+  /** pyinotifyd's; accepted and ignored (TypeScript closures see the config's names). */
+  global_vars?: unknown;
+}
+
+export type PendingPolicy = "run" | "drop";
+
+interface Task {
+  id: string;
+  event: FsEvent;
+  state: "delayed" | "running";
+  timer?: unknown;
+  rerun?: FsEvent;
+  done?: Promise<void>;
+}
+
+export class TaskScheduler {
+  readonly options: Required<Omit<TaskSchedulerOptions, "global_vars">>;
+  protected clock: Clock = realClock;
+  protected log: SchedLog;
+  private readonly tasks = new Map<string, Task>();
+  private paused = false;
+
+  constructor(options: TaskSchedulerOptions) {
+    this.options = { files: true, dirs: false, delay: 0, logname: "sched", singlejob: false, ...options };
+    this.log = schedLog(this.options.logname);
+  }
+
+  /** The daemon's clock and log levels (tests pass a FakeClock). */
+  attach(clock: Clock): void {
+    this.clock = clock;
+    this.log = schedLog(this.options.logname);
+  }
+
+  accepts(ev: FsEvent): boolean {
+    return ev.dir ? this.options.dirs : this.options.files;
+  }
+
+  schedule(ev: FsEvent): void {
+    if (this.paused || !this.accepts(ev)) return;
+    const key = this.options.singlejob ? "singlejob" : ev.path;
+    const task = this.tasks.get(key);
+    if (!task) {
+      const fresh: Task = { id: crypto.randomUUID(), event: ev, state: "delayed" };
+      this.tasks.set(key, fresh);
+      return this.arm(key, fresh, "schedule task");
+    }
+    if (task.state === "delayed") {
+      this.clock.clearTimeout(task.timer);
+      task.event = ev;
+      return this.arm(key, task, "re-schedule task");
+    }
+    task.rerun = ev;
+    this.log.info("event during ongoing task: it runs again when done", ev, task.id);
+  }
+
+  cancel(ev: FsEvent): void {
+    const key = this.options.singlejob ? "singlejob" : ev.path;
+    const task = this.tasks.get(key);
+    if (!task) return;
+    if (task.state === "delayed") {
+      this.clock.clearTimeout(task.timer);
+      this.tasks.delete(key);
+      this.log.info("scheduled task cancelled", ev, task.id);
+    } else if (task.rerun) {
+      task.rerun = undefined;
+      this.log.info("re-run cancelled; the ongoing task is not stopped", ev, task.id);
+    }
+  }
+
+  /** Tasks waiting in their delay, and running. */
+  get counts(): { delayed: number; running: number } {
+    let delayed = 0;
+    for (const t of this.tasks.values()) if (t.state === "delayed") delayed++;
+    return { delayed, running: this.tasks.size - delayed };
+  }
+
+  pause(): void {
+    this.paused = true;
+  }
+
+  /**
+   * Stop: take no more events; tasks in their delay are run now or dropped (`pending`);
+   * wait up to `timeoutMs` for running ones. Returns how many were still running.
+   */
+  async shutdown(timeoutMs: number, pending: PendingPolicy): Promise<number> {
+    this.paused = true;
+    for (const [key, task] of this.tasks) {
+      if (task.state !== "delayed") continue;
+      this.clock.clearTimeout(task.timer);
+      if (pending === "run") this.start(key, task);
+      else {
+        this.tasks.delete(key);
+        this.log.warn("shutdown: delayed task dropped", task.event, task.id);
+      }
+    }
+    const running = [...this.tasks.values()].map((t) => t.done).filter(Boolean) as Promise<void>[];
+    if (running.length === 0) return 0;
+    this.log.info(`shutdown: waiting up to ${timeoutMs / 1000} s for ${running.length} task(s)`);
+    let timer: unknown;
+    const timedOut = new Promise<"timeout">((r) => (timer = realClock.setTimeout(() => r("timeout"), timeoutMs)));
+    const outcome = await Promise.race([Promise.all(running).then(() => "done" as const), timedOut]);
+    realClock.clearTimeout(timer);
+    const left = outcome === "timeout" ? this.tasks.size : 0;
+    if (left) this.log.warn(`shutdown timeout exceeded: ${left} task(s) still running are abandoned`);
+    this.abandon();
+    return left;
+  }
+
+  /** Run the job (subclasses: a shell command, a file operation). */
+  protected async run(event: JobEvent, taskId: string): Promise<void> {
+    await this.options.job(event, taskId);
+  }
+
+  /** Called when the shutdown timeout passed: subclasses stop what they can. */
+  protected abandon(): void {}
+
+  // --- internal ---
+
+  private arm(key: string, task: Task, what: string): void {
+    const delay = this.options.delay;
+    if (delay <= 0) return this.start(key, task);
+    this.log.info(`${what}, delay=${delay}`, task.event, task.id);
+    task.timer = this.clock.setTimeout(() => this.start(key, task), delay * 1000);
+  }
+
+  private start(key: string, task: Task): void {
+    task.state = "running";
+    task.timer = undefined;
+    this.log.info("start task", task.event, task.id);
+    task.done = (async () => {
+      try {
+        await this.run(jobEvent(task.event), task.id);
+        this.log.info("task finished", task.event, task.id);
+      } catch (err) {
+        this.log.error(`task failed: ${(err as Error)?.stack ?? err}`, task.event, task.id);
+      }
+      if (task.rerun && !this.paused) {
+        task.event = task.rerun;
+        task.rerun = undefined;
+        task.state = "delayed";
+        this.arm(key, task, "re-run task");
+      } else this.tasks.delete(key);
+    })();
+  }
+}
+
+/** pyinotifyd's attribute names on top of the event. */
+export function jobEvent(ev: FsEvent): JobEvent {
+  return { ...ev, pathname: ev.path, maskname: ev.names[0] ?? "", src_pathname: ev.from ?? "" };
+}
+
+/** Cancel(scheduler): as an event-map value, cancels that scheduler's task for the path. */
+export class Cancel {
+  constructor(readonly scheduler: TaskScheduler) {}
+}
