@@ -10,6 +10,7 @@ import type { SeedCommand } from "./commands/args.ts";
 
 const VERBS: Record<string, { describe: string; load: () => Promise<{ default: SeedCommand }> }> = {
   watch: { describe: "print or act on filesystem events, like inotifywait", load: () => import("./commands/watch.ts") },
+  run: { describe: "run a rules file: watches, delayed tasks, shell commands, move/copy/delete", load: () => import("./commands/run.ts") },
   rtorrent: { describe: "index rtorrent's session, run hooks, remove erased torrents' data", load: () => import("./commands/rtorrent.ts") },
   torrents: { describe: "ask the rtorrent index: list, show, owner PATH, orphans PATHS", load: () => import("./commands/torrents.ts") },
   init: { describe: "write types and an example for hook files", load: () => import("./commands/init.ts") },
@@ -34,7 +35,7 @@ Exit codes: 0 ok, 2 usage, 3 bad value, 4 path not found, 5 not a directory,
 `;
 
 /** Verbs that run until stopped. */
-const DAEMONS = new Set(["watch", "rtorrent"]);
+const DAEMONS = new Set(["watch", "rtorrent", "run"]);
 
 /**
  * While a Bun process waits on a file descriptor, Bun wakes it every second to consider

@@ -9,12 +9,13 @@ import { HookError } from "../errors.ts";
 import { registerSeedwatchModule } from "./virtual.ts";
 
 /** Import a .ts/.js module by path; a missing file or a syntax error is a HookError. */
-export async function loadModule(path: string, what = "hook file"): Promise<Record<string, unknown>> {
+export async function loadModule(path: string, what = "hook file", fresh = false): Promise<Record<string, unknown>> {
   registerSeedwatchModule();
   const abs = resolve(path);
-  if (!existsSync(abs)) throw new HookError(`${what} not found: ${abs}`, "check the path given to --hooks");
+  if (!existsSync(abs)) throw new HookError(`${what} not found: ${abs}`, `check the path${what === "hook file" ? " given to --hooks" : ""}`);
   try {
-    return (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
+    // A query on the plain path makes Bun load the file again (a file:// URL would not).
+    return (await import(fresh ? `${abs}?v=${Date.now()}` : pathToFileURL(abs).href)) as Record<string, unknown>;
   } catch (err) {
     const msg = (err as Error)?.message ?? String(err);
     throw new HookError(`${what} ${abs} failed to load: ${msg}`, "run it with 'bun <file>' to see the full error, or check its imports", err);

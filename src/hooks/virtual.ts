@@ -4,6 +4,11 @@
 
 import { plugin } from "bun";
 import { VERSION } from "../version.ts";
+import { Cancel, TaskScheduler } from "../rules/scheduler.ts";
+import { ShellScheduler } from "../rules/shell.ts";
+import { FileManagerRule, FileManagerScheduler } from "../rules/files.ts";
+import { EventMap, Pyinotifyd, Watch } from "../rules/model.ts";
+import { LEVELS, setLoglevel } from "../rules/logging.ts";
 
 let registered = false;
 
@@ -12,6 +17,17 @@ export const SEEDWATCH_EXPORTS = {
   VERSION,
   /** Returns its argument: a typed way to write a hooks file. */
   defineHooks: <T>(hooks: T): T => hooks,
+  // seedwatch run CONFIG.ts: pyinotifyd's classes and functions, by their names
+  Pyinotifyd,
+  Watch,
+  EventMap,
+  TaskScheduler,
+  ShellScheduler,
+  FileManagerScheduler,
+  FileManagerRule,
+  Cancel,
+  setLoglevel,
+  ...LEVELS,
 };
 
 export function registerSeedwatchModule(): void {

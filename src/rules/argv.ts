@@ -54,6 +54,11 @@ export function expandWords(words: readonly string[], values: Record<string, str
   return words.map((w) => w.replace(PLACEHOLDER, (all, name: string) => values[name] ?? all));
 }
 
+/** A value as one shell word: single-quoted, with ' written as '\''. */
+export function shellQuote(value: string): string {
+  return `'${value.replaceAll("'", "'\\''")}'`;
+}
+
 /** Placeholder values for an event: ours, and pyinotifyd's names. */
 export function eventValues(ev: FsEvent): Record<string, string> {
   const first = ev.names[0] ?? "";

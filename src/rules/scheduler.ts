@@ -12,6 +12,7 @@
 //   started and then killed (pyinotifyd started them, then cancelled them).
 // - A job that throws is logged with its stack; the scheduler goes on.
 
+import { ConfigError } from "../errors.ts";
 import type { FsEvent } from "../events/index.ts";
 import { realClock, type Clock } from "./clock.ts";
 import { schedLog, type SchedLog } from "./logging.ts";
@@ -57,7 +58,8 @@ export class TaskScheduler {
   private readonly tasks = new Map<string, Task>();
   private paused = false;
 
-  constructor(options: TaskSchedulerOptions) {
+  constructor(options: TaskSchedulerOptions, kind = "TaskScheduler", extraKeys: string[] = []) {
+    checkOptions(options as unknown as Record<string, unknown>, kind, extraKeys);
     this.options = { files: true, dirs: false, delay: 0, logname: "sched", singlejob: false, ...options };
     this.log = schedLog(this.options.logname);
   }
@@ -179,6 +181,17 @@ export class TaskScheduler {
       } else this.tasks.delete(key);
     })();
   }
+}
+
+const KEYS = ["job", "files", "dirs", "delay", "logname", "singlejob", "global_vars"];
+
+/** Unknown keys and wrong types fail when the config loads, naming the class and key. */
+function checkOptions(o: Record<string, unknown>, kind: string, extra: string[]): void {
+  const known = [...KEYS, ...extra];
+  for (const k of Object.keys(o)) if (!known.includes(k)) throw new ConfigError(`unknown key "${k}"`, kind, k, `known keys: ${known.join(", ")}`);
+  if (typeof o.job !== "function") throw new ConfigError("must be a function (event, task_id) => …", `${kind}.job`, o.job);
+  if (o.delay !== undefined && !(typeof o.delay === "number" && o.delay >= 0)) throw new ConfigError("must be a number of seconds, 0 or more", `${kind}.delay`, o.delay);
+  for (const k of ["files", "dirs", "singlejob"]) if (o[k] !== undefined && typeof o[k] !== "boolean") throw new ConfigError("must be true or false", `${kind}.${k}`, o[k]);
 }
 
 /** pyinotifyd's attribute names on top of the event. */

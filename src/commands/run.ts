@@ -1,0 +1,43 @@
+// seedwatch run CONFIG.ts: pyinotifyd's daemon, configured in TypeScript.
+
+import { ConfigError } from "../errors.ts";
+import { setFormat, setVerbosity } from "../log.ts";
+import { loadConfig } from "../rules/config.ts";
+import { describeConfig } from "../rules/describe.ts";
+import { superviseConfig } from "../rules/supervisor.ts";
+import { defineVerb } from "./args.ts";
+
+export default defineVerb({
+  name: "run",
+  description: "Run a rules file (pyinotifyd's model in TypeScript): watches, event maps, delayed and cancellable tasks, shell commands, move/copy/delete rules",
+  args: {
+    config: { type: "positional", valueHint: "CONFIG.ts", description: "the config: a .ts or .js module whose default export is a Pyinotifyd" },
+    check: { type: "boolean", alias: "t", description: "load and validate, print what would be watched and where each event goes, and exit (pyinotifyd -t)" },
+    quiet: { type: "count", alias: "q", description: "log only warnings and errors" },
+    verbose: { type: "count", alias: "v", description: "log more (-v shows every event received)" },
+    logFormat: { type: "string", valueHint: "text|json", default: "text", description: "log format on stderr" },
+  },
+  examples: `
+EXAMPLE CONFIG (seedwatch init writes one, with types)
+  import { Pyinotifyd, Watch, FileManagerScheduler, FileManagerRule, Cancel } from "seedwatch";
+  const files = new FileManagerScheduler({ delay: 60, rules: [
+    new FileManagerRule({ action: "move", src_re: "^/src/(?P<path>.*)\\\\.done$", dst_re: "/dst/\\\\g<path>", auto_create: true }) ] });
+  export default new Pyinotifyd({ shutdown_timeout: 70, watches: [ new Watch({ path: "/src", rec: true,
+    event_map: { IN_CLOSE_WRITE: files, IN_MOVED_TO: files, IN_DELETE: new Cancel(files), IN_MODIFY: new Cancel(files) } }) ] });
+
+SIGNALS
+  SIGHUP, or saving the config, reloads it: the new one is checked first; on error the
+  old one keeps running. SIGINT/SIGTERM: running tasks get shutdown_timeout seconds;
+  tasks still in their delay are run (shutdown_pending: "run", the default) or dropped.`,
+  async run(a) {
+    setVerbosity(a.verbose - a.quiet);
+    if (a.logFormat !== "text" && a.logFormat !== "json") throw new ConfigError(`must be text or json, not ${JSON.stringify(a.logFormat)}`, "--log-format", a.logFormat, "--log-format json writes one JSON object per log line");
+    setFormat(a.logFormat);
+    if (a.check) {
+      const config = await loadConfig(a.config!);
+      process.stdout.write(`config file ok: ${a.config}\n${describeConfig(config)}`);
+      return 0;
+    }
+    return superviseConfig(a.config!);
+  },
+});

@@ -1,0 +1,195 @@
+// FileManagerRule and FileManagerScheduler: move, copy or delete by regular expression,
+// pyinotifyd's names and options, with its bugs fixed:
+// - `override` (what pyinotifyd's README says) is accepted as an alias of `overwrite`;
+// - Python's `(?P<name>…)` and `\g<name>` / `\1` work, as do JavaScript's forms;
+// - a move across filesystems falls back to copy + unlink (pyinotifyd failed on EXDEV);
+// - a non-recursive delete of a directory removes it if empty (pyinotifyd called a
+//   function that does not exist);
+// - what a rule just produced is not picked up again by the same scheduler, so a rule
+//   whose destination is watched cannot trigger itself in a loop.
+
+import { chmodSync, chownSync, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, unlinkSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { ConfigError } from "../errors.ts";
+import type { FsEvent } from "../events/index.ts";
+import { TaskScheduler, type JobEvent, type TaskSchedulerOptions } from "./scheduler.ts";
+
+export interface FileManagerRuleOptions {
+  action: "move" | "copy" | "delete";
+  src_re: string | RegExp;
+  dst_re?: string;
+  auto_create?: boolean;
+  overwrite?: boolean;
+  /** pyinotifyd's README name for `overwrite`. */
+  override?: boolean;
+  dirmode?: number;
+  filemode?: number;
+  user?: string | number;
+  group?: string | number;
+  /** delete: remove non-empty directories too. */
+  rec?: boolean;
+}
+
+/** How long a produced path is ignored by the scheduler that produced it. */
+const LOOP_GUARD_MS = 10_000;
+
+export class FileManagerRule {
+  readonly action: FileManagerRuleOptions["action"];
+  readonly src: RegExp;
+  readonly dst: string;
+  readonly options: FileManagerRuleOptions;
+
+  constructor(options: FileManagerRuleOptions) {
+    const known = ["action", "src_re", "dst_re", "auto_create", "overwrite", "override", "dirmode", "filemode", "user", "group", "rec"];
+    for (const k of Object.keys(options)) if (!known.includes(k)) throw new ConfigError(`unknown key "${k}"`, "FileManagerRule", k, `known keys: ${known.join(", ")}`);
+    if (!["move", "copy", "delete"].includes(options.action)) throw new ConfigError('must be "move", "copy" or "delete"', "FileManagerRule.action", options.action);
+    if (options.action !== "delete" && !options.dst_re) throw new ConfigError(`is needed for ${options.action}`, "FileManagerRule.dst_re", options.dst_re, 'e.g. dst_re: "/done/\\g<name>"');
+    this.options = options;
+    this.action = options.action;
+    this.src = compile(options.src_re);
+    this.dst = pythonReplacement(options.dst_re ?? "");
+  }
+
+  /** The rule applies: its src_re matches at the start of the path (Python's re.match). */
+  matches(path: string): boolean {
+    const m = this.src.exec(path);
+    return !!m && m.index === 0;
+  }
+
+  destination(path: string): string {
+    return path.replace(this.src, this.dst);
+  }
+
+  get overwrite(): boolean {
+    return this.options.overwrite ?? this.options.override ?? false;
+  }
+}
+
+export interface FileManagerSchedulerOptions extends Omit<TaskSchedulerOptions, "job" | "singlejob"> {
+  rules: FileManagerRule[];
+}
+
+export class FileManagerScheduler extends TaskScheduler {
+  readonly rules: FileManagerRule[];
+  private readonly produced = new Map<string, number>();
+
+  constructor(options: FileManagerSchedulerOptions) {
+    const { rules, ...rest } = options;
+    super({ ...rest, job: () => undefined, singlejob: false }, "FileManagerScheduler");
+    if (!Array.isArray(rules) || rules.some((r) => !(r instanceof FileManagerRule))) throw new ConfigError("must be a list of FileManagerRule", "FileManagerScheduler.rules", rules);
+    this.rules = rules;
+  }
+
+  override schedule(ev: FsEvent): void {
+    const until = this.produced.get(ev.path);
+    if (until !== undefined && until > this.clock.now()) return this.log.debug("skip: produced by this scheduler", ev);
+    if (!this.rules.some((r) => r.matches(ev.path))) return this.log.debug("no rule in ruleset matches", ev);
+    super.schedule(ev);
+  }
+
+  protected override async run(ev: JobEvent, taskId: string): Promise<void> {
+    const rule = this.rules.find((r) => r.matches(ev.pathname));
+    if (!rule) return;
+    const src = ev.pathname;
+    if (!existsSync(src) && !isLink(src)) return this.log.info(`skip: ${src} is gone`, ev, taskId);
+    if (rule.action === "delete") {
+      this.log.info(`delete '${src}'`, ev, taskId);
+      return remove(src, rule.options.rec ?? false);
+    }
+    const dst = rule.destination(src);
+    if (!dst) throw new Error(`dst_re gives an empty destination for '${src}'`);
+    if (existsSync(dst) && !rule.overwrite) throw new Error(`unable to ${rule.action} '${src}' to '${dst}': path already exists`);
+    if (!existsSync(dirname(dst))) {
+      if (!rule.options.auto_create) throw new Error(`unable to ${rule.action} '${src}' to '${dst}': '${dirname(dst)}' does not exist (auto_create is off)`);
+      this.log.info(`create directory '${dirname(dst)}'`, ev, taskId);
+      makeDirs(dirname(dst), rule.options);
+    }
+    this.log.info(`${rule.action} '${src}' to '${dst}'`, ev, taskId);
+    this.guard(dst);
+    if (rule.action === "copy") cpSync(src, dst, { recursive: true, preserveTimestamps: true, force: rule.overwrite, errorOnExist: !rule.overwrite, verbatimSymlinks: true });
+    else move(src, dst, rule.overwrite);
+    applyModes(dst, rule.options);
+  }
+
+  private guard(dst: string): void {
+    const until = this.clock.now() + LOOP_GUARD_MS;
+    for (const [p, t] of this.produced) if (t <= this.clock.now()) this.produced.delete(p);
+    this.produced.set(dst, until);
+  }
+}
+
+// --- internal ---
+
+/** Python regex syntax → JavaScript: (?P<n>…) → (?<n>…), (?P=n) → \k<n>. */
+function compile(src: string | RegExp): RegExp {
+  if (src instanceof RegExp) return src;
+  const js = src.replace(/\(\?P<([A-Za-z_]\w*)>/g, "(?<$1>").replace(/\(\?P=([A-Za-z_]\w*)\)/g, "\\k<$1>");
+  try {
+    return new RegExp(js);
+  } catch (err) {
+    throw new ConfigError(`invalid regular expression: ${(err as Error).message}`, "src_re", src, "Python's (?P<name>…) and JavaScript's (?<name>…) both work");
+  }
+}
+
+/** Python's \g<name>, \g<1> and \1 become JavaScript's $<name> and $1; JavaScript's own forms pass. */
+function pythonReplacement(dst: string): string {
+  return dst
+    .replace(/\\g<([A-Za-z_]\w*)>/g, "$$<$1>")
+    .replace(/\\g<(\d+)>/g, "$$$1")
+    .replace(/\\(\d)/g, "$$$1");
+}
+
+function move(src: string, dst: string, overwrite: boolean): void {
+  try {
+    renameSync(src, dst);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EXDEV") throw err;
+    cpSync(src, dst, { recursive: true, preserveTimestamps: true, force: overwrite, errorOnExist: !overwrite, verbatimSymlinks: true });
+    rmSync(src, { recursive: true, force: true });
+  }
+}
+
+function remove(path: string, rec: boolean): void {
+  const st = lstatSync(path);
+  if (!st.isDirectory()) return unlinkSync(path);
+  if (rec) return rmSync(path, { recursive: true, force: true });
+  rmdirSync(path); // ENOTEMPTY is reported: rec is off
+}
+
+function makeDirs(dir: string, o: FileManagerRuleOptions): void {
+  let first = dir;
+  while (!existsSync(dirname(first))) first = dirname(first);
+  mkdirSync(dir, { recursive: true });
+  for (let d = dir; d.length >= first.length; d = dirname(d)) applyModes(d, o);
+}
+
+/** filemode/dirmode and owner, on the path and (for a directory) everything below it. */
+function applyModes(path: string, o: FileManagerRuleOptions): void {
+  const uid = o.user === undefined ? -1 : resolveId(o.user, "/etc/passwd", "user");
+  const gid = o.group === undefined ? -1 : resolveId(o.group, "/etc/group", "group");
+  const walk = (p: string) => {
+    const st = lstatSync(p);
+    if (st.isSymbolicLink()) return;
+    const mode = st.isDirectory() ? o.dirmode : o.filemode;
+    if (mode !== undefined) chmodSync(p, mode);
+    if (uid !== -1 || gid !== -1) chownSync(p, uid, gid);
+    if (st.isDirectory()) for (const n of readdirSync(p)) walk(join(p, n));
+  };
+  if (o.dirmode !== undefined || o.filemode !== undefined || uid !== -1 || gid !== -1) walk(path);
+}
+
+function resolveId(name: string | number, file: string, what: string): number {
+  if (typeof name === "number") return name;
+  if (/^\d+$/.test(name)) return Number(name);
+  const line = readFileSync(file, "utf8").split("\n").find((l) => l.split(":")[0] === name);
+  if (!line) throw new Error(`no such ${what} '${name}'`);
+  return Number(line.split(":")[2]);
+}
+
+function isLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,81 @@
+// Running a config as a service: load, start, reload on SIGHUP or when the file changes,
+// shut down on SIGINT/SIGTERM. A reload validates the new config first; if it fails to
+// load or to start, the old one keeps running and the error is logged.
+
+import { dirname, resolve } from "node:path";
+import { EXIT } from "../errors.ts";
+import { log } from "../log.ts";
+import { InotifyWatcher, type WatcherHandlers } from "../watch/index.ts";
+import { realClock } from "./clock.ts";
+import { loadConfig } from "./config.ts";
+import { RulesDaemon, type DaemonDeps } from "./daemon.ts";
+
+/** A burst of writes to the config (an editor's save) is read once it settles. */
+const RELOAD_DEBOUNCE_MS = 200;
+
+export async function superviseConfig(configPath: string): Promise<number> {
+  const path = resolve(configPath);
+  const out = log.withTag("daemon");
+  const deps: DaemonDeps = { clock: realClock, makeWatcher: (h: WatcherHandlers) => new InotifyWatcher(h) };
+  let daemon = new RulesDaemon(await loadConfig(path), deps);
+  await daemon.start();
+  out.info(`running ${path}`);
+
+  let reloading: Promise<void> = Promise.resolve();
+  const reload = (why: string) => {
+    reloading = reloading.then(async () => {
+      out.info(`${why}: reloading ${path}`);
+      let next: RulesDaemon;
+      try {
+        next = new RulesDaemon(await loadConfig(path, true), deps);
+        await next.start();
+      } catch (err) {
+        out.error(`unable to reload config file '${path}': ${(err as Error).message}; the running config stays`);
+        return;
+      }
+      const old = daemon;
+      daemon = next;
+      old.pause();
+      void old.shutdown(); // its running tasks finish in the background
+      out.info("config reloaded");
+    });
+  };
+
+  // Editors save by writing a new file and renaming it over the old: watch the directory.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const configWatch = new InotifyWatcher({
+    onEvent: (ev) => {
+      if (ev.path !== path || ev.kind === "delete") return;
+      clearTimeout(timer);
+      timer = setTimeout(() => reload("config file changed"), RELOAD_DEBOUNCE_MS);
+    },
+  });
+  await configWatch.add(dirname(path), { recursive: false, events: ["IN_CLOSE_WRITE", "IN_MOVED_TO", "IN_CREATE"] });
+
+  let finish!: (code: number) => void;
+  const done = new Promise<number>((r) => (finish = r));
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) {
+      out.warn(`got signal ${signal}, but shutdown is already in progress; exiting now`);
+      process.exit(EXIT.interrupted);
+    }
+    stopping = true;
+    out.info(`got signal ${signal}, shutdown`);
+    finish(EXIT.ok);
+  };
+  const onHup = () => (stopping ? out.warn("got signal SIGHUP, but shutdown is already in progress") : reload("got signal SIGHUP"));
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  process.on("SIGHUP", onHup);
+  const code = await done;
+  clearTimeout(timer);
+  await configWatch.close();
+  await reloading;
+  await daemon.shutdown();
+  process.off("SIGINT", stop);
+  process.off("SIGTERM", stop);
+  process.off("SIGHUP", onHup);
+  return code;
+}
+
