@@ -5,7 +5,7 @@
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { existsSync } from "node:fs";
-import { HookError } from "../errors.ts";
+import { HookError, SeedError } from "../errors.ts";
 import { registerSeedwatchModule } from "./virtual.ts";
 
 /** Import a .ts/.js module by path; a missing file or a syntax error is a HookError. */
@@ -17,6 +17,7 @@ export async function loadModule(path: string, what = "hook file", fresh = false
     // A query on the plain path makes Bun load the file again (a file:// URL would not).
     return (await import(fresh ? `${abs}?v=${Date.now()}` : pathToFileURL(abs).href)) as Record<string, unknown>;
   } catch (err) {
+    if (err instanceof SeedError) throw err; // e.g. a ConfigError from a constructor it called: already precise
     const msg = (err as Error)?.message ?? String(err);
     throw new HookError(`${what} ${abs} failed to load: ${msg}`, "run it with 'bun <file>' to see the full error, or check its imports", err);
   }

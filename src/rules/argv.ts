@@ -38,7 +38,7 @@ export function splitCommand(template: string, field = "command"): string[] {
   }
   if (quote) throw new ConfigError(`unterminated ${quote} quote`, field, template, "close the quote, or escape it with \\");
   if (inWord) words.push(word);
-  if (words.length === 0) throw new ConfigError("empty command", field, template);
+  if (words.length === 0) throw new ConfigError("empty command", field, template, "give a program and its arguments, e.g. \"rsync -a {path} /backup/\"");
   return words;
 }
 

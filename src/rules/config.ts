@@ -16,6 +16,6 @@ export async function loadConfig(path: string, fresh = false): Promise<ValidConf
     return validateConfig(value);
   } catch (err) {
     if (err instanceof ConfigError || err instanceof HookError) throw err;
-    throw new ConfigError((err as Error).message, "config", value);
+    throw new ConfigError((err as Error).message, "config", value, "seedwatch run --check CONFIG shows what loads");
   }
 }

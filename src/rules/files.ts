@@ -42,7 +42,7 @@ export class FileManagerRule {
   constructor(options: FileManagerRuleOptions) {
     const known = ["action", "src_re", "dst_re", "auto_create", "overwrite", "override", "dirmode", "filemode", "user", "group", "rec"];
     for (const k of Object.keys(options)) if (!known.includes(k)) throw new ConfigError(`unknown key "${k}"`, "FileManagerRule", k, `known keys: ${known.join(", ")}`);
-    if (!["move", "copy", "delete"].includes(options.action)) throw new ConfigError('must be "move", "copy" or "delete"', "FileManagerRule.action", options.action);
+    if (!["move", "copy", "delete"].includes(options.action)) throw new ConfigError('must be "move", "copy" or "delete"', "FileManagerRule.action", options.action, 'action: "move"');
     if (options.action !== "delete" && !options.dst_re) throw new ConfigError(`is needed for ${options.action}`, "FileManagerRule.dst_re", options.dst_re, 'e.g. dst_re: "/done/\\g<name>"');
     this.options = options;
     this.action = options.action;
@@ -76,7 +76,7 @@ export class FileManagerScheduler extends TaskScheduler {
   constructor(options: FileManagerSchedulerOptions) {
     const { rules, ...rest } = options;
     super({ ...rest, job: () => undefined, singlejob: false }, "FileManagerScheduler");
-    if (!Array.isArray(rules) || rules.some((r) => !(r instanceof FileManagerRule))) throw new ConfigError("must be a list of FileManagerRule", "FileManagerScheduler.rules", rules);
+    if (!Array.isArray(rules) || rules.some((r) => !(r instanceof FileManagerRule))) throw new ConfigError("must be a list of FileManagerRule", "FileManagerScheduler.rules", rules, "rules: [new FileManagerRule({ action, src_re, dst_re })]");
     this.rules = rules;
   }
 

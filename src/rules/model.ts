@@ -74,6 +74,8 @@ export interface ValidWatch {
   rec: boolean;
   autoAdd: boolean;
   exclude: RegExp[];
+  /** The exclude patterns as written. */
+  excludeText: string[];
   field: string;
 }
 
@@ -99,12 +101,12 @@ export function validateConfig(value: unknown): ValidConfig {
   const schedulers = new Set<TaskScheduler>();
   const watches = (o.watches ?? []).map((w, i) => validateWatch(w, `watches[${i}]`, schedulers));
   const timeout = o.shutdown_timeout ?? 30;
-  if (typeof timeout !== "number" || !(timeout >= 0)) throw new ConfigError("must be a number of seconds", "shutdown_timeout", timeout);
+  if (typeof timeout !== "number" || !(timeout >= 0)) throw new ConfigError("must be a number of seconds", "shutdown_timeout", timeout, "e.g. shutdown_timeout: 30 (more than your largest delay)");
   const pending = o.shutdown_pending ?? "run";
-  if (pending !== "run" && pending !== "drop") throw new ConfigError('must be "run" or "drop"', "shutdown_pending", pending);
+  if (pending !== "run" && pending !== "drop") throw new ConfigError('must be "run" or "drop"', "shutdown_pending", pending, '"run": tasks still in their delay run at shutdown; "drop": they are dropped');
   if (o.rtorrent !== undefined) {
     unknownKeys(o.rtorrent, RTORRENT_KEYS, "rtorrent");
-    if (typeof o.rtorrent.session !== "string") throw new ConfigError("must be the session directory", "rtorrent.session", o.rtorrent.session);
+    if (typeof o.rtorrent.session !== "string") throw new ConfigError("must be the session directory", "rtorrent.session", o.rtorrent.session, 'e.g. rtorrent: { session: "/home/me/.session", paths: ["/home/me/downloads"] }');
   }
   return { watches, shutdownTimeoutMs: timeout * 1000, pending, logname: o.logname ?? "daemon", rtorrent: o.rtorrent, schedulers: [...schedulers] };
 }
@@ -114,8 +116,8 @@ function validateWatch(w: unknown, field: string, schedulers: Set<TaskScheduler>
   const o = w.options;
   unknownKeys(o, WATCH_KEYS, field);
   const paths = typeof o.path === "string" ? [o.path] : o.path;
-  if (!Array.isArray(paths) || paths.length === 0 || paths.some((p) => typeof p !== "string")) throw new ConfigError("must be a path or a list of paths", `${field}.path`, o.path);
-  for (const [k, v] of [["rec", o.rec], ["auto_add", o.auto_add]] as const) if (v !== undefined && typeof v !== "boolean") throw new ConfigError("must be true or false", `${field}.${k}`, v);
+  if (!Array.isArray(paths) || paths.length === 0 || paths.some((p) => typeof p !== "string")) throw new ConfigError("must be a path or a list of paths", `${field}.path`, o.path, 'e.g. path: "/srv/incoming" or path: ["/a", "/b/*"]');
+  for (const [k, v] of [["rec", o.rec], ["auto_add", o.auto_add]] as const) if (v !== undefined && typeof v !== "boolean") throw new ConfigError("must be true or false", `${field}.${k}`, v, `${k}: true or ${k}: false`);
   const raw = o.event_map instanceof EventMap ? o.event_map.entries : o.event_map ?? (o.default_sched ? new EventMap({ default_sched: o.default_sched }).entries : undefined);
   if (!raw || typeof raw !== "object") throw new ConfigError("is missing: which events go to which scheduler", `${field}.event_map`, raw, 'for example { IN_CLOSE_WRITE: sched, IN_DELETE: new Cancel(sched) }');
   const map = new Map<EventName, Handler[]>();
@@ -126,13 +128,15 @@ function validateWatch(w: unknown, field: string, schedulers: Set<TaskScheduler>
     for (const h of handlers) schedulers.add(h instanceof Cancel ? h.scheduler : h);
     if (handlers.length) map.set(name as EventName, handlers);
   }
-  return { paths, map, rec: o.rec ?? false, autoAdd: o.auto_add ?? false, exclude: excludes(o.exclude_filter, `${field}.exclude_filter`), field };
+  const exclude = excludes(o.exclude_filter, `${field}.exclude_filter`);
+  const excludeText = Array.isArray(o.exclude_filter) ? o.exclude_filter.map(String) : exclude.map((r) => r.source);
+  return { paths, map, rec: o.rec ?? false, autoAdd: o.auto_add ?? false, exclude, excludeText, field };
 }
 
 function handler(h: unknown, field: string): Handler {
   if (h instanceof TaskScheduler || h instanceof Cancel) return h;
   if (typeof h === "function") return new TaskScheduler({ job: h as Job }); // pyinotifyd wraps a bare coroutine
-  throw new ConfigError("must be a scheduler, new Cancel(scheduler), a list of them, a function or null", field, h);
+  throw new ConfigError("must be a scheduler, new Cancel(scheduler), a list of them, a function or null", field, h, "e.g. IN_CLOSE_WRITE: sched, IN_DELETE: new Cancel(sched)");
 }
 
 function excludes(spec: WatchOptions["exclude_filter"], field: string): RegExp[] {
@@ -145,13 +149,13 @@ function excludes(spec: WatchOptions["exclude_filter"], field: string): RegExp[]
       throw new ConfigError(`cannot read the filter file: ${(err as Error).message}`, field, spec, "a list of regexes, or a file with one per line");
     }
   } else if (Array.isArray(spec)) list = spec;
-  else throw new ConfigError("must be a list of regular expressions or a file of them", field, spec);
+  else throw new ConfigError("must be a list of regular expressions or a file of them", field, spec, 'e.g. exclude_filter: ["^/srv/in/tmp$"]');
   return list.map((p, i) => {
     if (p instanceof RegExp) return p;
     try {
       return new RegExp(`^(?:${p.replace(/\(\?P<([A-Za-z_]\w*)>/g, "(?<$1>")})`); // re.match: anchored at the start
     } catch (err) {
-      throw new ConfigError(`invalid regular expression: ${(err as Error).message}`, `${field}[${i}]`, p);
+      throw new ConfigError(`invalid regular expression: ${(err as Error).message}`, `${field}[${i}]`, p, "patterns match from the start of the full path (Python's re.match)");
     }
   });
 }

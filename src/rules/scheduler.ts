@@ -189,9 +189,9 @@ const KEYS = ["job", "files", "dirs", "delay", "logname", "singlejob", "global_v
 function checkOptions(o: Record<string, unknown>, kind: string, extra: string[]): void {
   const known = [...KEYS, ...extra];
   for (const k of Object.keys(o)) if (!known.includes(k)) throw new ConfigError(`unknown key "${k}"`, kind, k, `known keys: ${known.join(", ")}`);
-  if (typeof o.job !== "function") throw new ConfigError("must be a function (event, task_id) => …", `${kind}.job`, o.job);
-  if (o.delay !== undefined && !(typeof o.delay === "number" && o.delay >= 0)) throw new ConfigError("must be a number of seconds, 0 or more", `${kind}.delay`, o.delay);
-  for (const k of ["files", "dirs", "singlejob"]) if (o[k] !== undefined && typeof o[k] !== "boolean") throw new ConfigError("must be true or false", `${kind}.${k}`, o[k]);
+  if (typeof o.job !== "function") throw new ConfigError("must be a function (event, task_id) => …", `${kind}.job`, o.job, "job: async (event, task_id) => { … }");
+  if (o.delay !== undefined && !(typeof o.delay === "number" && o.delay >= 0)) throw new ConfigError("must be a number of seconds, 0 or more", `${kind}.delay`, o.delay, "e.g. delay: 60 (fractions work: 0.5)");
+  for (const k of ["files", "dirs", "singlejob"]) if (o[k] !== undefined && typeof o[k] !== "boolean") throw new ConfigError("must be true or false", `${kind}.${k}`, o[k], `${k}: true or ${k}: false`);
 }
 
 /** pyinotifyd's attribute names on top of the event. */

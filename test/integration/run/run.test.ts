@@ -1,0 +1,171 @@
+// seedwatch run CONFIG.ts with the compiled binary and real inotify. Delay semantics are
+// tested with a fake clock in test/unit/rules; here delays are short and real, and every
+// wait is for a condition.
+
+import { describe, expect, test } from "bun:test";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { Running, runBin } from "../../helpers/bin.ts";
+import { tempDir, type TempDir } from "../../helpers/tmp.ts";
+import { waitFor } from "../../helpers/wait.ts";
+
+function config(dir: TempDir, body: string, name = "config.ts"): string {
+  const path = dir.join(name);
+  writeFileSync(path, `import { Pyinotifyd, Watch, EventMap, TaskScheduler, ShellScheduler, FileManagerScheduler, FileManagerRule, Cancel } from "seedwatch";\n${body}`);
+  return path;
+}
+
+describe("seedwatch run", () => {
+  test("a move rule with a named group, into directories made on the fly, for files in new sub-directories", async () => {
+    using dir = tempDir("run");
+    mkdirSync(dir.join("src"));
+    const cfg = config(
+      dir,
+      `const files = new FileManagerScheduler({ rules: [new FileManagerRule({ action: "move", src_re: "^${dir.join("src")}/(?P<path>.*)\\\\.done$", dst_re: "${dir.join("dst")}/\\\\g<path>", auto_create: true, filemode: 0o600 })] });
+export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("src")}", rec: true, auto_add: true, event_map: { IN_CLOSE_WRITE: files, IN_MOVED_TO: files } })] });`,
+    );
+    await using w = new Running(["run", cfg]);
+    await w.waitStderr(/running /, "running");
+    mkdirSync(dir.join("src/a/b/c"), { recursive: true });
+    writeFileSync(dir.join("src/a/b/c/track.flac.done"), "x");
+    writeFileSync(dir.join("src/keep.tmp"), "y");
+    await waitFor(() => existsSync(dir.join("dst/a/b/c/track.flac")), "moved");
+    expect(existsSync(dir.join("src/a/b/c/track.flac.done"))).toBe(false);
+    expect(existsSync(dir.join("src/keep.tmp"))).toBe(true);
+    expect(Bun.file(dir.join("dst/a/b/c/track.flac")).size).toBe(1);
+    expect(await w.stop("SIGTERM")).toBe(0);
+  });
+
+  test("pyinotifyd's injection: a crafted name stays text in {pathname} and {src_pathname}", async () => {
+    using dir = tempDir("run");
+    mkdirSync(dir.join("w"));
+    const cfg = config(
+      dir,
+      `const shell = new ShellScheduler({ cmd: "echo CMD pathname={pathname} src={src_pathname}" });
+export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}", event_map: { IN_MOVED_FROM: null, IN_MOVED_TO: shell } })] });`,
+    );
+    await using w = new Running(["run", cfg], { cwd: dir.path });
+    await w.waitStderr(/running /, "running");
+    writeFileSync(dir.join("w/src$(touch INJECTED)"), "");
+    renameSync(dir.join("w/src$(touch INJECTED)"), dir.join("w/dst{src_pathname}x"));
+    await w.waitStderr(/stdout: CMD pathname=.*dst\{src_pathname\}x src=.*src\$\(touch INJECTED\)/, "command output");
+    expect(existsSync(dir.join("INJECTED"))).toBe(false);
+  });
+
+  test("Cancel: a file deleted within the delay is never acted on; one left alone is", async () => {
+    using dir = tempDir("run");
+    mkdirSync(dir.join("in"));
+    const cfg = config(
+      dir,
+      `const log = new ShellScheduler({ cmd: ["sh", "-c", "echo \\"$1\\" >> ${dir.join("ran.log")}", "sh", "{name}"], delay: 0.3 });
+export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("in")}", event_map: { IN_CLOSE_WRITE: log, IN_DELETE: new Cancel(log) } })] });`,
+    );
+    await using w = new Running(["run", cfg]);
+    await w.waitStderr(/running /, "running");
+    writeFileSync(dir.join("in/gone"), "");
+    rmSync(dir.join("in/gone"));
+    writeFileSync(dir.join("in/stays"), "");
+    await waitFor(() => existsSync(dir.join("ran.log")), "ran");
+    await w.waitStderr(/task finished.*stays/, "finished");
+    expect(readFileSync(dir.join("ran.log"), "utf8")).toBe("stays\n");
+    expect(w.stderr).toMatch(/scheduled task cancelled.*gone/);
+  });
+
+  test("a rule whose destination is watched and matches does not loop", async () => {
+    using dir = tempDir("run");
+    mkdirSync(dir.join("w"));
+    const cfg = config(
+      dir,
+      `const files = new FileManagerScheduler({ rules: [new FileManagerRule({ action: "copy", src_re: "^${dir.join("w")}/(?<n>[^/]+)$", dst_re: "${dir.join("w")}/$<n>.bak" })] });
+export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}", event_map: { IN_CLOSE_WRITE: files, IN_CREATE: files } })] });`,
+    );
+    await using w = new Running(["run", cfg]);
+    await w.waitStderr(/running /, "running");
+    writeFileSync(dir.join("w/a"), "1");
+    await waitFor(() => existsSync(dir.join("w/a.bak")), "copied");
+    writeFileSync(dir.join("w/marker"), "");
+    await waitFor(() => existsSync(dir.join("w/marker.bak")), "later event handled");
+    expect(existsSync(dir.join("w/a.bak.bak"))).toBe(false);
+  });
+
+  test("SIGHUP reloads; a broken config is refused and the old one keeps running; saving reloads too", async () => {
+    using dir = tempDir("run");
+    mkdirSync(dir.join("w"));
+    const one = (tag: string) =>
+      `const s = new ShellScheduler({ cmd: ["sh", "-c", "echo ${tag} >> ${dir.join("out.log")}"] });
+export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}", event_map: { IN_CLOSE_WRITE: s } })] });`;
+    const cfg = config(dir, one("first"));
+    const lines = () => (existsSync(dir.join("out.log")) ? readFileSync(dir.join("out.log"), "utf8").trim().split("\n") : []);
+    await using w = new Running(["run", cfg]);
+    await w.waitStderr(/running /, "running");
+    writeFileSync(dir.join("w/1"), "");
+    await waitFor(() => lines().includes("first"), "first config acts");
+    config(dir, `${one("second")}\nthis is not valid TypeScript (`);
+    w.proc.kill("SIGHUP");
+    await w.waitStderr(/unable to reload config file/, "broken config refused");
+    writeFileSync(dir.join("w/2"), "");
+    await waitFor(() => lines().length === 2, "old config still acts");
+    expect(lines()).toEqual(["first", "first"]);
+    config(dir, one("third")); // saving a good one: reload by file change
+    await w.waitStderr(/config reloaded/, "reloaded");
+    writeFileSync(dir.join("w/3"), "");
+    await waitFor(() => lines().includes("third"), "new config acts");
+    expect(lines().filter((l) => l === "third").length).toBe(1);
+    expect(await w.stop("SIGTERM")).toBe(0);
+  });
+
+  test("shutdown: a task still in its delay is run (default) or dropped (shutdown_pending: drop)", async () => {
+    for (const policy of ["run", "drop"] as const) {
+      using dir = tempDir("run");
+      mkdirSync(dir.join("w"));
+      const cfg = config(
+        dir,
+        `const s = new ShellScheduler({ cmd: ["touch", "${dir.join("ran")}"], delay: 600 });
+export default new Pyinotifyd({ shutdown_pending: "${policy}", watches: [new Watch({ path: "${dir.join("w")}", event_map: { IN_CLOSE_WRITE: s } })] });`,
+      );
+      await using w = new Running(["run", cfg]);
+      await w.waitStderr(/running /, "running");
+      writeFileSync(dir.join("w/f"), "");
+      await w.waitStderr(/schedule task, delay=600/, "scheduled");
+      expect(await w.stop("SIGTERM")).toBe(0);
+      expect([policy, existsSync(dir.join("ran"))]).toEqual([policy, policy === "run"]);
+    }
+  });
+
+  describe("--check and bad configs", () => {
+    test("--check prints the plan and exits 0", () => {
+      using dir = tempDir("run");
+      const cfg = config(
+        dir,
+        `const t = new TaskScheduler({ job: async () => {}, delay: 5, dirs: true });
+export default new Pyinotifyd({ watches: [new Watch({ path: "/tmp", rec: true, exclude_filter: ["^/tmp/skip$"], event_map: new EventMap({ default_sched: t }) })] });`,
+      );
+      const r = runBin(["run", "--check", cfg]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain("config file ok");
+      expect(r.stdout).toContain("watch /tmp (recursive; excluding ^/tmp/skip$)");
+      expect(r.stdout).toMatch(/IN_CLOSE_WRITE\s+→ TaskScheduler #1/);
+      expect(r.stdout).toContain("delay 5 s; on files and directories");
+    });
+
+    const bad: [string, string, number, RegExp][] = [
+      ["pyinotifyd's IN_WRITE_CLOSE", `const s = new ShellScheduler({ cmd: "true" });\nexport default new Pyinotifyd({ watches: [new Watch({ path: "/tmp", event_map: { IN_WRITE_CLOSE: s } })] });`, 3, /watches\[0\]\.event_map\.IN_WRITE_CLOSE: unknown event name[\s\S]*did you mean IN_CLOSE_WRITE/],
+      ["an unknown key", `export default new Pyinotifyd({ watches: [new Watch({ path: "/tmp", evnt_map: {} } as never)] });`, 3, /watches\[0\]: unknown key "evnt_map"/],
+      ["a wrong type", `export default new Pyinotifyd({ shutdown_timeout: "soon" as never });`, 3, /shutdown_timeout: must be a number/],
+      ["a scheduler's unknown key", `new TaskScheduler({ job: () => {}, delya: 5 } as never);\nexport default new Pyinotifyd();`, 3, /TaskScheduler: unknown key "delya"/],
+      ["no Pyinotifyd exported", `export const x = 1;`, 3, /exports no Pyinotifyd/],
+      ["a syntax error", `export default new Pyinotifyd({`, 9, /config file .* failed to load/],
+    ];
+    for (const [label, body, code, message] of bad) {
+      test(label, () => {
+        using dir = tempDir("run");
+        const r = runBin(["run", "--check", config(dir, body)]);
+        expect({ code: r.code, stdout: r.stdout }).toEqual({ code, stdout: "" });
+        expect(r.stderr).toMatch(message);
+        expect(r.stderr).toMatch(/\nhint: /);
+      });
+    }
+    test("a missing config file", () => {
+      expect(runBin(["run", "/nonexistent/config.ts"]).code).toBe(9);
+    });
+  });
+});
