@@ -2,18 +2,19 @@
 
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { HOOKS_EXAMPLE, SEEDWATCH_DTS, TSCONFIG } from "../hooks/dts.ts";
+import { CONFIG_EXAMPLE, HOOKS_EXAMPLE, SEEDWATCH_DTS, TSCONFIG } from "../hooks/dts.ts";
 import { defineVerb } from "./args.ts";
 
 export default defineVerb({
   name: "init",
-  description: "Write seedwatch.d.ts (types for hook files), an example hooks.ts and a tsconfig.json into DIR",
+  description: "Write seedwatch.d.ts (types for rtorrent hooks and run configs), an example hooks.ts and config.ts, and a tsconfig.json into DIR",
   args: {
     dir: { type: "positional", required: false, valueHint: "DIR", description: "where (default: the current directory)" },
     force: { type: "boolean", description: "overwrite the example and tsconfig.json too (seedwatch.d.ts is always refreshed)" },
   },
   examples: `
-  seedwatch init ~/.config/seedwatch && seedwatch rtorrent --hooks ~/.config/seedwatch/hooks.ts ~/.session`,
+  seedwatch init ~/.config/seedwatch && seedwatch rtorrent --hooks ~/.config/seedwatch/hooks.ts ~/.session
+  seedwatch init /etc/seedwatch && seedwatch run --check /etc/seedwatch/config.ts`,
   async run(a) {
     const dir = resolve(a.dir ?? ".");
     mkdirSync(dir, { recursive: true });
@@ -27,6 +28,7 @@ export default defineVerb({
     };
     put("seedwatch.d.ts", SEEDWATCH_DTS, true);
     put("hooks.ts", HOOKS_EXAMPLE, false);
+    put("config.ts", CONFIG_EXAMPLE, false);
     put("tsconfig.json", TSCONFIG, false);
     return 0;
   },

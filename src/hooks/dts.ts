@@ -1,8 +1,9 @@
 // The text of seedwatch.d.ts, written by `seedwatch init`: types for hook files,
 // self-contained (no @types/bun needed in the user's folder).
 
-export const SEEDWATCH_DTS = `// Types for files that seedwatch loads (hooks). Written by \`seedwatch init\`.
-// In a hook file:  import { defineHooks, type RmTuple } from "seedwatch";
+export const SEEDWATCH_DTS = `// Types for files that seedwatch loads: rtorrent hooks and run configs. Written by
+// \`seedwatch init\`. In a hook file: import { defineHooks, type RmTuple } from "seedwatch";
+// in a config: import { Pyinotifyd, Watch, ShellScheduler, … } from "seedwatch".
 
 declare module "seedwatch" {
   /** The index: a bun:sqlite Database (tables torrent_data and session_files). */
@@ -57,7 +58,148 @@ declare module "seedwatch" {
 
   export function defineHooks<T extends Hooks>(hooks: T): T;
   export const VERSION: string;
+  /** The environment (process.env), typed without Node's or Bun's type packages. */
+  export const env: Record<string, string | undefined>;
+
+  // --- seedwatch run CONFIG.ts: pyinotifyd's classes, by their names ---
+
+  export type EventName =
+    | "IN_ACCESS" | "IN_MODIFY" | "IN_ATTRIB" | "IN_CLOSE_WRITE" | "IN_CLOSE_NOWRITE" | "IN_OPEN"
+    | "IN_MOVED_FROM" | "IN_MOVED_TO" | "IN_CREATE" | "IN_DELETE" | "IN_DELETE_SELF" | "IN_MOVE_SELF"
+    | "IN_UNMOUNT" | "IN_Q_OVERFLOW" | "IN_IGNORED";
+
+  /** What a job gets: the event, with pyinotifyd's attribute names too. */
+  export interface JobEvent {
+    kind: string;
+    path: string;
+    pathname: string;
+    /** The event's name, e.g. "IN_CLOSE_WRITE". */
+    maskname: string;
+    /** For IN_MOVED_TO within the watched trees: where it came from; else "". */
+    src_pathname: string;
+    names: string[];
+    dir: boolean;
+    root: string;
+    from?: string;
+    synthetic?: boolean;
+  }
+
+  export type Job = (event: JobEvent, task_id: string) => unknown;
+
+  export interface TaskSchedulerOptions {
+    job: Job;
+    /** Default true. */
+    files?: boolean;
+    /** Default false. */
+    dirs?: boolean;
+    /** Seconds; a new event for the same path re-arms it. Default 0. */
+    delay?: number;
+    logname?: string;
+    singlejob?: boolean;
+    /** pyinotifyd's; ignored (closures see the config's names). */
+    global_vars?: unknown;
+  }
+  export class TaskScheduler {
+    constructor(options: TaskSchedulerOptions);
+  }
+  export class ShellScheduler extends TaskScheduler {
+    /** {maskname} {pathname} {src_pathname} {path} {name} … are substituted once and quoted; a list runs without a shell. */
+    constructor(options: Omit<TaskSchedulerOptions, "job"> & { cmd: string | string[]; timeout?: number });
+  }
+  export interface FileManagerRuleOptions {
+    action: "move" | "copy" | "delete";
+    /** Matched from the start of the path; (?P<name>…) and (?<name>…) both work. */
+    src_re: string | RegExp;
+    /** \\g<name>, \\1, $<name> and $1 all work. */
+    dst_re?: string;
+    auto_create?: boolean;
+    overwrite?: boolean;
+    /** The name pyinotifyd's README uses for overwrite. */
+    override?: boolean;
+    dirmode?: number;
+    filemode?: number;
+    user?: string | number;
+    group?: string | number;
+    rec?: boolean;
+  }
+  export class FileManagerRule {
+    constructor(options: FileManagerRuleOptions);
+  }
+  export class FileManagerScheduler extends TaskScheduler {
+    constructor(options: Omit<TaskSchedulerOptions, "job" | "singlejob"> & { rules: FileManagerRule[] });
+  }
+  export class Cancel {
+    constructor(scheduler: TaskScheduler);
+  }
+  export type EventMapValue = TaskScheduler | Cancel | Job | null | (TaskScheduler | Cancel | Job)[];
+  export class EventMap {
+    constructor(options?: { default_sched?: TaskScheduler | Job; map?: Partial<Record<EventName, EventMapValue>> });
+  }
+  export interface WatchOptions {
+    /** A path, a list, or a glob. */
+    path: string | string[];
+    event_map?: Partial<Record<EventName, EventMapValue>> | EventMap;
+    default_sched?: TaskScheduler | Job;
+    rec?: boolean;
+    auto_add?: boolean;
+    /** Regexes matched from the start of the full path, or a file with one per line. */
+    exclude_filter?: (string | RegExp)[] | string;
+    logname?: string;
+  }
+  export class Watch {
+    constructor(options: WatchOptions);
+  }
+  export interface PyinotifydOptions {
+    watches?: Watch[];
+    /** Seconds running tasks get at shutdown. Default 30. */
+    shutdown_timeout?: number;
+    /** Tasks still in their delay at shutdown: "run" (default) or "drop". */
+    shutdown_pending?: "run" | "drop";
+    logname?: string;
+    /** Run the rtorrent index in the same daemon. */
+    rtorrent?: { session: string; paths?: string[]; remove?: boolean; hooks?: string[]; db?: string; trash?: string; max_delete?: number };
+  }
+  export class Pyinotifyd {
+    constructor(options?: PyinotifydOptions);
+    add_watch(options: WatchOptions | { watch: Watch }): void;
+  }
+  export function setLoglevel(level: number, logname?: string): void;
+  export const DEBUG: number;
+  export const INFO: number;
+  export const WARNING: number;
+  export const ERROR: number;
+  export const CRITICAL: number;
 }
+`;
+
+export const CONFIG_EXAMPLE = `// seedwatch run config.ts   (types: seedwatch.d.ts, written beside this file)
+// Move finished downloads once they have been left alone for a minute.
+import { Cancel, FileManagerRule, FileManagerScheduler, Pyinotifyd, Watch } from "seedwatch";
+
+const files = new FileManagerScheduler({
+  delay: 60,
+  rules: [
+    new FileManagerRule({ action: "move", src_re: "^/srv/incoming/(?P<path>.*\\\\.(mkv|flac))$", dst_re: "/srv/library/\\\\g<path>", auto_create: true, filemode: 0o644, dirmode: 0o755 }),
+  ],
+});
+
+export default new Pyinotifyd({
+  shutdown_timeout: 70,
+  watches: [
+    new Watch({
+      path: "/srv/incoming",
+      rec: true,
+      auto_add: true,
+      event_map: {
+        IN_CLOSE_WRITE: files,
+        IN_MOVED_TO: files,
+        IN_MODIFY: new Cancel(files),
+        IN_DELETE: new Cancel(files),
+        IN_MOVED_FROM: new Cancel(files),
+      },
+    }),
+  ],
+});
 `;
 
 export const HOOKS_EXAMPLE = `// seedwatch rtorrent --hooks hooks.ts …   (types: seedwatch.d.ts, written beside this file)

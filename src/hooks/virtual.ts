@@ -17,6 +17,8 @@ export const SEEDWATCH_EXPORTS = {
   VERSION,
   /** Returns its argument: a typed way to write a hooks file. */
   defineHooks: <T>(hooks: T): T => hooks,
+  /** The environment (process.env), typed without Node's or Bun's type packages. */
+  env: process.env,
   // seedwatch run CONFIG.ts: pyinotifyd's classes and functions, by their names
   Pyinotifyd,
   Watch,

@@ -1,0 +1,48 @@
+// The examples in examples/ (pyinotifyd's README in TypeScript): they type-check against
+// the types `seedwatch init` writes, pass --check, and the move/copy/delete one works.
+
+import { describe, expect, test } from "bun:test";
+import { cpSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { Running, runBin } from "../../helpers/bin.ts";
+import { tempDir } from "../../helpers/tmp.ts";
+import { waitFor } from "../../helpers/wait.ts";
+
+const EXAMPLES = join(import.meta.dir, "../../../examples");
+const files = readdirSync(EXAMPLES).filter((f) => f.endsWith(".ts"));
+
+describe("examples/", () => {
+  test("type-check against seedwatch.d.ts as written by seedwatch init", () => {
+    using dir = tempDir("ex");
+    expect(runBin(["init", dir.path]).code).toBe(0);
+    for (const f of files) cpSync(join(EXAMPLES, f), dir.join(f));
+    const tsc = Bun.spawnSync([join(import.meta.dir, "../../../node_modules/.bin/tsc"), "-p", dir.path], { stdout: "pipe" });
+    expect(tsc.stdout.toString()).toBe("");
+  });
+
+  for (const f of files) {
+    test(`${f} passes --check`, () => {
+      const r = runBin(["run", "--check", join(EXAMPLES, f)], { env: { SRC: "/tmp/src", DST: "/tmp/dst" } });
+      expect(r.stderr).toBe("");
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain("watch /tmp/src");
+    });
+  }
+
+  test("move-copy-delete.ts moves, copies and deletes, and Cancel spares a file still changing", async () => {
+    using dir = tempDir("ex");
+    const src = dir.join("src");
+    const dst = dir.join("dst");
+    mkdirSync(src);
+    await using w = new Running(["run", join(EXAMPLES, "move-copy-delete.ts")], { env: { SRC: src, DST: dst, DELAY: "0.2" } });
+    await w.waitStderr(/running /, "running");
+    mkdirSync(`${src}/album`);
+    writeFileSync(`${src}/album/a.flac.to_move`, "m");
+    writeFileSync(`${src}/b.txt.to_copy`, "c");
+    writeFileSync(`${src}/c.tmp.to_delete`, "d");
+    await waitFor(() => existsSync(`${dst}/album/a.flac`) && existsSync(`${dst}/b.txt`) && !existsSync(`${src}/c.tmp.to_delete`), "all three done");
+    expect(existsSync(`${src}/album/a.flac.to_move`)).toBe(false);
+    expect(existsSync(`${src}/b.txt.to_copy`)).toBe(true);
+    expect(statSync(`${dst}/b.txt`).mode & 0o777).toBe(0o644); // filemode applied
+  });
+});
