@@ -11,6 +11,7 @@ import type { SeedCommand } from "./commands/args.ts";
 const VERBS: Record<string, { describe: string; load: () => Promise<{ default: SeedCommand }> }> = {
   watch: { describe: "print or act on filesystem events, like inotifywait", load: () => import("./commands/watch.ts") },
   run: { describe: "run a rules file: watches, delayed tasks, shell commands, move/copy/delete", load: () => import("./commands/run.ts") },
+  service: { describe: "install or remove the systemd/OpenRC service that runs a config", load: () => import("./commands/service.ts") },
   rtorrent: { describe: "index rtorrent's session, run hooks, remove erased torrents' data", load: () => import("./commands/rtorrent.ts") },
   torrents: { describe: "ask the rtorrent index: list, show, owner PATH, orphans PATHS", load: () => import("./commands/torrents.ts") },
   init: { describe: "write types and an example for hook files", load: () => import("./commands/init.ts") },

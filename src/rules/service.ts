@@ -1,0 +1,181 @@
+// Service files for `seedwatch run`: a systemd unit (system or --user) or an OpenRC init
+// script with conf.d. ExecStart names this very binary (pyinotifyd hard-coded
+// /usr/bin/pyinotifyd); a broken config refuses to start or reload (run --check first);
+// uninstall keeps a config the user changed. Pure text builders plus install/uninstall
+// over a root prefix (--root), so packagers and tests can write into a staging tree.
+
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, unlinkSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { CONFIG_EXAMPLE, SEEDWATCH_DTS, TSCONFIG } from "../hooks/dts.ts";
+
+export type InitSystem = "systemd" | "openrc";
+
+export interface ServiceSpec {
+  init: InitSystem;
+  user: boolean;
+  /** The seedwatch binary. */
+  binary: string;
+  /** The config file (absolute, as seen by the service). */
+  config: string;
+  name: string;
+  /** Seconds systemd/OpenRC wait after SIGTERM before SIGKILL. */
+  stopTimeout: number;
+  /** Prefix for every path written (packaging, tests). */
+  root: string;
+  home: string;
+}
+
+export interface Planned {
+  path: string;
+  text: string;
+  /** Written only when absent (config files): never overwrite the user's. */
+  keep: boolean;
+}
+
+export function planFiles(s: ServiceSpec): Planned[] {
+  const out: Planned[] = [];
+  if (s.init === "systemd") {
+    const dir = s.user ? join(s.home, ".config/systemd/user") : "/etc/systemd/system";
+    out.push({ path: join(dir, `${s.name}.service`), text: systemdUnit(s), keep: false });
+  } else {
+    out.push({ path: `/etc/init.d/${s.name}`, text: openrcScript(s), keep: false });
+    out.push({ path: `/etc/conf.d/${s.name}`, text: openrcConf(s), keep: true });
+  }
+  out.push({ path: s.config, text: CONFIG_EXAMPLE, keep: true });
+  out.push({ path: join(dirname(s.config), "seedwatch.d.ts"), text: SEEDWATCH_DTS, keep: false });
+  out.push({ path: join(dirname(s.config), "tsconfig.json"), text: TSCONFIG, keep: true });
+  return out;
+}
+
+export function install(s: ServiceSpec, say: (l: string) => void): void {
+  for (const f of planFiles(s)) {
+    const at = join(s.root, f.path);
+    if (f.keep && existsSync(at)) {
+      say(`kept    ${f.path} (already there)`);
+      continue;
+    }
+    mkdirSync(dirname(at), { recursive: true });
+    writeFileSync(at, f.text, { mode: f.path.startsWith("/etc/init.d/") ? 0o755 : 0o644 });
+    say(`wrote   ${f.path}`);
+  }
+  const ctl = s.user ? "systemctl --user" : "systemctl";
+  say(
+    s.init === "systemd"
+      ? `next: ${ctl} daemon-reload && ${ctl} enable --now ${s.name}.service${s.user ? "   (and: loginctl enable-linger $USER, to run while logged out)" : ""}`
+      : `next: rc-update add ${s.name} default && rc-service ${s.name} start`,
+  );
+}
+
+export function uninstall(s: ServiceSpec, say: (l: string) => void): void {
+  for (const f of planFiles(s)) {
+    const at = join(s.root, f.path);
+    if (!existsSync(at)) continue;
+    const changed = readFileSync(at, "utf8") !== f.text;
+    if (f.keep && changed) {
+      say(`kept    ${f.path} (you changed it; remove it yourself)`);
+      continue;
+    }
+    unlinkSync(at);
+    say(`removed ${f.path}`);
+  }
+  const dir = join(s.root, dirname(s.config));
+  if (existsSync(dir) && readdirSync(dir).length === 0) {
+    rmdirSync(dir);
+    say(`removed ${dirname(s.config)}`);
+  }
+}
+
+// --- internal ---
+
+function systemdUnit(s: ServiceSpec): string {
+  const sh = (a: string) => (/^[\w./+-]+$/.test(a) ? a : `"${a.replace(/(["\\\\$])/g, "\\\\$1")}"`);
+  const run = `${sh(s.binary)} run ${sh(s.config)}`;
+  const check = `${sh(s.binary)} run --check ${sh(s.config)}`;
+  const sandbox = s.user
+    ? ["NoNewPrivileges=yes"]
+    : [
+        "# Sandboxing that leaves rules free to work on /home, /srv, /mnt and /media:",
+        "NoNewPrivileges=yes",
+        "ProtectSystem=full",
+        "ProtectKernelTunables=yes",
+        "ProtectKernelModules=yes",
+        "ProtectControlGroups=yes",
+        "RestrictSUIDSGID=yes",
+        "RestrictRealtime=yes",
+        "LockPersonality=yes",
+        "# User=seedbox   (run as that user instead of root)",
+      ];
+  return `# Written by seedwatch service install. Remove with: seedwatch service uninstall${s.user ? " --user" : ""}
+[Unit]
+Description=seedwatch rules daemon (${s.config})
+After=local-fs.target network-online.target
+
+[Service]
+Type=exec
+ExecStartPre=${check}
+ExecStart=${run}
+# A reload checks the new config first; a broken one is refused and the old one runs on.
+ExecReload=${check}
+ExecReload=/bin/kill -HUP $MAINPID
+Restart=on-failure
+RestartSec=5
+TimeoutStopSec=${s.stopTimeout}
+KillMode=mixed
+${sandbox.join("\n")}
+
+[Install]
+WantedBy=${s.user ? "default.target" : "multi-user.target"}
+`;
+}
+
+function openrcScript(s: ServiceSpec): string {
+  return `#!/sbin/openrc-run
+# Written by seedwatch service install. Settings: /etc/conf.d/${s.name}
+
+name="${s.name}"
+description="seedwatch rules daemon"
+: \${SEEDWATCH_CONFIG:=${s.config}}
+: \${SHUTDOWN_TIMEOUT:=${s.stopTimeout}}
+command="${s.binary}"
+command_args="run \${SEEDWATCH_CONFIG} \${SEEDWATCH_OPTS}"
+command_background=true
+command_user="\${SEEDWATCH_USER:-root}"
+pidfile="/run/\${RC_SVCNAME}.pid"
+retry="SIGTERM/\${SHUTDOWN_TIMEOUT}/SIGKILL/5"
+extra_commands="configtest"
+extra_started_commands="reload"
+
+depend() {
+\tneed localmount
+\tuse net
+}
+
+configtest() {
+\tebegin "Checking \${RC_SVCNAME} configuration"
+\t"\${command}" run --check "\${SEEDWATCH_CONFIG}" >/dev/null
+\teend $? "the config has errors: \${command} run --check \${SEEDWATCH_CONFIG}"
+}
+
+start_pre() {
+\tconfigtest
+}
+
+reload() {
+\tconfigtest || return 1
+\tebegin "Reloading \${RC_SVCNAME}"
+\tstart-stop-daemon --signal HUP --pidfile "\${pidfile}"
+\teend $?
+}
+`;
+}
+
+function openrcConf(s: ServiceSpec): string {
+  return `# Settings for /etc/init.d/${s.name} (seedwatch run)
+#SEEDWATCH_CONFIG="${s.config}"
+# the user to run as; user:group works too
+#SEEDWATCH_USER="root"
+# seconds running tasks get at stop, before SIGKILL
+#SHUTDOWN_TIMEOUT=${s.stopTimeout}
+#SEEDWATCH_OPTS=""
+`;
+}
