@@ -2,9 +2,9 @@
 
 import { ConfigError } from "../errors.ts";
 import { setFormat, setVerbosity } from "../log.ts";
-import { loadConfig } from "../rules/config.ts";
+import { loadConfig } from "../hooks/config.ts";
 import { describeConfig } from "../rules/describe.ts";
-import { superviseConfig } from "../rules/supervisor.ts";
+import { superviseConfig } from "./run-daemon.ts";
 import { defineVerb } from "./args.ts";
 
 export default defineVerb({

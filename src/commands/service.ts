@@ -4,7 +4,7 @@ import { accessSync, constants, existsSync, realpathSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { ConfigError, NativeError, UsageError } from "../errors.ts";
-import { install, uninstall, type InitSystem, type ServiceSpec } from "../rules/service.ts";
+import { install, uninstall, type InitSystem, type ServiceSpec } from "./service-files.ts";
 import { defineVerb } from "./args.ts";
 
 export default defineVerb({

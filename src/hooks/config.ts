@@ -3,9 +3,9 @@
 // validate: the only I/O is the import.
 
 import { ConfigError, HookError } from "../errors.ts";
-import { loadModule } from "../hooks/load.ts";
-import { resetLoglevels } from "./logging.ts";
-import { validateConfig, type ValidConfig } from "./model.ts";
+import { loadModule } from "./load.ts";
+import { resetLoglevels } from "../rules/logging.ts";
+import { validateConfig, type ValidConfig } from "../rules/model.ts";
 
 export async function loadConfig(path: string, fresh = false): Promise<ValidConfig> {
   resetLoglevels(); // a reload starts from the config's own setLoglevel calls

@@ -6,9 +6,9 @@ import { dirname, resolve } from "node:path";
 import { EXIT } from "../errors.ts";
 import { log } from "../log.ts";
 import { InotifyWatcher, type WatcherHandlers } from "../watch/index.ts";
-import { realClock } from "./clock.ts";
-import { loadConfig } from "./config.ts";
-import { RulesDaemon, type DaemonDeps } from "./daemon.ts";
+import { realClock } from "../rules/clock.ts";
+import { loadConfig } from "../hooks/config.ts";
+import { RulesDaemon, type DaemonDeps } from "../rules/daemon.ts";
 
 /** A burst of writes to the config (an editor's save) is read once it settles. */
 const RELOAD_DEBOUNCE_MS = 200;
