@@ -2,13 +2,37 @@
 // shut down on SIGINT/SIGTERM. A reload validates the new config first; if it fails to
 // load or to start, the old one keeps running and the error is logged.
 
-import { dirname, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { EXIT } from "../errors.ts";
 import { log } from "../log.ts";
 import { InotifyWatcher, type WatcherHandlers } from "../watch/index.ts";
 import { realClock } from "../rules/clock.ts";
 import { loadConfig } from "../hooks/config.ts";
 import { RulesDaemon, type DaemonDeps } from "../rules/daemon.ts";
+import type { ValidConfig } from "../rules/model.ts";
+import { startRtorrent, type RtorrentService } from "../rtorrent/run.ts";
+import { dataDir } from "../xdg.ts";
+
+/** The config's rtorrent section, started as in `seedwatch rtorrent SESSION PATHS`. */
+async function rtorrentSection(config: ValidConfig): Promise<RtorrentService | undefined> {
+  const r = config.rtorrent;
+  if (!r) return undefined;
+  return startRtorrent({
+    session: resolve(r.session),
+    roots: (r.paths ?? []).map((p) => resolve(p)),
+    db: resolve(r.db ?? join(dataDir(), "rtorrent.db")),
+    hookFiles: r.hooks ?? [],
+    clean: false,
+    force: false,
+    remove: r.remove ?? false,
+    dryRun: false,
+    once: false,
+    trash: r.trash,
+    maxDelete: r.max_delete,
+    hookTimeoutMs: 120_000,
+    args: { ...r },
+  });
+}
 
 /** A burst of writes to the config (an editor's save) is read once it settles. */
 const RELOAD_DEBOUNCE_MS = 200;
@@ -19,6 +43,7 @@ export async function superviseConfig(configPath: string): Promise<number> {
   const deps: DaemonDeps = { clock: realClock, makeWatcher: (h: WatcherHandlers) => new InotifyWatcher(h) };
   let daemon = new RulesDaemon(await loadConfig(path), deps);
   await daemon.start();
+  let rtorrent = await rtorrentSection(daemon.config);
   out.info(`running ${path}`);
 
   let reloading: Promise<void> = Promise.resolve();
@@ -37,6 +62,13 @@ export async function superviseConfig(configPath: string): Promise<number> {
       daemon = next;
       old.pause();
       void old.shutdown(); // its running tasks finish in the background
+      if (JSON.stringify(old.config.rtorrent) !== JSON.stringify(next.config.rtorrent)) {
+        await rtorrent?.stop();
+        rtorrent = await rtorrentSection(next.config).catch((err) => {
+          out.error(`the rtorrent section could not start: ${(err as Error).message}`);
+          return undefined;
+        });
+      }
       out.info("config reloaded");
     });
   };
@@ -68,11 +100,12 @@ export async function superviseConfig(configPath: string): Promise<number> {
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
   process.on("SIGHUP", onHup);
+  void rtorrent?.ended.then((c) => finish(c));
   const code = await done;
   clearTimeout(timer);
   await configWatch.close();
   await reloading;
-  await daemon.shutdown();
+  await Promise.all([daemon.shutdown(), rtorrent?.stop()]);
   process.off("SIGINT", stop);
   process.off("SIGTERM", stop);
   process.off("SIGHUP", onHup);

@@ -87,14 +87,48 @@ async function oneShot(r: RtorrentRun, tracker: SessionTracker, store: SessionSt
 }
 
 async function loop(r: RtorrentRun, tracker: SessionTracker, store: SessionStore, hooks: Hooks): Promise<number> {
+  const svc = await serve(r, tracker, store, hooks);
+  let onSignal!: () => void;
+  const signalled = new Promise<number>((res) => (onSignal = () => res(EXIT.ok)));
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  const code = await Promise.race([svc.ended, signalled]);
+  process.off("SIGINT", onSignal);
+  process.off("SIGTERM", onSignal);
+  await svc.stop();
+  return code;
+}
+
+export interface RtorrentService {
+  /** Resolves with an exit code if the service ends by itself (its session went away). */
+  ended: Promise<number>;
+  /** Finish pending work, run post_loop, stop watching. */
+  stop(): Promise<void>;
+}
+
+/** The rtorrent index as a service inside another daemon (a `run` config's section). */
+export async function startRtorrent(r: RtorrentRun): Promise<RtorrentService> {
+  const hooks = await loadHooks(r.hookFiles);
+  const store = SessionStore.open(r.db);
   const out = log.withTag("rtorrent");
-  let finish!: (code: number) => void;
-  const done = new Promise<number>((res) => (finish = res));
+  const tracker = new SessionTracker({
+    session: r.session, store, hooks, args: r.args, remove: r.remove, roots: r.roots, dryRun: false,
+    trash: r.trash, maxDelete: r.maxDelete, hookTimeoutMs: r.hookTimeoutMs,
+    say: (line) => out.info(line), warn: (line) => out.warn(line),
+  });
+  const svc = await serve(r, tracker, store, hooks);
+  return { ended: svc.ended, stop: async () => (await svc.stop(), store.close()) };
+}
+
+async function serve(r: RtorrentRun, tracker: SessionTracker, store: SessionStore, hooks: Hooks): Promise<RtorrentService> {
+  const out = log.withTag("rtorrent");
+  let end!: (code: number) => void;
+  const ended = new Promise<number>((res) => (end = res));
   const watcher = new InotifyWatcher({
     onEvent: (ev: FsEvent) => {
       if (ev.kind !== "gone") return tracker.onEvent(ev);
       out.error(`the session directory ${ev.path} is gone; stopping`);
-      finish(EXIT.notFound);
+      end(EXIT.notFound);
     },
   });
   // Watch first, then reconcile: nothing written meanwhile can be missed.
@@ -102,21 +136,19 @@ async function loop(r: RtorrentRun, tracker: SessionTracker, store: SessionStore
   report(await tracker.reconcileAll(progress()), false);
   if (hooks.pre_loop) await hooks.pre_loop(...([store.db, watcher, r.args, tracker.queues, tracker.qfuncs, tracker.inotifyFuncs] as never[]));
   out.info(`watching ${r.session}`);
-  const stop = () => finish(EXIT.ok);
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
-  const code = await done;
-  process.off("SIGINT", stop);
-  process.off("SIGTERM", stop);
-  tracker.stop();
-  await tracker.idle();
-  try {
-    if (hooks.post_loop) await hooks.post_loop(...([store.db, watcher, r.args] as never[]));
-  } catch (err) {
-    out.warn(`hook post_loop threw: ${(err as Error).stack ?? err}`);
-  }
-  await watcher.close();
-  return code;
+  return {
+    ended,
+    async stop() {
+      tracker.stop();
+      await tracker.idle();
+      try {
+        if (hooks.post_loop) await hooks.post_loop(...([store.db, watcher, r.args] as never[]));
+      } catch (err) {
+        out.warn(`hook post_loop threw: ${(err as Error).stack ?? err}`);
+      }
+      await watcher.close();
+    },
+  };
 }
 
 /** Every --hooks file, in order; a hook defined in several files runs in each. */

@@ -169,3 +169,36 @@ export default new Pyinotifyd({ watches: [new Watch({ path: "/tmp", rec: true, e
     });
   });
 });
+
+describe("one service for both jobs", () => {
+  test("a config's rtorrent section indexes the session while the watches run", async () => {
+    const { makeTorrent, writeSession } = await import("../../helpers/rtorrent.ts");
+    const { Database } = await import("bun:sqlite");
+    using dir = tempDir("run");
+    mkdirSync(dir.join("session"));
+    mkdirSync(dir.join("w"));
+    const cfg = config(
+      dir,
+      `const s = new ShellScheduler({ cmd: ["touch", "${dir.join("rule-ran")}"] });
+export default new Pyinotifyd({
+  watches: [new Watch({ path: "${dir.join("w")}", event_map: { IN_CLOSE_WRITE: s } })],
+  rtorrent: { session: "${dir.join("session")}", db: "${dir.join("index.db")}" },
+});`,
+    );
+    const before = makeTorrent({ name: "Before", length: 1 });
+    writeSession(dir.join("session"), before, { directory: dir.join("dl") });
+    await using w = new Running(["run", cfg]);
+    await w.waitStderr(/running /, "running");
+    const after = makeTorrent({ name: "After", length: 2 });
+    writeSession(dir.join("session"), after, { directory: dir.join("dl") });
+    writeFileSync(dir.join("w/x"), "");
+    await waitFor(() => existsSync(dir.join("rule-ran")), "rule ran");
+    await waitFor(() => {
+      const db = new Database(dir.join("index.db"));
+      const n = db.query<{ n: number }, []>("SELECT COUNT(*) n FROM torrent_data").get()!.n;
+      db.close();
+      return n === 2;
+    }, "both torrents indexed");
+    expect(await w.stop("SIGTERM")).toBe(0);
+  });
+});
