@@ -109,7 +109,9 @@ export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}", 
     await w.waitStderr(/config reloaded/, "reloaded");
     writeFileSync(dir.join("w/3"), "");
     await waitFor(() => lines().includes("third"), "new config acts");
+    await w.waitStderr(/task finished.*w\/3/, "third task logged");
     expect(lines().filter((l) => l === "third").length).toBe(1);
+    expect(w.stderr.match(/execute shell command.*path=.*w\/3,/g)?.length).toBe(1); // no duplicate handlers after reloads
     expect(await w.stop("SIGTERM")).toBe(0);
   });
 
@@ -129,6 +131,22 @@ export default new Pyinotifyd({ shutdown_pending: "${policy}", watches: [new Wat
       expect(await w.stop("SIGTERM")).toBe(0);
       expect([policy, existsSync(dir.join("ran"))]).toEqual([policy, policy === "run"]);
     }
+  });
+
+  test("a glob path watches every directory it matches; an exclude_filter file is read", async () => {
+    using dir = tempDir("run");
+    for (const d of ["a/incoming", "b/incoming", "c/other"]) mkdirSync(dir.join(d), { recursive: true });
+    writeFileSync(dir.join("excludes"), `# one regex per line\n^${dir.path}/b/incoming/skip\n`);
+    const cfg = config(
+      dir,
+      `const s = new ShellScheduler({ cmd: ["sh", "-c", "echo \\"$1\\" >> ${dir.join("seen")}", "sh", "{path}"] });
+export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.path}/*/incoming", exclude_filter: "${dir.join("excludes")}", event_map: { IN_CLOSE_WRITE: s } })] });`,
+    );
+    await using w = new Running(["run", cfg]);
+    await w.waitStderr(/running /, "running");
+    for (const f of ["a/incoming/1", "b/incoming/skip", "b/incoming/2", "c/other/3"]) writeFileSync(dir.join(f), "");
+    await waitFor(() => existsSync(dir.join("seen")) && readFileSync(dir.join("seen"), "utf8").split("\n").length === 3, "two files seen");
+    expect(readFileSync(dir.join("seen"), "utf8").trim().split("\n").sort()).toEqual([dir.join("a/incoming/1"), dir.join("b/incoming/2")]);
   });
 
   describe("--check and bad configs", () => {
