@@ -13,26 +13,51 @@ import { createConsola, type ConsolaInstance, type ConsolaReporter, type LogObje
 
 export type LogFormat = "text" | "json";
 
-export const log: ConsolaInstance = createConsola({ level: 3, reporters: [lineReporter()] });
+// consola's withTag() copies the reporters and the level at the moment it is called, so
+// a tagged logger made early would miss a sink added later (a log file, syslog) or a
+// verbosity set later. Every logger therefore holds one dispatching reporter, which
+// applies the current level and forwards to the current sinks.
+let threshold = 3;
+const sinks: ConsolaReporter[] = [lineReporter()];
+const dispatch: ConsolaReporter = {
+  log(o, ctx) {
+    if (o.level > threshold) return;
+    for (const sink of sinks) sink.log(o, ctx);
+  },
+};
+
+export const log: ConsolaInstance = createConsola({ level: 5, reporters: [dispatch] });
 
 /** Verbosity as -q/-v count it: -1 errors and warnings only, 0 info, 1 debug, 2+ trace. */
 export function setVerbosity(v: number): void {
-  log.level = v < 0 ? 1 : v === 0 ? 3 : v === 1 ? 4 : 5;
+  threshold = v < 0 ? 1 : v === 0 ? 3 : v === 1 ? 4 : 5;
 }
 
+/** The stderr sink's format. */
 export function setFormat(format: LogFormat): void {
-  log.setReporters([format === "json" ? jsonReporter() : lineReporter()]);
+  sinks[0] = format === "json" ? jsonReporter() : lineReporter();
 }
 
+/** Replace every sink (tests collect records this way). */
 export function setReporter(reporter: ConsolaReporter): void {
-  log.setReporters([reporter]);
+  sinks.splice(0, sinks.length, reporter);
+}
+
+/** Another place every record goes (a log file, syslog). */
+export function addSink(sink: ConsolaReporter): void {
+  sinks.push(sink);
+}
+
+export function removeSink(sink: ConsolaReporter): void {
+  const i = sinks.indexOf(sink);
+  if (i >= 0) sinks.splice(i, 1);
 }
 
 /** Also append every record to `path`, one timestamped line each (rtorrent --log-file). */
 export function addLogFile(path: string): void {
   mkdirSync(dirname(path), { recursive: true });
   const fd = openSync(path, "a");
-  log.addReporter({
+  addSink({
     log(o) {
       const word = LEVEL_WORD[o.level] ?? o.type;
       writeSync(fd, `${o.date.toISOString()} ${word} ${o.tag ? `${o.tag}: ` : ""}${messageOf(o).replaceAll("\n", " | ")}\n`);

@@ -164,6 +164,8 @@ declare module "seedwatch" {
     add_watch(options: WatchOptions | { watch: Watch }): void;
   }
   export function setLoglevel(level: number, logname?: string): void;
+  /** Also log to syslog (default /dev/log), from loglevel up (default INFO), optionally one logname only. */
+  export function enableSyslog(options?: { loglevel?: number; address?: string; logname?: string }): void;
   export const DEBUG: number;
   export const INFO: number;
   export const WARNING: number;

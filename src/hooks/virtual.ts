@@ -9,6 +9,7 @@ import { ShellScheduler } from "../rules/shell.ts";
 import { FileManagerRule, FileManagerScheduler } from "../rules/files.ts";
 import { EventMap, Pyinotifyd, Watch } from "../rules/model.ts";
 import { LEVELS, setLoglevel } from "../rules/logging.ts";
+import { enableSyslog } from "../rules/syslog.ts";
 
 let registered = false;
 
@@ -29,6 +30,7 @@ export const SEEDWATCH_EXPORTS = {
   FileManagerRule,
   Cancel,
   setLoglevel,
+  enableSyslog,
   ...LEVELS,
 };
 

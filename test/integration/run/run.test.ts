@@ -220,3 +220,36 @@ export default new Pyinotifyd({
     expect(await w.stop("SIGTERM")).toBe(0);
   });
 });
+
+describe("enableSyslog", () => {
+  test.skipIf(!Bun.which("python3") || !Bun.which("logger"))("sends the daemon's lines to a syslog socket, with priorities", async () => {
+    using dir = tempDir("run");
+    mkdirSync(dir.join("w"));
+    const sock = dir.join("log.sock");
+    const received = dir.join("received");
+    // a syslog receiver: a unix datagram socket (Bun has none; python does)
+    const rx = Bun.spawn(["python3", "-c", `import socket,sys
+s=socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[1])
+out=open(sys.argv[2],"ab", buffering=0)
+while True: out.write(s.recv(65536)+b"\\n")`, sock, received]);
+    try {
+      await waitFor(() => existsSync(sock), "receiver bound");
+      const cfg = config(
+        dir,
+        `import { enableSyslog, WARNING } from "seedwatch";
+enableSyslog({ address: "${sock}" });
+const s = new ShellScheduler({ cmd: "exit 3" });
+export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}", event_map: { IN_CLOSE_WRITE: s } })] });`,
+      );
+      await using w = new Running(["run", cfg]);
+      await w.waitStderr(/running /, "running");
+      writeFileSync(dir.join("w/f"), "");
+      await waitFor(() => existsSync(received) && /task failed/.test(readFileSync(received, "utf8")), "failure reached syslog");
+      const text = readFileSync(received, "utf8");
+      expect(text).toMatch(/<30>.*seedwatch\[\d+\]: daemon: running /); // daemon.info
+      expect(text).toMatch(/<27>.*seedwatch\[\d+\]: sched: task failed: Error: exit 3/); // daemon.err
+    } finally {
+      rx.kill();
+    }
+  });
+});
