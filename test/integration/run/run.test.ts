@@ -3,7 +3,7 @@
 // wait is for a condition.
 
 import { describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { Running, runBin } from "../../helpers/bin.ts";
 import { tempDir, type TempDir } from "../../helpers/tmp.ts";
 import { waitFor } from "../../helpers/wait.ts";
@@ -33,6 +33,35 @@ export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("src")}"
     expect(existsSync(dir.join("src/keep.tmp"))).toBe(true);
     expect(Bun.file(dir.join("dst/a/b/c/track.flac")).size).toBe(1);
     expect(await w.stop("SIGTERM")).toBe(0);
+  });
+
+  test("a TaskScheduler job: the delay re-arms (one run, newest event); an event while it runs gives one re-run", async () => {
+    using dir = tempDir("run");
+    mkdirSync(dir.join("w"));
+    const cfg = config(
+      dir,
+      `import { appendFileSync, existsSync } from "node:fs";
+const task = new TaskScheduler({
+  delay: 0.3,
+  job: async (event, task_id) => {
+    appendFileSync("${dir.join("jobs.log")}", event.maskname + " " + event.pathname + " " + task_id + "\\n");
+    while (!existsSync("${dir.join("go")}")) await Bun.sleep(5); // waitFor-style: held until the test creates "go"
+  },
+});
+export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}", event_map: { IN_CREATE: task, IN_CLOSE_WRITE: task, IN_ATTRIB: task } })] });`,
+    );
+    const jobs = () => (existsSync(dir.join("jobs.log")) ? readFileSync(dir.join("jobs.log"), "utf8").trim().split("\n") : []);
+    await using w = new Running(["run", cfg]);
+    await w.waitStderr(/running /, "running");
+    writeFileSync(dir.join("w/f"), "1"); // IN_CREATE, then IN_CLOSE_WRITE re-arms the delay
+    await waitFor(() => jobs().length === 1, "first run");
+    expect(jobs()[0]).toMatch(new RegExp(`^IN_CLOSE_WRITE ${dir.join("w/f")} [0-9a-f-]{36}$`));
+    chmodSync(dir.join("w/f"), 0o600); // IN_ATTRIB while the job runs: kept for a re-run
+    await w.waitStderr(/event during ongoing task/, "queued");
+    writeFileSync(dir.join("go"), "");
+    await waitFor(() => jobs().length === 2, "re-run");
+    expect(jobs()[1]!.split(" ")[0]).toBe("IN_ATTRIB");
+    expect(jobs()[1]!.split(" ")[2]).toBe(jobs()[0]!.split(" ")[2]); // same task_id
   });
 
   test("pyinotifyd's injection: a crafted name stays text in {pathname} and {src_pathname}", async () => {
