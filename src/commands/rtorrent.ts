@@ -3,10 +3,11 @@
 import { realpathSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ConfigError, NativeError } from "../errors.ts";
-import { addLogFile, log, setFormat, setVerbosity } from "../log.ts";
+import { addLogFile, log } from "../log.ts";
 import { runRtorrent } from "../rtorrent/run.ts";
 import { dataDir } from "../xdg.ts";
 import { defineVerb } from "./args.ts";
+import { applyLogArgs, LOG_ARGS } from "./logging-args.ts";
 
 export default defineVerb({
   name: "rtorrent",
@@ -28,9 +29,7 @@ export default defineVerb({
     hookTimeout: { type: "string", valueHint: "SECONDS", default: "120", description: "a hook still running after this long is logged as hung" },
     daemon: { type: "boolean", alias: "d", description: "accepted for rtorrent_event compatibility: run under systemd, or from cron with --once" },
     sleep: { type: "string", valueHint: "SECONDS", description: "accepted for rtorrent_event compatibility; not needed (events are handled as they come)" },
-    quiet: { type: "count", alias: "q", description: "log only warnings and errors" },
-    verbose: { type: "count", alias: "v", description: "log more" },
-    logFormat: { type: "string", valueHint: "text|json", default: "text", description: "log format on stderr" },
+    ...LOG_ARGS,
   },
   examples: `
 EXAMPLES
@@ -53,9 +52,7 @@ HOOKS
   export function complete(db, path, args, queues) { … } // push path onto queues.complete to retry later
   db is a bun:sqlite Database (torrent_data, session_files); types: seedwatch init.`,
   async run(a) {
-    setVerbosity(a.verbose - a.quiet);
-    if (a.logFormat !== "text" && a.logFormat !== "json") throw new ConfigError(`must be text or json, not ${JSON.stringify(a.logFormat)}`, "--log-format", a.logFormat, "--log-format json writes one JSON object per log line");
-    setFormat(a.logFormat);
+    applyLogArgs(a);
     if (a.daemon || a.sleep !== undefined) log.withTag("rtorrent").warn("-d/--daemon and --sleep are not needed: run under systemd, or from cron with --once");
     const session = directory(a.session!, "SESSION"); // required: the parser has checked
     const roots = a.paths.map((p) => directory(p, "PATHS"));

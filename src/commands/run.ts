@@ -1,11 +1,10 @@
 // seedwatch run CONFIG.ts: pyinotifyd's daemon, configured in TypeScript.
 
-import { ConfigError } from "../errors.ts";
-import { setFormat, setVerbosity } from "../log.ts";
 import { loadConfig } from "../hooks/config.ts";
 import { describeConfig } from "../rules/describe.ts";
 import { superviseConfig } from "./run-daemon.ts";
 import { defineVerb } from "./args.ts";
+import { applyLogArgs, LOG_ARGS } from "./logging-args.ts";
 
 export default defineVerb({
   name: "run",
@@ -13,9 +12,7 @@ export default defineVerb({
   args: {
     config: { type: "positional", valueHint: "CONFIG.ts", description: "the config: a .ts or .js module whose default export is a Pyinotifyd" },
     check: { type: "boolean", alias: "t", description: "load and validate, print what would be watched and where each event goes, and exit (pyinotifyd -t)" },
-    quiet: { type: "count", alias: "q", description: "log only warnings and errors" },
-    verbose: { type: "count", alias: "v", description: "log more (-v shows every event received)" },
-    logFormat: { type: "string", valueHint: "text|json", default: "text", description: "log format on stderr" },
+    ...LOG_ARGS,
   },
   examples: `
 EXAMPLE CONFIG (seedwatch init writes one, with types)
@@ -30,9 +27,7 @@ SIGNALS
   old one keeps running. SIGINT/SIGTERM: running tasks get shutdown_timeout seconds;
   tasks still in their delay are run (shutdown_pending: "run", the default) or dropped.`,
   async run(a) {
-    setVerbosity(a.verbose - a.quiet);
-    if (a.logFormat !== "text" && a.logFormat !== "json") throw new ConfigError(`must be text or json, not ${JSON.stringify(a.logFormat)}`, "--log-format", a.logFormat, "--log-format json writes one JSON object per log line");
-    setFormat(a.logFormat);
+    applyLogArgs(a);
     if (a.check) {
       const config = await loadConfig(a.config!);
       process.stdout.write(`config file ok: ${a.config}\n${describeConfig(config)}`);

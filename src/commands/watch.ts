@@ -2,9 +2,10 @@
 
 import { EXIT, UsageError, ConfigError } from "../errors.ts";
 import { compileFormat, DEFAULT_FORMAT, DEFAULT_TIMEFMT, encodePath, eventJson, hasEscapes, parseEventNames, type FsEvent } from "../events/index.ts";
-import { log, setFormat, setVerbosity } from "../log.ts";
+import { log } from "../log.ts";
 import { InotifyWatcher, makeFilter, PollWatcher, type Watcher } from "../watch/index.ts";
 import { defineVerb } from "./args.ts";
+import { applyLogArgs, LOG_ARGS } from "./logging-args.ts";
 import { ExecQueue } from "./watch-exec.ts";
 
 export default defineVerb({
@@ -25,9 +26,7 @@ export default defineVerb({
     jobs: { type: "string", valueHint: "N", default: "1", description: "how many --exec commands may run at once" },
     timeout: { type: "string", valueHint: "SECONDS", description: "kill an --exec command that runs longer" },
     poll: { type: "string", valueHint: "MS", description: "poll every MS milliseconds instead of inotify (NFS, SMB, FUSE)" },
-    quiet: { type: "count", alias: "q", description: "log only warnings and errors" },
-    verbose: { type: "count", alias: "v", description: "log more" },
-    logFormat: { type: "string", valueHint: "text|json", default: "text", description: "log format on stderr" },
+    ...LOG_ARGS,
   },
   examples: `
 EXAMPLES
@@ -48,7 +47,7 @@ NOTES
   On SIGTERM, --exec commands already running finish; queued ones are dropped (the log
   says how many).`,
   async run(a) {
-    setVerbosity(a.verbose - a.quiet);
+    applyLogArgs(a);
     const { events, filter, exec, print } = configure(a);
     let finish!: (code: number) => void;
     const done = new Promise<number>((resolve) => (finish = resolve));
@@ -89,7 +88,6 @@ NOTES
 // --- internal ---
 
 interface WatchArgs {
-  logFormat: string;
   json: boolean;
   format: string | undefined;
   events: string[];
@@ -105,8 +103,6 @@ interface WatchArgs {
 
 /** Validate the options and build what they describe; every mistake is a SeedError. */
 function configure(a: WatchArgs) {
-  if (a.logFormat !== "text" && a.logFormat !== "json") throw new ConfigError(`must be text or json, not ${JSON.stringify(a.logFormat)}`, "--log-format", a.logFormat, "--log-format json writes one JSON object per log line");
-  setFormat(a.logFormat);
   if (a.json && a.format !== undefined) throw new UsageError("--json and --format exclude each other", "use --json for machines, --format for people and shell loops");
   const events = parseEventNames(a.events.length ? a.events : ["changes"], "--events");
   const filter = makeFilter({ exclude: a.exclude, include: a.include, excludeGlob: a.excludeGlob, includeGlob: a.includeGlob });
