@@ -46,7 +46,8 @@ export class RulesDaemon {
       // One watch on this path: its excludes also stop descent (else they filter events only).
       const filter = watches.length === 1 ? makeFilter({ exclude: watches[0]!.exclude }) : undefined;
       const subscribe = [...events].filter((e) => e !== "IN_Q_OVERFLOW" && e !== "IN_IGNORED");
-      await this.watcher.add(path, { recursive: watches.some((w) => w.rec), events: subscribe, ...(filter ? { filter } : {}) });
+      const recursive = watches.some((w) => w.rec);
+      await this.watcher.add(path, { recursive, autoAdd: watches.some((w) => w.autoAdd), events: subscribe, ...(filter ? { filter } : {}) });
       this.log.info(`start listening for inotify events on '${path}'`);
     }
   }

@@ -13,7 +13,10 @@ export function describeConfig(c: ValidConfig): string {
   };
   const lines: string[] = [];
   for (const w of c.watches) {
-    const how = [w.rec ? "recursive" : "this directory only", w.excludeText.length ? `excluding ${w.excludeText.join(", ")}` : ""].filter(Boolean);
+    const how = [
+      w.rec ? (w.autoAdd ? "recursive" : "recursive, but not into new directories: auto_add is off, files in them are not seen") : "this directory only",
+      w.excludeText.length ? `excluding ${w.excludeText.join(", ")}` : "",
+    ].filter(Boolean);
     lines.push(`watch ${w.paths.join(", ")} (${how.join("; ")})`);
     for (const [event, handlers] of w.map) {
       lines.push(`  ${event.padEnd(16)} → ${handlers.map((h) => (h instanceof Cancel ? `Cancel(${name(h.scheduler)})` : name(h))).join(", ")}`);

@@ -96,6 +96,7 @@ export class InotifyEngine {
     const root: WatchRoot = {
       path,
       recursive: options.recursive ?? true,
+      autoAdd: options.autoAdd ?? true,
       events: new Set(options.events ?? CHANGE_EVENTS),
       filter: options.filter ?? NO_FILTER,
       gone: false,
@@ -139,7 +140,7 @@ export class InotifyEngine {
       case "IN_CREATE":
         if (this.ledger.takeCreate(path)) return;
         this.emit(root, fsEvent("IN_CREATE", path, r.dir, root.path));
-        if (r.dir && root.recursive) this.walker.watchNew(node, name, path);
+        if (r.dir && root.recursive && root.autoAdd) this.walker.watchNew(node, name, path);
         return;
       case "IN_DELETE": {
         this.ledger.forget(path);
@@ -197,7 +198,7 @@ export class InotifyEngine {
     const from = this.moves.take(cookie);
     if (!from) {
       this.emit(root, fsEvent("IN_MOVED_TO", path, dir, root.path));
-      if (dir && root.recursive) this.walker.watchNew(parent, name, path);
+      if (dir && root.recursive && root.autoAdd) this.walker.watchNew(parent, name, path);
       return;
     }
     this.emit(from.root, fsEvent("IN_MOVED_FROM", from.path, dir, from.root.path, { kind: "move", to: path }));
@@ -207,7 +208,7 @@ export class InotifyEngine {
     if (moved && from.root === root) this.tree.move(moved, parent, name);
     else {
       if (moved) this.unwatch(moved);
-      if (root.recursive) this.walker.watchNew(parent, name, path, "quiet");
+      if (root.recursive && root.autoAdd) this.walker.watchNew(parent, name, path, "quiet");
     }
   }
 

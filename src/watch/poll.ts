@@ -31,6 +31,8 @@ interface Node {
 interface Root {
   path: string;
   recursive: boolean;
+  /** Without autoAdd: only the directories there at the start are listed. */
+  initialDirs: Set<string> | undefined;
   events: Set<EventName>;
   filter: PathFilter;
   snapshot: Map<string, Node>;
@@ -57,6 +59,7 @@ export class PollWatcher implements Watcher {
     const root: Root = {
       path: clean,
       recursive: options.recursive ?? true,
+      initialDirs: undefined,
       events: new Set(options.events ?? CHANGE_EVENTS),
       filter: options.filter ?? NO_FILTER,
       snapshot: new Map(),
@@ -64,6 +67,7 @@ export class PollWatcher implements Watcher {
       timer: setInterval(() => this.poll(root), this.intervalMs),
     };
     root.snapshot = this.list(root);
+    if (options.autoAdd === false) root.initialDirs = new Set([...root.snapshot].filter(([, n]) => n.dir).map(([p]) => p));
     this.rootsByPath.set(clean, root);
   }
 
@@ -164,7 +168,7 @@ export class PollWatcher implements Watcher {
         }
         const isDir = s.isDirectory();
         out.set(p, { dir: isDir, ino: s.ino, size: s.size, mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs });
-        if (isDir && root.recursive) stack.push(p);
+        if (isDir && root.recursive && (!root.initialDirs || root.initialDirs.has(p))) stack.push(p);
       }
     }
     return out;

@@ -20,6 +20,8 @@ export type ScanMode = "quiet" | "new" | "rescan";
 export interface WatchRoot {
   path: string;
   recursive: boolean;
+  /** Watch directories that appear later (recursive only). */
+  autoAdd: boolean;
   events: Set<EventName>;
   filter: PathFilter;
   node?: DirNode<WatchRoot>;

@@ -7,6 +7,11 @@ import type { PathFilter } from "./filter.ts";
 export interface WatchOptions {
   /** Watch every directory below the root, and new ones as they appear. Default true. */
   recursive?: boolean;
+  /**
+   * With recursive: also watch directories created later (default true). Off, as
+   * pyinotifyd's auto_add=False, files in new directories are not seen.
+   */
+  autoAdd?: boolean;
   /** Which events to report. Default CHANGE_EVENTS (no access/open/close-nowrite). */
   events?: readonly EventName[];
   /** Exclude/include rules; an excluded directory is not descended into. */

@@ -64,6 +64,26 @@ export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}", 
     expect(jobs()[1]!.split(" ")[2]).toBe(jobs()[0]!.split(" ")[2]); // same task_id
   });
 
+  test("rec with auto_add off (pyinotifyd's default): existing sub-directories are watched, new ones are not", async () => {
+    using dir = tempDir("run");
+    mkdirSync(dir.join("w/old"), { recursive: true });
+    const cfg = config(
+      dir,
+      `const s = new ShellScheduler({ cmd: ["sh", "-c", "echo \\"$1\\" >> ${dir.join("seen")}", "sh", "{name}"] });
+export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}", rec: true, event_map: { IN_CLOSE_WRITE: s } })] });`,
+    );
+    expect(runBin(["run", "--check", cfg]).stdout).toContain("auto_add is off, files in them are not seen");
+    await using w = new Running(["run", cfg]);
+    await w.waitStderr(/running /, "running");
+    mkdirSync(dir.join("w/new"));
+    writeFileSync(dir.join("w/new/unseen"), "");
+    writeFileSync(dir.join("w/old/seen"), "");
+    await waitFor(() => existsSync(dir.join("seen")) && readFileSync(dir.join("seen"), "utf8").includes("seen"), "old/seen");
+    writeFileSync(dir.join("w/top"), "");
+    await waitFor(() => readFileSync(dir.join("seen"), "utf8").includes("top"), "barrier");
+    expect(readFileSync(dir.join("seen"), "utf8").trim().split("\n").sort()).toEqual(["seen", "top"]);
+  });
+
   test("pyinotifyd's injection: a crafted name stays text in {pathname} and {src_pathname}", async () => {
     using dir = tempDir("run");
     mkdirSync(dir.join("w"));
@@ -184,7 +204,7 @@ export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.path}/*/incom
       const cfg = config(
         dir,
         `const t = new TaskScheduler({ job: async () => {}, delay: 5, dirs: true });
-export default new Pyinotifyd({ watches: [new Watch({ path: "/tmp", rec: true, exclude_filter: ["^/tmp/skip$"], event_map: new EventMap({ default_sched: t }) })] });`,
+export default new Pyinotifyd({ watches: [new Watch({ path: "/tmp", rec: true, auto_add: true, exclude_filter: ["^/tmp/skip$"], event_map: new EventMap({ default_sched: t }) })] });`,
       );
       const r = runBin(["run", "--check", cfg]);
       expect(r.code).toBe(0);
