@@ -42,10 +42,31 @@ describe("seedwatch basics", () => {
     using dir = tempDir();
     writeFileSync(dir.join("evil.ts"), `require("node:fs").writeFileSync(${JSON.stringify(dir.join("PRELOADED"))}, "")`);
     writeFileSync(dir.join("bunfig.toml"), 'preload = ["./evil.ts"]\n');
-    writeFileSync(dir.join(".env"), "NO_COLOR=\nSEEDWATCH_TEST=from-dotenv\n");
-    const r = runBin(["--version"], { cwd: dir.path });
+    writeFileSync(dir.join(".env"), "SEEDWATCH_FROM_DOTENV=yes\n");
+    // a config that fails if the .env reached the process
+    writeFileSync(dir.join("config.ts"), `import { env, Pyinotifyd } from "seedwatch";
+if (env.SEEDWATCH_FROM_DOTENV) throw new Error(".env was loaded");
+export default new Pyinotifyd();`);
+    const r = runBin(["run", "--check", "config.ts"], { cwd: dir.path });
+    expect(r.stderr).not.toContain(".env was loaded");
     expect(r.code).toBe(0);
     expect(existsSync(dir.join("PRELOADED"))).toBe(false);
+  });
+
+  test("a hook file next to node_modules resolves its packages (package.json exports)", () => {
+    using dir = tempDir();
+    // a package whose exports point away from index.js, as the compiled binary once missed
+    writeFileSync(dir.join("hooks.ts"), `import { shout } from "loud";\nexport function post_add() { console.log(shout("added")); }\n`);
+    const pkg = dir.join("node_modules/loud");
+    require("node:fs").mkdirSync(`${pkg}/lib`, { recursive: true });
+    writeFileSync(`${pkg}/package.json`, JSON.stringify({ name: "loud", type: "module", exports: { ".": "./lib/main.js" } }));
+    writeFileSync(`${pkg}/lib/main.js`, "export const shout = (s) => s.toUpperCase() + '!';\n");
+    writeFileSync(`${pkg}/index.js`, "export const shout = () => 'WRONG ENTRY';\n");
+    const { makeTorrent, writeSession } = require("../../helpers/rtorrent.ts");
+    writeSession(dir.join("session"), makeTorrent({ name: "x", length: 1 }), { directory: dir.join("dl") });
+    const r = runBin(["rtorrent", "--once", "--no-log", "--db", dir.join("i.db"), "--hooks", dir.join("hooks.ts"), dir.join("session")]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe("ADDED!\n");
   });
 
   describe("bad input: one line, a hint, its own exit code", () => {
