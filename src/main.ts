@@ -14,7 +14,7 @@ const VERBS: Record<string, { describe: string; load: () => Promise<{ default: S
   service: { describe: "install or remove the systemd/OpenRC service that runs a config", load: () => import("./commands/service.ts") },
   rtorrent: { describe: "index rtorrent's session, run hooks, remove erased torrents' data", load: () => import("./commands/rtorrent.ts") },
   torrents: { describe: "ask the rtorrent index: list, show, owner PATH, orphans PATHS", load: () => import("./commands/torrents.ts") },
-  init: { describe: "write types and an example for hook files", load: () => import("./commands/init.ts") },
+  init: { describe: "write types and examples for rtorrent hooks and run configs", load: () => import("./commands/init.ts") },
   doctor: { describe: "check this machine: libc, inotify and its limits", load: () => import("./commands/doctor.ts") },
 };
 
