@@ -40,7 +40,9 @@ ${header()}
 
 ${sections.join("\n\n")}
 `;
-writeFileSync(join(import.meta.dir, quick ? "out/RESULTS-quick.md" : "RESULTS.md"), report);
+// Only a full run replaces RESULTS.md; --quick, --only and --runs write beside it in out/.
+const partial = quick || args.includes("--only") || args.includes("--runs");
+writeFileSync(join(import.meta.dir, partial ? "out/RESULTS-partial.md" : "RESULTS.md"), report);
 process.stdout.write(report);
 
 // --- sections ---
