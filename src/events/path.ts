@@ -49,6 +49,11 @@ export function hasEscapes(path: string): boolean {
   return MAYBE_ESCAPED.test(path) && ESCAPED.test(path);
 }
 
+/** "/srv/in///" → "/srv/in"; "/" and "///" stay "/". */
+export function trimSlashes(path: string): string {
+  return path.length > 1 ? path.replace(/\/+$/, "") || "/" : path;
+}
+
 /** Join a directory and a name the way the kernel does: exactly one "/" between. */
 export function joinPath(dir: string, name: string): string {
   return dir.endsWith("/") ? dir + name : `${dir}/${name}`;

@@ -1,6 +1,5 @@
 // --clean: files under PATHS that no torrent in the index owns.
 
-import { lstatSync } from "node:fs";
 import { joinPath } from "../events/index.ts";
 import { listDir } from "../watch/scan.ts";
 import { identity, type SessionStore } from "./store.ts";
@@ -26,12 +25,4 @@ export function orphans(store: SessionStore, roots: string[]): string[] {
     }
   }
   return out.sort();
-}
-
-export function isDirectory(path: string): boolean {
-  try {
-    return lstatSync(path).isDirectory();
-  } catch {
-    return false;
-  }
 }

@@ -10,7 +10,7 @@
 
 import { copyFileSync, lstatSync, mkdirSync, readdirSync, renameSync, rmdirSync, unlinkSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
-import { encodePath } from "../events/index.ts";
+import { fsPath } from "../watch/scan.ts";
 import { identity, type SessionStore } from "./store.ts";
 
 export interface RemovalPlan {
@@ -58,7 +58,7 @@ export function carryOut(plan: RemovalPlan, base: string, opts: RemovalOptions, 
     }
     try {
       if (opts.trash) toTrash(path, join(opts.trash, relative(dirname(base), path)));
-      else unlinkSync(bytes(path));
+      else unlinkSync(fsPath(path));
       result.removed.push(path);
     } catch (err) {
       result.failed.push({ path, error: (err as Error).message });
@@ -77,7 +77,7 @@ function keepReason(store: SessionStore, hash: string, path: string, base: strin
   if (roots.length > 0 && !roots.some((r) => within(path, r))) return "outside the PATHS given";
   let st;
   try {
-    st = lstatSync(bytes(path));
+    st = lstatSync(fsPath(path));
   } catch {
     return "not on disk";
   }
@@ -100,13 +100,13 @@ export function within(path: string, dir: string): boolean {
 function prune(removed: string[], top: string, roots: string[], dryRun: boolean): string[] {
   const pruned: string[] = [];
   const gone = new Set(removed);
-  const isEmpty = (dir: string) => readdirSync(bytes(dir)).every((n) => gone.has(`${dir}/${n}`));
+  const isEmpty = (dir: string) => readdirSync(fsPath(dir)).every((n) => gone.has(`${dir}/${n}`));
   const dirs = new Set(removed.map((p) => dirname(p)));
   for (let dir of [...dirs].sort((a, b) => b.length - a.length)) {
     while (within(dir, top) && !roots.includes(dir) && !gone.has(dir)) {
       try {
         if (!isEmpty(dir)) break;
-        if (!dryRun) rmdirSync(bytes(dir));
+        if (!dryRun) rmdirSync(fsPath(dir));
       } catch {
         break;
       }
@@ -120,16 +120,12 @@ function prune(removed: string[], top: string, roots: string[], dryRun: boolean)
 }
 
 function toTrash(from: string, to: string): void {
-  mkdirSync(bytes(dirname(to)), { recursive: true });
+  mkdirSync(fsPath(dirname(to)), { recursive: true });
   try {
-    renameSync(bytes(from), bytes(to));
+    renameSync(fsPath(from), fsPath(to));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== "EXDEV") throw err;
-    copyFileSync(bytes(from), bytes(to));
-    unlinkSync(bytes(from));
+    copyFileSync(fsPath(from), fsPath(to));
+    unlinkSync(fsPath(from));
   }
-}
-
-function bytes(path: string): string {
-  return Buffer.from(encodePath(path)) as unknown as string;
 }

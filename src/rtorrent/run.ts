@@ -42,20 +42,7 @@ export async function runRtorrent(r: RtorrentRun): Promise<number> {
   const hooks = await loadHooks(r.hookFiles);
   const store = r.dryRun ? SessionStore.openCopy(r.db) : SessionStore.open(r.db);
   const say = (line: string) => (r.dryRun ? process.stdout.write(`${line}\n`) : out.info(line));
-  const tracker = new SessionTracker({
-    session: r.session,
-    store,
-    hooks,
-    args: r.args,
-    remove: r.remove,
-    roots: r.roots,
-    dryRun: r.dryRun,
-    trash: r.trash,
-    maxDelete: r.maxDelete,
-    hookTimeoutMs: r.hookTimeoutMs,
-    say,
-    warn: (line) => out.warn(line),
-  });
+  const tracker = makeTracker(r, store, hooks, say);
   try {
     if (r.once || r.clean) return await oneShot(r, tracker, store, say);
     return await loop(r, tracker, store, hooks);
@@ -111,13 +98,15 @@ export async function startRtorrent(r: RtorrentRun): Promise<RtorrentService> {
   const hooks = await loadHooks(r.hookFiles);
   const store = SessionStore.open(r.db);
   const out = log.withTag("rtorrent");
-  const tracker = new SessionTracker({
-    session: r.session, store, hooks, args: r.args, remove: r.remove, roots: r.roots, dryRun: false,
-    trash: r.trash, maxDelete: r.maxDelete, hookTimeoutMs: r.hookTimeoutMs,
-    say: (line) => out.info(line), warn: (line) => out.warn(line),
-  });
+  const tracker = makeTracker({ ...r, dryRun: false }, store, hooks, (line) => out.info(line));
   const svc = await serve(r, tracker, store, hooks);
   return { ended: svc.ended, stop: async () => (await svc.stop(), store.close()) };
+}
+
+function makeTracker(r: RtorrentRun, store: SessionStore, hooks: Hooks, say: (line: string) => void): SessionTracker {
+  const { session, args, remove, roots, dryRun, trash, maxDelete, hookTimeoutMs } = r;
+  const warn = (line: string) => log.withTag("rtorrent").warn(line);
+  return new SessionTracker({ session, store, hooks, args, remove, roots, dryRun, trash, maxDelete, hookTimeoutMs, say, warn });
 }
 
 async function serve(r: RtorrentRun, tracker: SessionTracker, store: SessionStore, hooks: Hooks): Promise<RtorrentService> {

@@ -8,7 +8,8 @@
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { isAbsolute, resolve } from "node:path";
-import { decodePath, encodePath, joinPath } from "../events/index.ts";
+import { decodePath, encodePath, joinPath, trimSlashes } from "../events/index.ts";
+import { fsPath } from "../watch/scan.ts";
 import { BencodeError, bdecode, int, isDict, str, type BDict, type BValue } from "./bdecode.ts";
 
 /** The only names rtorrent loads (`is_correct_format`). */
@@ -144,13 +145,13 @@ function expand(directory: string): string {
   const home = process.env.HOME ?? homedir();
   if (directory === "~") return home;
   if (directory.startsWith("~/")) return joinPath(home, directory.slice(2));
-  if (isAbsolute(directory)) return directory.length > 1 ? directory.replace(/\/+$/, "") : directory;
+  if (isAbsolute(directory)) return trimSlashes(directory);
   return decodePath(encodePath(resolve(home, directory)));
 }
 
 function readIfThere(path: string): Uint8Array | undefined {
   try {
-    return readFileSync(Buffer.from(encodePath(path)) as unknown as string);
+    return readFileSync(fsPath(path) as string);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENOTDIR") return undefined;

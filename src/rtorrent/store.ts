@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { SeedError, EXIT } from "../errors.ts";
 import { decodePath, encodePath } from "../events/index.ts";
+import { fsPath } from "../watch/scan.ts";
 import type { SessionTorrent } from "./session.ts";
 
 export const SCHEMA_VERSION = 1;
@@ -252,7 +253,7 @@ export class SessionStore {
 /** (dev, inode) of the data a path leads to (following symlinks), if it exists. */
 export function identity(path: string): { dev: number; ino: number } | undefined {
   try {
-    const s = statSync(Buffer.from(encodePath(path)) as unknown as string, { throwIfNoEntry: false });
+    const s = statSync(fsPath(path) as string, { throwIfNoEntry: false });
     return s ? { dev: s.dev, ino: s.ino } : undefined;
   } catch {
     return undefined; // ENOTDIR, EACCES: no data we could identify

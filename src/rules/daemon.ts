@@ -5,7 +5,7 @@
 // schedulers finish within shutdown_timeout.
 
 import { isExcluded, makeFilter, type Watcher, type WatcherHandlers } from "../watch/index.ts";
-import type { EventName, FsEvent } from "../events/index.ts";
+import { trimSlashes, type EventName, type FsEvent } from "../events/index.ts";
 import { log } from "../log.ts";
 import type { Clock } from "./clock.ts";
 import { Cancel } from "./scheduler.ts";
@@ -87,7 +87,7 @@ function expand(paths: string[]): string[] {
   const out: string[] = [];
   for (const p of paths) {
     if (!/[*?[{]/.test(p)) {
-      out.push(p.length > 1 ? p.replace(/\/+$/, "") : p);
+      out.push(trimSlashes(p));
       continue;
     }
     const matches = [...new Bun.Glob(p.replace(/^\//, "")).scanSync({ cwd: "/", onlyFiles: false, absolute: true })];

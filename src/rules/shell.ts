@@ -6,8 +6,7 @@
 // output are logged; a timeout kills the command.
 
 import { ConfigError } from "../errors.ts";
-import { shellQuote, expandWords } from "./argv.ts";
-import { eventEnv, eventValues } from "./argv.ts";
+import { eventEnv, eventValues, expandWords, shellQuote } from "./argv.ts";
 import { BunProcessRunner, type ProcessRunner } from "./process.ts";
 import { TaskScheduler, type JobEvent, type TaskSchedulerOptions } from "./scheduler.ts";
 

@@ -6,7 +6,7 @@
 
 import * as N from "../../native/index.ts";
 import { ConfigError, NativeError, WatchLimitError } from "../errors.ts";
-import { cPath, type EventName } from "../events/index.ts";
+import { cPath, trimSlashes, type EventName } from "../events/index.ts";
 import { InotifyEngine, type Kernel } from "./engine.ts";
 import { readLimit } from "./limits.ts";
 import type { WatchRoot } from "./walker.ts";
@@ -209,8 +209,4 @@ const NAME_OF_BIT = new Map<number, EventName>(
 function nameOf(mask: number): EventName | undefined {
   const bits = mask & 0xffff;
   return NAME_OF_BIT.get(bits & -bits);
-}
-
-function trimSlashes(path: string): string {
-  return path.length > 1 ? path.replace(/\/+$/, "") || "/" : path;
 }

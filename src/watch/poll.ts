@@ -11,7 +11,7 @@
 
 import { lstatSync, statSync, type Stats } from "node:fs";
 import { ConfigError } from "../errors.ts";
-import { CHANGE_EVENTS, fsEvent, joinPath, type EventName, type FsEvent } from "../events/index.ts";
+import { CHANGE_EVENTS, fsEvent, joinPath, trimSlashes, type EventName, type FsEvent } from "../events/index.ts";
 import { log } from "../log.ts";
 import { isExcluded, isReported, NO_FILTER, type PathFilter } from "./filter.ts";
 import { rootError } from "./root-error.ts";
@@ -52,7 +52,7 @@ export class PollWatcher implements Watcher {
   }
 
   async add(path: string, options: WatchOptions = {}): Promise<void> {
-    const clean = path.length > 1 ? path.replace(/\/+$/, "") : path;
+    const clean = trimSlashes(path);
     if (this.rootsByPath.has(clean)) return;
     const top = statRoot(clean);
     if (!top.isDirectory()) throw rootError(clean, "ENOTDIR");
@@ -72,7 +72,7 @@ export class PollWatcher implements Watcher {
   }
 
   remove(path: string): void {
-    const root = this.rootsByPath.get(path.replace(/\/+$/, "") || "/");
+    const root = this.rootsByPath.get(trimSlashes(path));
     if (!root) return;
     clearInterval(root.timer);
     this.rootsByPath.delete(root.path);
