@@ -16,6 +16,7 @@ export const EXIT = {
   hook: 9, // a user hook or config module failed to load
   http: 10, // an HTTP peer failed
   database: 11, // the index cannot be opened or written
+  hookHung: 12, // user code blocked the process past its timeout; the service manager restarts us
   interrupted: 130, // SIGINT during a one-shot job
 } as const;
 
