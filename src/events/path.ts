@@ -59,6 +59,29 @@ export function joinPath(dir: string, name: string): string {
   return dir.endsWith("/") ? dir + name : `${dir}/${name}`;
 }
 
+// node:path's dirname, basename, join and relative (Bun 1.4.5) turn the escapes of a
+// lossless path into U+FFFD — another file. Use these on paths that came from the kernel
+// or from a torrent.
+
+/** The folder a path is in: "/a/b" → "/a", "/a" → "/", "a" → ".". Trailing slashes ignored. */
+export function parentPath(path: string): string {
+  const p = trimSlashes(path);
+  const i = p.lastIndexOf("/");
+  return i < 0 ? "." : i === 0 ? "/" : p.slice(0, i);
+}
+
+/** The last element of a path: "/a/b" → "b". */
+export function lastElement(path: string): string {
+  const p = trimSlashes(path);
+  return p.slice(p.lastIndexOf("/") + 1);
+}
+
+/** `path` relative to `dir` when it lies below it ("/a", "/a/b/c" → "b/c"); undefined otherwise. */
+export function pathBelow(dir: string, path: string): string | undefined {
+  const d = dir.endsWith("/") ? dir : `${dir}/`;
+  return path.startsWith(d) && path.length > d.length ? path.slice(d.length) : undefined;
+}
+
 // --- internal ---
 
 function isHigh(c: number): boolean {

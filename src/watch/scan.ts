@@ -3,18 +3,16 @@
 // is read again as bytes and those entries are typed with lstat.
 
 import { lstatSync, readdirSync, type Dirent } from "node:fs";
-import { decodePath, encodePath, hasEscapes, joinPath } from "../events/index.ts";
+import { decodePath, hasEscapes, joinPath } from "../events/index.ts";
+import { fsPath } from "../fs/path.ts";
+
+export { fsPath };
 
 export type EntryType = "dir" | "file" | "link" | "other";
 
 export interface Entry {
   name: string;
   type: EntryType;
-}
-
-/** A path in the form node:fs takes: the string itself, or its exact bytes. */
-export function fsPath(path: string): string | Buffer {
-  return hasEscapes(path) ? Buffer.from(encodePath(path)) : path;
 }
 
 /** List `dir`. Throws node:fs errors (with .code) for the directory itself. */
