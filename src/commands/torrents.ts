@@ -4,6 +4,7 @@ import { existsSync, realpathSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { UsageError, NativeError } from "../errors.ts";
 import { orphans } from "../rtorrent/clean.ts";
+import { sessionProtection } from "../rtorrent/guard.ts";
 import { SessionStore, type StoredTorrent } from "../rtorrent/store.ts";
 import { defineVerb } from "./args.ts";
 import { dataDir } from "../xdg.ts";
@@ -46,7 +47,7 @@ EXAMPLES
         print(rows.map((r) => `${r.path}: ${r.owners.length ? r.owners.map((t) => `${t.hash} ${JSON.stringify(t.name)}`).join(", ") : "no torrent"}\n`).join(""), rows);
       } else {
         if (a.rest.length === 0) throw new UsageError("orphans needs PATHS", "seedwatch torrents orphans ~/downloads");
-        const lost = orphans(store, a.rest.map(absolute));
+        const lost = orphans(sessionProtection(store, undefined), a.rest.map(absolute));
         print(lost.map((p) => `${p}\n`).join(""), lost);
       }
       return 0;

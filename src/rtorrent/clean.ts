@@ -1,11 +1,13 @@
-// --clean: files under PATHS that no torrent in the index owns.
+// --clean: files under PATHS that no torrent in the session can need. The walk never
+// follows a symlinked folder (a link is an entry like a file: kept when a live path
+// runs through it), and the verdict on each file is Protection's, made now.
 
 import { joinPath } from "../events/index.ts";
 import { listDir } from "../watch/scan.ts";
-import { identity, type SessionStore } from "./store.ts";
+import type { Protection } from "./protect.ts";
 
-/** Regular files and symlinks under `roots` that no torrent owns (by path or by inode). */
-export function orphans(store: SessionStore, roots: string[]): string[] {
+/** Regular files and symlinks under `roots` that no torrent in the session can need. */
+export function orphans(protection: Protection, roots: string[]): string[] {
   const out: string[] = [];
   const stack = [...roots];
   while (stack.length > 0) {
@@ -19,9 +21,7 @@ export function orphans(store: SessionStore, roots: string[]): string[] {
     for (const e of entries) {
       const path = joinPath(dir, e.name);
       if (e.type === "dir") stack.push(path);
-      else if (e.type === "file" || e.type === "link") {
-        if (store.owners(path).length === 0 && !store.otherOwner("", path, identity(path))) out.push(path);
-      }
+      else if ((e.type === "file" || e.type === "link") && !protection.keepReason(path) && !(e.type === "link" && protection.folderReason(path))) out.push(path);
     }
   }
   return out.sort();

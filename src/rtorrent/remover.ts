@@ -1,32 +1,38 @@
-// Removing the data of an erased torrent, safely. A plan is made first (pure, given the
-// index), then carried out, so `-n` prints exactly what a real run would do.
-// A file is removed only when
-//   - it lies under the torrent's own base directory, and under one of PATHS if given;
-//   - no other torrent in the index uses it: the same path, or the same (dev, inode) of
-//     the data (hard links, symlinked cross-seeds);
+// Removing the data of an erased torrent, safely. A plan is made first, then carried out,
+// so `-n` prints exactly what a real run would do. A file is removed only when
+//   - it resolves (symlinked folders, "..") below the torrent's own base directory, and
+//     below one of PATHS when they are given — checked again, on the opened folder, at
+//     the moment of deleting (fs/confined.ts);
+//   - no torrent still in the session can need it, judged from the disk now
+//     (protect.ts): same path, same inode, a symlink to it, or the unknown data of a
+//     torrent whose session files cannot be read;
 //   - it is a regular file or a symlink (never a directory we did not create).
-// Directories left empty are pruned upwards, never above the torrent's top directory
-// (a multi-file torrent's own folder) and never a PATHS root.
+// Folders left empty are pruned upwards, never above the torrent's top folder (a
+// multi-file torrent's own folder), never a PATHS root, never a folder a live torrent's
+// data lies in.
 
-import { copyFileSync, lstatSync, mkdirSync, readdirSync, renameSync, rmdirSync, unlinkSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
-import { fsPath } from "../watch/scan.ts";
-import { identity, type SessionStore } from "./store.ts";
+import { readdirSync } from "node:fs";
+import { decodePath, joinPath, lastElement, parentPath as dirname, pathBelow } from "../events/index.ts";
+import { moveWithin, resolved, resolvedEntry, rmdirWithin, unlinkWithin, within } from "../fs/confined.ts";
+import { fsPath } from "../fs/path.ts";
+import type { Protection } from "./protect.ts";
 
 export interface RemovalPlan {
   hash: string;
   remove: string[];
   keep: { path: string; reason: string }[];
-  /** The highest directory pruning may reach (inclusive). */
+  /** The highest folder pruning may reach (inclusive); undefined: no pruning. */
   top: string | undefined;
+  /** Where deleting is allowed: PATHS, or the torrent's base when none are given. */
+  roots: string[];
 }
 
 export interface RemovalOptions {
-  /** PATHS: removal is limited to these roots when any are given. */
-  roots: string[];
   dryRun: boolean;
-  /** Move into this directory instead of deleting (keeping the path below the base). */
+  /** Move into this directory instead of deleting (keeping the path below the base's parent). */
   trash?: string;
+  /** Paths of the trash are relative to this folder (the torrent's base's parent). */
+  trashBase?: string;
 }
 
 export interface RemovalResult {
@@ -35,81 +41,71 @@ export interface RemovalResult {
   pruned: string[];
 }
 
-export function planRemoval(store: SessionStore, hash: string, base: string, multiFile: boolean, roots: string[]): RemovalPlan {
-  const plan: RemovalPlan = { hash, remove: [], keep: [], top: multiFile ? base : undefined };
-  for (const f of store.files(hash)) {
-    const reason = keepReason(store, hash, f.path, base, roots);
-    if (reason) plan.keep.push({ path: f.path, reason });
-    else plan.remove.push(f.path);
+/** Which of `files` (an erased torrent's) may go, given PATHS and what the session needs now. */
+export function planRemoval(hash: string, files: string[], base: string, multiFile: boolean, roots: string[], protection: Protection): RemovalPlan {
+  const allowed = roots.length > 0 ? roots : [base];
+  const plan: RemovalPlan = { hash, remove: [], keep: [], top: multiFile ? base : undefined, roots: allowed };
+  const realBase = resolved(base);
+  for (const path of files) {
+    const reason = confinement(path, realBase, allowed) ?? protection.keepReason(path);
+    if (reason) plan.keep.push({ path, reason });
+    else plan.remove.push(path);
   }
   return plan;
 }
 
-export function carryOut(plan: RemovalPlan, base: string, opts: RemovalOptions, say: (line: string) => void): RemovalResult {
+export function carryOut(plan: RemovalPlan, opts: RemovalOptions, protection: Protection, say: (line: string) => void): RemovalResult {
   const result: RemovalResult = { removed: [], failed: [], pruned: [] };
   const verb = opts.dryRun ? "would " : "";
-  for (const k of plan.keep) say(`${verb}keep ${JSON.stringify(k.path)}: ${k.reason}`);
+  for (const k of plan.keep) if (k.reason !== "not on disk") say(`${verb}keep ${JSON.stringify(k.path)}: ${k.reason}`);
   for (const path of plan.remove) {
-    const where = opts.trash ? ` to ${JSON.stringify(join(opts.trash, relative(dirname(base), path)))}` : "";
-    say(`${verb}${opts.trash ? "move" : "remove"} ${JSON.stringify(path)}${where}`);
+    const to = opts.trash === undefined ? undefined : joinPath(opts.trash, pathBelow(opts.trashBase ?? "/", path) ?? lastElement(path));
+    say(`${verb}${to ? "move" : "remove"} ${JSON.stringify(path)}${to ? ` to ${JSON.stringify(to)}` : ""}`);
     if (opts.dryRun) {
       result.removed.push(path);
       continue;
     }
-    try {
-      if (opts.trash) toTrash(path, join(opts.trash, relative(dirname(base), path)));
-      else unlinkSync(fsPath(path));
-      result.removed.push(path);
-    } catch (err) {
-      result.failed.push({ path, error: (err as Error).message });
-      say(`could not remove ${JSON.stringify(path)}: ${(err as Error).message}`);
+    const acted = to ? moveWithin(path, to, plan.roots) : unlinkWithin(path, plan.roots);
+    if (acted.ok) result.removed.push(path);
+    else {
+      result.failed.push({ path, error: acted.reason });
+      say(`not removed ${JSON.stringify(path)}: ${acted.reason}`);
     }
   }
-  if (plan.top) result.pruned = prune(result.removed, plan.top, opts.roots, opts.dryRun);
+  if (plan.top) result.pruned = prune(result.removed, plan, protection, opts.dryRun);
   for (const d of result.pruned) say(`${opts.dryRun ? "would remove" : "removed"} empty directory ${JSON.stringify(d)}`);
   return result;
 }
 
 // --- internal ---
 
-function keepReason(store: SessionStore, hash: string, path: string, base: string, roots: string[]): string | undefined {
-  if (!within(path, base)) return `outside the torrent's directory ${JSON.stringify(base)}`;
-  if (roots.length > 0 && !roots.some((r) => within(path, r))) return "outside the PATHS given";
-  let st;
-  try {
-    st = lstatSync(fsPath(path));
-  } catch {
-    return "not on disk";
-  }
-  if (st.isDirectory()) return "a directory, not a file";
-  const owner = store.otherOwner(hash, path, identity(path));
-  if (owner) {
-    const t = store.get(owner);
-    return `also used by ${owner}${t ? ` (${t.name})` : ""}`;
-  }
+/** Why `path` is outside what may be deleted, judged on where it resolves now. */
+function confinement(path: string, realBase: string | undefined, roots: string[]): string | undefined {
+  const real = resolvedEntry(path);
+  if (real === undefined) return "not on disk";
+  if (realBase === undefined || !within(real, realBase) || real === realBase) return `outside the torrent's directory (it resolves to ${JSON.stringify(real)})`;
+  const realRoots = roots.map(resolved).filter((r): r is string => r !== undefined);
+  if (!realRoots.some((r) => real !== r && within(real, r))) return `outside the PATHS given (it resolves to ${JSON.stringify(real)})`;
   return undefined;
 }
 
-/** `path` is `dir` or below it, compared by whole path elements. */
-export function within(path: string, dir: string): boolean {
-  const d = dir.endsWith("/") ? dir : `${dir}/`;
-  return path === dir || path.startsWith(d);
-}
-
-/** Directories left empty, deepest first; with `dryRun`, what would be left empty. */
-function prune(removed: string[], top: string, roots: string[], dryRun: boolean): string[] {
+/** Folders left empty, deepest first; with `dryRun`, what would be left empty. */
+function prune(removed: string[], plan: RemovalPlan, protection: Protection, dryRun: boolean): string[] {
+  const top = resolved(plan.top!);
+  const roots = new Set(plan.roots.map((r) => resolved(r) ?? r));
+  if (top === undefined) return [];
+  const gone = new Set(removed.map((p) => resolvedEntry(p) ?? p));
+  const isEmpty = (dir: string) => readdirSync(fsPath(dir), { encoding: "buffer" }).every((n) => gone.has(joinPath(dir, decodePath(n as unknown as Buffer))));
   const pruned: string[] = [];
-  const gone = new Set(removed);
-  const isEmpty = (dir: string) => readdirSync(fsPath(dir)).every((n) => gone.has(`${dir}/${n}`));
-  const dirs = new Set(removed.map((p) => dirname(p)));
+  const dirs = new Set([...gone].map((p) => dirname(p)));
   for (let dir of [...dirs].sort((a, b) => b.length - a.length)) {
-    while (within(dir, top) && !roots.includes(dir) && !gone.has(dir)) {
+    while (within(dir, top) && !roots.has(dir) && !gone.has(dir)) {
       try {
-        if (!isEmpty(dir)) break;
-        if (!dryRun) rmdirSync(fsPath(dir));
+        if (!isEmpty(dir) || protection.folderReason(dir)) break;
       } catch {
         break;
       }
+      if (!dryRun && !rmdirWithin(dir, plan.roots).ok) break;
       pruned.push(dir);
       gone.add(dir);
       if (dir === top) break;
@@ -117,15 +113,4 @@ function prune(removed: string[], top: string, roots: string[], dryRun: boolean)
     }
   }
   return pruned;
-}
-
-function toTrash(from: string, to: string): void {
-  mkdirSync(fsPath(dirname(to)), { recursive: true });
-  try {
-    renameSync(fsPath(from), fsPath(to));
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== "EXDEV") throw err;
-    copyFileSync(fsPath(from), fsPath(to));
-    unlinkSync(fsPath(from));
-  }
 }

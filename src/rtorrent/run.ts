@@ -7,8 +7,9 @@ import { loadModule } from "../hooks/load.ts";
 import { log } from "../log.ts";
 import { InotifyWatcher } from "../watch/inotify.ts";
 import { orphans } from "./clean.ts";
+import { sessionProtection, unblockAdvice } from "./guard.ts";
 import { rtorrentLock } from "./lock.ts";
-import { carryOut } from "./remover.ts";
+import { carryOut, planRemoval } from "./remover.ts";
 import { SessionStore } from "./store.ts";
 import { SessionTracker, type Hooks, type Summary } from "./tracker.ts";
 
@@ -26,6 +27,8 @@ export interface RtorrentRun {
   maxDelete?: number;
   hookTimeoutMs: number;
   args: Record<string, unknown>;
+  /** Where -n prints what it would do (default: standard output). */
+  out?: (line: string) => void;
 }
 
 const HOOK_NAMES = ["pre_add", "post_add", "pre_remove", "post_remove", "complete", "pre_loop", "post_loop"] as const;
@@ -41,7 +44,7 @@ export async function runRtorrent(r: RtorrentRun): Promise<number> {
   }
   const hooks = await loadHooks(r.hookFiles);
   const store = r.dryRun ? SessionStore.openCopy(r.db) : SessionStore.open(r.db);
-  const say = (line: string) => (r.dryRun ? process.stdout.write(`${line}\n`) : out.info(line));
+  const say = (line: string) => (r.dryRun ? (r.out ?? ((l) => process.stdout.write(`${l}\n`)))(line) : out.info(line));
   const tracker = makeTracker(r, store, hooks, say);
   try {
     if (r.once || r.clean) return await oneShot(r, tracker, store, say);
@@ -53,24 +56,41 @@ export async function runRtorrent(r: RtorrentRun): Promise<number> {
 
 async function oneShot(r: RtorrentRun, tracker: SessionTracker, store: SessionStore, say: (l: string) => void): Promise<number> {
   const summary = await tracker.reconcileAll(progress());
-  if (r.clean && r.roots.length > 0) {
-    const lost = orphans(store, r.roots);
-    say(`${lost.length} file(s) under PATHS belong to no torrent`);
-    if (r.remove) {
-      const cap = r.maxDelete;
-      if (cap !== undefined && lost.length > cap) {
-        log.withTag("rtorrent").warn(`not deleting ${lost.length} orphan file(s): more than --max-delete ${cap}`);
-        summary.refusedDeletes += lost.length;
-      } else {
-        for (const path of lost) {
-          const root = r.roots.find((p) => path.startsWith(`${p}/`))!;
-          carryOut({ hash: "", remove: [path], keep: [], top: root }, root, { roots: r.roots, dryRun: r.dryRun, trash: r.trash }, say);
-        }
-      }
-    } else for (const path of lost) say(`orphan ${JSON.stringify(path)}`);
-  }
+  await tracker.settled();
+  if (r.clean && r.roots.length > 0) cleanOrphans(r, store, summary, say);
   report(summary, r.dryRun);
   return summary.hookFailures > 0 ? EXIT.hook : summary.refusedDeletes > 0 ? EXIT.usage : EXIT.ok;
+}
+
+/** --clean: list (or with -r delete) what no torrent in the session can need under PATHS. */
+function cleanOrphans(r: RtorrentRun, store: SessionStore, summary: Summary, say: (l: string) => void): void {
+  const out = log.withTag("rtorrent");
+  const protection = sessionProtection(store, r.session);
+  if (protection.blockAll) {
+    const b = protection.blockAll;
+    out.warn(`nothing under PATHS is treated as orphaned: ${b.hash} is in the session but cannot be read (${b.unreadable?.reason}), so any file could be its data; ${unblockAdvice(r.session, b.hash)}`);
+    if (r.remove) summary.refusedDeletes++;
+    return;
+  }
+  const lost = orphans(protection, r.roots);
+  say(`${lost.length} file(s) under PATHS belong to no torrent`);
+  if (!r.remove) {
+    for (const path of lost) say(`orphan ${JSON.stringify(path)}`);
+    return;
+  }
+  if (r.maxDelete !== undefined && lost.length > r.maxDelete) {
+    out.warn(`not deleting ${lost.length} orphan file(s): more than --max-delete ${r.maxDelete}`);
+    summary.refusedDeletes += lost.length;
+    return;
+  }
+  for (const root of r.roots) {
+    const mine = lost.filter((p) => p.startsWith(`${root}/`));
+    if (mine.length === 0) continue;
+    const plan = planRemoval("", mine, root, true, [root], protection);
+    plan.top = root;
+    const done = carryOut(plan, { dryRun: r.dryRun, trash: r.trash, trashBase: root }, protection, say);
+    summary.deleted += done.removed.length;
+  }
 }
 
 async function loop(r: RtorrentRun, tracker: SessionTracker, store: SessionStore, hooks: Hooks): Promise<number> {
@@ -106,7 +126,8 @@ export async function startRtorrent(r: RtorrentRun): Promise<RtorrentService> {
 function makeTracker(r: RtorrentRun, store: SessionStore, hooks: Hooks, say: (line: string) => void): SessionTracker {
   const { session, args, remove, roots, dryRun, trash, maxDelete, hookTimeoutMs } = r;
   const warn = (line: string) => log.withTag("rtorrent").warn(line);
-  return new SessionTracker({ session, store, hooks, args, remove, roots, dryRun, trash, maxDelete, hookTimeoutMs, say, warn });
+  const debug = (line: string) => log.withTag("rtorrent").debug(line);
+  return new SessionTracker({ session, store, hooks, args, remove, roots, dryRun, trash, maxDelete, hookTimeoutMs, say, warn, debug });
 }
 
 async function serve(r: RtorrentRun, tracker: SessionTracker, store: SessionStore, hooks: Hooks): Promise<RtorrentService> {
@@ -173,7 +194,7 @@ function progress(): ((done: number, total: number) => void) | undefined {
 function report(s: Summary, dryRun: boolean): void {
   const parts = [`${s.added} added`, `${s.updated} updated`, `${s.removed} removed`, `${s.unchanged} unchanged`];
   if (s.waiting) parts.push(`${s.waiting} waiting for their .rtorrent`);
-  if (s.skipped.length) parts.push(`${s.skipped.length} skipped (${s.skipped.map((k) => `${k.hash.slice(0, 8)}: ${k.reason}`).join("; ")})`);
+  if (s.skipped.length) parts.push(`${s.skipped.length} unreadable (${s.skipped.map((k) => k.hash.slice(0, 8)).join(", ")}: see the warnings above)`);
   if (s.completions) parts.push(`${s.completions} completion(s)`);
   if (s.deleted) parts.push(`${s.deleted} file(s) deleted`);
   if (s.hookFailures) parts.push(`${s.hookFailures} hook failure(s)`);

@@ -9,11 +9,11 @@ import { Database } from "bun:sqlite";
 import { existsSync, mkdirSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { SeedError, EXIT } from "../errors.ts";
-import { decodePath, encodePath } from "../events/index.ts";
+import { decodePath, encodePath, hasEscapes } from "../events/index.ts";
 import { fsPath } from "../watch/scan.ts";
-import type { SessionTorrent } from "./session.ts";
+import type { DataHint, SessionTorrent } from "./session.ts";
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export interface StoredTorrent {
   hash: string;
@@ -38,6 +38,19 @@ export interface StoredFile {
 }
 
 export type UpsertResult = "added" | "updated" | "unchanged";
+
+/** A torrent in the session whose session files cannot be read now, and what is known of its data. */
+export interface Unreadable {
+  hash: string;
+  reason: string;
+  hint: DataHint;
+}
+
+/** What a torrent's data may also be, beyond its files: see session.ts (alternates, uncertain). */
+export interface StoredHints {
+  alternates: string[];
+  hint: DataHint;
+}
 
 export interface TorrentState {
   directory: string;
@@ -140,7 +153,7 @@ export class SessionStore {
       .get(hash);
     if (!r) return undefined;
     return {
-      directory: r.directory ?? "",
+      directory: fromDb(r.directory),
       tracker: r.tracker,
       custom: [r.custom1, r.custom2, r.custom3, r.custom4, r.custom5].map((c) => c ?? ""),
       complete: r.complete === 1,
@@ -190,13 +203,14 @@ export class SessionStore {
              base = ?7, directory = ?8, size = ?9, custom1 = ?11, custom2 = ?12, custom3 = ?13, custom4 = ?14,
              custom5 = ?15, updated_at = ?16`,
         )
-        .run(t.hash, t.name, t.tracker, t.raw.torrent, t.raw.resume ?? null, t.raw.rtorrent, t.base, t.directory, t.size, t.complete ? 1 : 0, ...t.custom, now);
+        .run(t.hash, toDb(t.name), t.tracker, t.raw.torrent, t.raw.resume ?? null, t.raw.rtorrent, toDb(t.base), toDb(t.directory), t.size, t.complete ? 1 : 0, ...t.custom, now);
       if (filesChanged) this.db.query("DELETE FROM session_files WHERE hash = ?").run(t.hash);
       const put = this.db.query("INSERT OR REPLACE INTO session_files (hash, file, size, dev, ino) VALUES (?, ?, ?, ?, ?)");
       for (const f of t.files) {
         const id = identity(f.path);
         put.run(t.hash, encodePath(f.path), f.size, id?.dev ?? null, id?.ino ?? null);
       }
+      if (old || t.alternates.length > 0 || t.uncertain) this.writeHints(t.hash, { alternates: t.alternates, hint: t.uncertain ?? {} });
       if (!old) return "added";
       const same = !filesChanged && old.directory === t.directory && old.custom.every((c, i) => c === t.custom[i]) && old.tracker === t.tracker;
       return same ? "unchanged" : "updated";
@@ -209,7 +223,70 @@ export class SessionStore {
     this.db.transaction(() => {
       this.db.query("DELETE FROM session_files WHERE hash = ?").run(hash);
       this.db.query("DELETE FROM torrent_data WHERE hash = ?").run(hash);
+      this.db.query("DELETE FROM data_hints WHERE hash = ?").run(hash);
     })();
+  }
+
+  /** Every indexed file and alternate path, by hash (for the removal's protection). */
+  allPaths(): Map<string, string[]> {
+    const out = new Map<string, string[]>();
+    const add = (hash: string, file: Uint8Array | string) => {
+      const list = out.get(hash) ?? [];
+      list.push(typeof file === "string" ? file : decodePath(file));
+      out.set(hash, list);
+    };
+    for (const r of this.db.query<{ hash: string; file: Uint8Array | string }, []>("SELECT hash, file FROM session_files").all()) add(r.hash, r.file);
+    for (const r of this.db.query<{ hash: string; value: Uint8Array }, []>("SELECT hash, value FROM data_hints WHERE kind = 'alternate'").all()) add(r.hash, r.value);
+    return out;
+  }
+
+  /** Every indexed torrent's name, by hash. */
+  names(): Map<string, string> {
+    return new Map(this.db.query<{ hash: string; name: DbText }, []>("SELECT hash, name FROM torrent_data").all().map((r) => [r.hash, fromDb(r.name)]));
+  }
+
+  /** The tails and directory hints of every hash that has some (alternates are in allPaths). */
+  allHints(): Map<string, DataHint> {
+    const out = new Map<string, DataHint>();
+    for (const r of this.db.query<{ hash: string; kind: string; value: Uint8Array }, []>("SELECT hash, kind, value FROM data_hints WHERE kind <> 'alternate'").all()) {
+      const h = out.get(r.hash) ?? {};
+      if (r.kind === "tail") (h.tails ??= []).push(decodePath(r.value));
+      else h.directory = decodePath(r.value);
+      out.set(r.hash, h);
+    }
+    return out;
+  }
+
+  /** Hints of a hash: alternates, and tails/directory of an uncertain or unreadable torrent. */
+  hints(hash: string): StoredHints {
+    const rows = this.db.query<{ kind: string; value: Uint8Array }, [string]>("SELECT kind, value FROM data_hints WHERE hash = ?").all(hash);
+    const of = (kind: string) => rows.filter((r) => r.kind === kind).map((r) => decodePath(r.value));
+    const tails = of("tail");
+    const directory = of("directory")[0];
+    return { alternates: of("alternate"), hint: { ...(tails.length ? { tails } : {}), ...(directory !== undefined ? { directory } : {}) } };
+  }
+
+  /** Torrents of the session that could not be read when last seen, with what is known of their data. */
+  unreadable(): Unreadable[] {
+    return this.db
+      .query<{ hash: string; reason: string }, []>("SELECT hash, reason FROM unreadable ORDER BY hash")
+      .all()
+      .map((r) => ({ hash: r.hash, reason: r.reason, hint: this.hints(r.hash).hint }));
+  }
+
+  /** Record that `hash` cannot be read now (its index rows, if any, stay as they were). */
+  markUnreadable(u: Unreadable, now = Date.now()): void {
+    const run = () => {
+      this.db.query("INSERT INTO unreadable (hash, reason, since) VALUES (?1, ?2, ?3) ON CONFLICT(hash) DO UPDATE SET reason = ?2").run(u.hash, u.reason, now);
+      this.writeHints(u.hash, { alternates: this.hints(u.hash).alternates, hint: u.hint });
+    };
+    if (this.db.inTransaction) run();
+    else this.db.transaction(run)();
+  }
+
+  /** `hash` reads again (or is gone): forget that it could not be read. */
+  clearUnreadable(hash: string): boolean {
+    return this.db.query("DELETE FROM unreadable WHERE hash = ?").run(hash).changes > 0;
   }
 
   /** The `complete` flag as rtorrent last wrote it; returns true when it just turned on. */
@@ -248,6 +325,18 @@ export class SessionStore {
   close(): void {
     this.db.close();
   }
+
+  private writeHints(hash: string, h: StoredHints): void {
+    this.db.query("DELETE FROM data_hints WHERE hash = ?").run(hash);
+    const rows: [string, string][] = [
+      ...h.alternates.map((p): [string, string] => ["alternate", p]),
+      ...(h.hint.tails ?? []).map((t): [string, string] => ["tail", t]),
+      ...(h.hint.directory === undefined ? [] : [["directory", h.hint.directory] as [string, string]]),
+    ];
+    if (rows.length === 0) return;
+    const put = this.db.query("INSERT OR IGNORE INTO data_hints (hash, kind, value) VALUES (?, ?, ?)");
+    for (const [kind, value] of rows) put.run(hash, kind, encodePath(value));
+  }
 }
 
 /** (dev, inode) of the data a path leads to (following symlinks), if it exists. */
@@ -262,12 +351,27 @@ export function identity(path: string): { dev: number; ino: number } | undefined
 
 // --- internal ---
 
+/**
+ * Text columns that may hold a path or a name (name, base, directory): plain text as the
+ * original tables had it, and the exact bytes (a BLOB) when they are not UTF-8 — SQLite
+ * would store such text with U+FFFD, another path.
+ */
+type DbText = string | Uint8Array | null;
+
+function toDb(text: string): string | Uint8Array {
+  return hasEscapes(text) ? encodePath(text) : text;
+}
+
+function fromDb(v: DbText): string {
+  return v === null ? "" : typeof v === "string" ? v : decodePath(v);
+}
+
 interface Row {
   hash: string;
-  name: string;
+  name: DbText;
   tracker: string;
-  base: string | null;
-  directory: string | null;
+  base: DbText;
+  directory: DbText;
   size: number | null;
   complete: number;
   completed_at: number | null;
@@ -281,7 +385,7 @@ interface Row {
 }
 
 interface StateRow {
-  directory: string | null;
+  directory: DbText;
   tracker: string;
   custom1: string | null;
   custom2: string | null;
@@ -307,10 +411,10 @@ const SELECT_TORRENT = `SELECT t.hash, t.name, t.tracker, t.base, t.directory, t
 function toTorrent(r: Row): StoredTorrent {
   return {
     hash: r.hash,
-    name: r.name,
+    name: fromDb(r.name),
     tracker: r.tracker,
-    base: r.base ?? "",
-    directory: r.directory ?? "",
+    base: fromDb(r.base),
+    directory: fromDb(r.directory),
     size: r.size ?? 0,
     complete: r.complete === 1,
     completedAt: r.completed_at,
@@ -342,6 +446,9 @@ function migrate(db: Database): void {
       if (!has) db.run(`ALTER TABLE ${table} ADD COLUMN ${column} ${decl}`);
     }
     db.run("CREATE INDEX IF NOT EXISTS sfi ON session_files(dev, ino)");
+    // Version 2: what removal must protect beyond the files themselves (session.ts).
+    db.run("CREATE TABLE IF NOT EXISTS data_hints (hash text NOT NULL, kind text NOT NULL, value blob NOT NULL, PRIMARY KEY (hash, kind, value))");
+    db.run("CREATE TABLE IF NOT EXISTS unreadable (hash text PRIMARY KEY, reason text NOT NULL, since integer NOT NULL)");
     db.run(`PRAGMA user_version = ${SCHEMA_VERSION}`);
   })();
 }

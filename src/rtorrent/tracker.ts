@@ -5,13 +5,17 @@
 //   (`.torrent`, `.rtorrent`, `.libtorrent_resume`, their `.new`, `.meta`, `.complete`)
 //   schedules a debounced read of what is on disk for that hash *now*, which adds,
 //   updates or removes it. So a magnet re-add, an erase followed by a re-add, and
-//   rtorrent ≥0.16.6 writing `.torrent` first all end in the right state, whatever order
-//   the events came in. Reconciles run one at a time.
-// - A `.torrent` without its `.rtorrent` is left alone (rtorrent is mid-write or
-//   mid-erase); a corrupt file is logged and retried on its next change; neither ever
-//   drops a torrent that is still there.
-// - Hooks keep rtorrent_event's names and positional arguments. Add hooks run once per
-//   new hash, not on every full save. A hook that throws or hangs is logged; we go on.
+//   rtorrent ≥0.16.6 writing `.torrent` first all end in the right state.
+// - Each hash has a lane (lanes.ts): its reconciles and hooks run in order, other hashes
+//   go on beside it, so a hook that hangs on one torrent holds up that torrent only. A
+//   full reconcile (start, --once, --clean, after an overflow) does the work that runs
+//   no hook in batched transactions, and removals last, once every add is in the index.
+// - A torrent that cannot be read (corrupt, no permission, not a file, its .rtorrent not
+//   written yet) keeps its index rows and is recorded as unreadable with what is known of
+//   its data, so that removal protects it (guard.ts, protect.ts). One warning per reason.
+// - Removal: pre_remove, then the rows go (no reader sees a torrent listed whose data is
+//   already gone), then with -r the data no torrent in the session can need, judged from
+//   the disk at that moment, then post_remove.
 // - Completion: a `<HASH>.complete` marker, or the `complete` flag turning from 0 to 1 in
 //   `.rtorrent`, queues the `complete` hook, which runs exactly once per completion (the
 //   index remembers it ran, across restarts). A hook that pushes the path back onto
@@ -19,10 +23,14 @@
 
 import type { Database } from "bun:sqlite";
 import { existsSync, readdirSync } from "node:fs";
-import { joinPath, type FsEvent } from "../events/index.ts";
+import { joinPath, parentPath, type FsEvent } from "../events/index.ts";
+import { fsPath } from "../fs/path.ts";
 import { callHook } from "../hooks/load.ts";
+import { sessionProtection, unblockAdvice } from "./guard.ts";
+import { KeyedLanes } from "./lanes.ts";
+import type { Protection } from "./protect.ts";
 import { carryOut, planRemoval, type RemovalResult } from "./remover.ts";
-import { readSession, SESSION_FILE, SESSION_TORRENT } from "./session.ts";
+import { readSession, SESSION_FILE, SESSION_TORRENT, type ReadResult } from "./session.ts";
 import type { SessionStore } from "./store.ts";
 
 /** Session files are written as a burst (.new, rename, three files): read after it. */
@@ -31,6 +39,10 @@ export const RECONCILE_DEBOUNCE_MS = 50;
 const BATCH = 500;
 /** When a complete hook re-queues itself, try again after this long. */
 export const REQUEUE_DELAY_MS = 5000;
+/** Torrents whose hooks may be in flight at once. */
+const HOOK_LANES = 8;
+/** The lane of the complete hook and user queues (not a hash). */
+const QUEUE_LANE = "queues";
 
 export interface RmTuple {
   name: string;
@@ -69,6 +81,8 @@ export interface TrackerOptions {
   hookTimeoutMs: number;
   say: (line: string) => void;
   warn: (line: string) => void;
+  /** Per-torrent lines of a full reconcile (a cold start of 20,000 torrents is one summary). */
+  debug?: (line: string) => void;
 }
 
 export interface Summary {
@@ -88,6 +102,8 @@ export function emptySummary(): Summary {
   return { added: 0, updated: 0, removed: 0, unchanged: 0, waiting: 0, skipped: [], completions: 0, hookFailures: 0, deleted: 0, refusedDeletes: 0 };
 }
 
+type Action = "add" | "update" | "remove" | "none";
+
 export class SessionTracker {
   /** rtorrent_event's queues: `complete` first, then any a pre_loop hook adds. */
   readonly queues: Record<string, string[]> = { complete: [] };
@@ -96,44 +112,53 @@ export class SessionTracker {
   readonly inotifyFuncs = new Map<string, (path: string) => unknown>();
   readonly summary = emptySummary();
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
-  private chain: Promise<void> = Promise.resolve();
+  private readonly lanes: KeyedLanes;
   private queueTimer: ReturnType<typeof setTimeout> | undefined;
   /** During reconcileAll: the hashes with a .complete marker (one listing, not a stat each). */
   private markers: Set<string> | undefined;
+  /** The last unreadable reason warned about, per hash: one warning per new reason. */
+  private readonly warned = new Map<string, string>();
 
-  constructor(private readonly o: TrackerOptions) {}
+  constructor(private readonly o: TrackerOptions) {
+    this.lanes = new KeyedLanes(HOOK_LANES, (err) => this.o.warn(`internal error: ${(err as Error)?.stack ?? err}`));
+  }
 
-  /** Every hash in the session directory or the index, reconciled once. */
+  /** Every hash in the session directory or the index, reconciled once; hooks may still run (settled()). */
   async reconcileAll(progress?: (done: number, total: number) => void): Promise<Summary> {
-    const onDisk = new Set<string>();
-    const markers = new Set<string>();
-    for (const name of readdirSync(this.o.session)) {
-      const m = SESSION_TORRENT.exec(name);
-      if (m) onDisk.add(m[1]!);
-      else if (name.endsWith(".complete")) markers.add(name.slice(0, -9));
-    }
+    const { onDisk, markers } = this.listSession();
     this.markers = markers;
-    const all = [...new Set([...onDisk, ...this.o.store.hashes()])].sort();
+    const all = [...new Set([...onDisk, ...this.o.store.hashes(), ...this.o.store.unreadable().map((u) => u.hash)])].sort();
+    const removals: string[] = [];
     for (let start = 0; start < all.length; start += BATCH) {
       await this.o.store.batch(async () => {
-        for (const hash of all.slice(start, start + BATCH)) await this.reconcile(hash);
+        for (const hash of all.slice(start, start + BATCH)) {
+          if (this.lanes.busy(hash)) void this.lanes.run(hash, () => this.reconcile(hash));
+          else this.bulk(hash, readSession(this.o.session, hash), removals);
+        }
       });
       progress?.(Math.min(start + BATCH, all.length), all.length);
     }
     this.markers = undefined;
-    await this.runQueues();
+    await this.removeAll(removals);
+    void this.lanes.run(QUEUE_LANE, () => this.runQueues());
     return this.summary;
+  }
+
+  /** Resolves when every hook and queue started so far has finished (or timed out). */
+  settled(): Promise<void> {
+    return this.lanes.idle();
   }
 
   /** A watcher event in the session directory. */
   onEvent(ev: FsEvent): void {
     if (ev.kind === "overflow") return;
-    if (ev.kind === "rescanned") return void this.enqueue(() => this.reconcileAll().then(() => {}));
+    if (ev.kind === "rescanned") return void this.reconcileAll();
     const name = ev.path.slice(ev.path.lastIndexOf("/") + 1);
     const m = SESSION_FILE.exec(name);
     const ext = name.replace(/\.new$/, "").split(".").pop() ?? "";
     this.inotifyFuncs.get(`${ext} ${ev.names[0]}`)?.(ev.path);
     if (m) this.schedule(m[1]!);
+    this.kickQueues();
   }
 
   /** Reconcile `hash` once its burst of writes has settled. */
@@ -143,20 +168,16 @@ export class SessionTracker {
       hash,
       setTimeout(() => {
         this.pending.delete(hash);
-        void this.enqueue(async () => {
-          await this.reconcile(hash);
-          await this.runQueues();
-        });
+        void this.lanes.run(hash, () => this.reconcile(hash));
       }, RECONCILE_DEBOUNCE_MS),
     );
   }
 
-  /** Resolves when every scheduled reconcile has run. */
+  /** Resolves when every scheduled reconcile, hook and queue has run. */
   async idle(): Promise<void> {
     for (;;) {
-      const chain = this.chain;
-      await chain;
-      if (this.pending.size === 0 && chain === this.chain) return;
+      await this.lanes.idle();
+      if (this.pending.size === 0 && this.lanes.size === 0) return;
       await new Promise((r) => setTimeout(r, RECONCILE_DEBOUNCE_MS));
     }
   }
@@ -179,54 +200,112 @@ export class SessionTracker {
     if (Object.values(this.queues).some((q) => q.length > 0) && !this.queueTimer) {
       this.queueTimer = setTimeout(() => {
         this.queueTimer = undefined;
-        void this.enqueue(() => this.runQueues());
+        void this.lanes.run(QUEUE_LANE, () => this.runQueues());
       }, REQUEUE_DELAY_MS);
     }
   }
 
   // --- internal ---
 
-  private enqueue(job: () => Promise<void>): Promise<void> {
-    this.chain = this.chain.then(job).catch((err) => this.o.warn(`internal error: ${(err as Error).stack ?? err}`));
-    return this.chain;
+  /** Items wait in a queue (a completion, or a user queue fed by an inotify handler): run them. */
+  private kickQueues(): void {
+    if (!this.lanes.busy(QUEUE_LANE) && Object.values(this.queues).some((q) => q.length > 0)) void this.lanes.run(QUEUE_LANE, () => this.runQueues());
   }
 
+  private listSession(): { onDisk: Set<string>; markers: Set<string> } {
+    const onDisk = new Set<string>();
+    const markers = new Set<string>();
+    for (const name of readdirSync(fsPath(this.o.session))) {
+      const m = SESSION_TORRENT.exec(name);
+      if (m) onDisk.add(m[1]!);
+      else if (name.endsWith(".complete")) markers.add(name.slice(0, -9));
+    }
+    return { onDisk, markers };
+  }
+
+  private actionOf(hash: string, r: ReadResult): Action {
+    const known = this.o.store.state(hash) !== undefined;
+    if (r.kind === "ok") return known ? "update" : "add";
+    if (r.kind === "absent") return known ? "remove" : "none";
+    return "none";
+  }
+
+  /** One hash of a full reconcile: no-hook work now (in the batch), the rest in its lane. */
+  private bulk(hash: string, r: ReadResult, removals: string[]): void {
+    const action = this.actionOf(hash, r);
+    if (action === "remove") return void removals.push(hash);
+    if (action === "add" && (this.o.hooks.pre_add || this.o.hooks.post_add)) return void this.lanes.run(hash, () => this.reconcile(hash));
+    this.apply(hash, r, action, this.o.debug ?? this.o.say);
+  }
+
+  /** Removals of a full reconcile: inline with one protection, or in their lanes with hooks. */
+  private async removeAll(hashes: string[]): Promise<void> {
+    if (hashes.length === 0) return;
+    if (this.o.hooks.pre_remove || this.o.hooks.post_remove) {
+      for (const hash of hashes) void this.lanes.run(hash, () => this.reconcile(hash));
+      return;
+    }
+    const protection = this.o.remove ? this.protection(new Set(hashes)) : undefined;
+    for (const hash of hashes) await this.removeTorrent(hash, protection);
+  }
+
+  /** Read `hash` now and bring the index in line, hooks included (runs in the hash's lane). */
   private async reconcile(hash: string): Promise<void> {
-    const { store, session } = this.o;
-    const file = joinPath(session, `${hash}.torrent`);
-    const known = store.state(hash);
-    const r = readSession(session, hash);
+    const r = readSession(this.o.session, hash);
+    const action = this.actionOf(hash, r);
+    if (action === "remove") return this.removeTorrent(hash);
+    const file = joinPath(this.o.session, `${hash}.torrent`);
+    if (action === "add") await this.hook("pre_add", this.o.hooks.pre_add, [this.o.store.db, file, this.o.args]); // a failure is logged; the index still follows the session
+    const again = action === "add" ? readSession(this.o.session, hash) : r; // the hook took time: what is there now
+    this.apply(hash, again, this.actionOf(hash, again), this.o.say);
+    if (action === "add" && this.o.store.state(hash)) await this.hook("post_add", this.o.hooks.post_add, [this.o.store.db, file, this.o.args]);
+    this.kickQueues();
+  }
+
+  /** The index work for one read (no hooks): add, update, mark unreadable. */
+  private apply(hash: string, r: ReadResult, action: Action, say: (line: string) => void): void {
+    const { store, dryRun } = this.o;
+    if (r.kind === "partial" || r.kind === "bad") return this.unreadable(hash, r);
+    if (store.clearUnreadable(hash)) this.warned.delete(hash);
+    if (r.kind !== "ok" || action === "remove") return;
+    const t = r.torrent;
+    const result = store.upsert(t);
+    if (result === "added") {
+      this.summary.added++;
+      say(`${dryRun ? "would add" : "added"} ${hash} ${JSON.stringify(t.name)} (${t.files.length} file${t.files.length === 1 ? "" : "s"})`);
+    } else {
+      this.summary[result === "updated" ? "updated" : "unchanged"]++;
+      if (result === "updated") say(`${dryRun ? "would update" : "updated"} ${hash} ${JSON.stringify(t.name)}`);
+    }
+    this.checkComplete(hash, t.complete, result !== "added");
+  }
+
+  private unreadable(hash: string, r: Extract<ReadResult, { kind: "partial" | "bad" }>): void {
+    const known = this.o.store.state(hash) !== undefined;
+    const reason = r.kind === "partial" ? `waiting for ${r.missing}` : r.reason;
+    const notLoaded = r.kind === "bad" && !r.loadable && !known; // rtorrent loads no such entry: not a torrent
+    if (notLoaded) this.o.store.clearUnreadable(hash);
+    else this.o.store.markUnreadable({ hash, reason, hint: r.hint });
     if (r.kind === "partial") {
       if (!known) this.summary.waiting++;
       return;
     }
-    if (r.kind === "bad") {
-      this.summary.skipped.push({ hash, reason: r.reason });
-      this.o.warn(`${hash}: ${r.reason}; kept as it was, read again when it changes`);
-      return;
-    }
-    if (r.kind === "absent") {
-      if (known) await this.removeTorrent(hash, file);
-      return;
-    }
-    const t = r.torrent;
-    if (!known) {
-      await this.hook("pre_add", this.o.hooks.pre_add, [store.db, file, this.o.args]); // a failure is logged; the index still follows the session
-      store.upsert(t);
-      this.summary.added++;
-      this.o.say(`${this.o.dryRun ? "would add" : "added"} ${hash} ${JSON.stringify(t.name)} (${t.files.length} file${t.files.length === 1 ? "" : "s"})`);
-      await this.hook("post_add", this.o.hooks.post_add, [store.db, file, this.o.args]);
-    } else {
-      const result = store.upsert(t);
-      this.summary[result === "updated" ? "updated" : "unchanged"]++;
-      if (result === "updated") this.o.say(`${this.o.dryRun ? "would update" : "updated"} ${hash} ${JSON.stringify(t.name)}`);
-    }
+    this.summary.skipped.push({ hash, reason });
+    if (this.warned.get(hash) === reason) return;
+    this.warned.set(hash, reason);
+    if (notLoaded) return this.o.warn(`${hash}: ${reason}; skipped (rtorrent does not load it either)`);
+    this.o.warn(`${hash}: ${reason}; ${known ? "its index entry is kept as it was" : "not indexed"}, and what could be its data is protected from removal; read again when it changes`);
+  }
+
+  private checkComplete(hash: string, complete: boolean, known: boolean): void {
+    const { store, session } = this.o;
     const marker = joinPath(session, `${hash}.complete`);
     const hasMarker = this.markers ? this.markers.has(hash) : existsSync(marker);
-    const turnedOn = store.setComplete(hash, t.complete || hasMarker) && known !== undefined;
+    const turnedOn = store.setComplete(hash, complete || hasMarker) && known;
     const stored = store.state(hash)!;
     const due = stored.complete && stored.completeHookAt === null && (turnedOn || hasMarker);
-    if (due && !this.queues.complete!.includes(hasMarker ? marker : file)) this.queues.complete!.push(hasMarker ? marker : file);
+    const path = hasMarker ? marker : joinPath(session, `${hash}.torrent`);
+    if (due && !this.queues.complete!.includes(path)) this.queues.complete!.push(path);
   }
 
   private async runComplete(path: string): Promise<void> {
@@ -237,32 +316,50 @@ export class SessionTracker {
     if (!this.queues.complete!.includes(path)) this.o.store.markCompleteHookRun(hash);
   }
 
-  private async removeTorrent(hash: string, file: string): Promise<void> {
+  /** An erased torrent: pre_remove, its rows, its data (-r), post_remove. */
+  private async removeTorrent(hash: string, shared?: Protection): Promise<void> {
     const { store } = this.o;
-    const known = store.get(hash)!;
+    const known = store.get(hash);
+    if (!known) return;
+    const file = joinPath(this.o.session, `${hash}.torrent`);
     const torfiles = store.files(hash).map((f) => f.path);
-    const row = store.db.query<{ torrent: Uint8Array | null; libtorrent: Uint8Array | null; rtorrent: Uint8Array | null }, [string]>(
-      "SELECT torrent, libtorrent, rtorrent FROM torrent_data WHERE hash = ?",
-    ).get(hash)!;
+    const row = store.db
+      .query<{ torrent: Uint8Array | null; libtorrent: Uint8Array | null; rtorrent: Uint8Array | null }, [string]>("SELECT torrent, libtorrent, rtorrent FROM torrent_data WHERE hash = ?")
+      .get(hash)!;
     await this.hook("pre_remove", this.o.hooks.pre_remove, [store.db, file, this.o.args]);
-    const removed = this.o.remove ? this.removeData(hash, known.base, torfiles.length > 1 || torfiles[0] !== joinPath(known.base, known.name)) : undefined;
     store.remove(hash);
+    store.clearUnreadable(hash);
     this.summary.removed++;
+    const multiFile = torfiles.length > 1 || torfiles[0] !== joinPath(known.base, known.name);
+    const removed = this.o.remove ? this.removeData(hash, known.name, torfiles, known.base, multiFile, shared) : undefined;
     const would = this.o.dryRun ? "would be " : "";
     this.o.say(`${this.o.dryRun ? "would remove" : "removed"} ${hash} ${JSON.stringify(known.name)} from the index${removed ? `; ${removed.removed.length} of ${torfiles.length} file(s) ${would}deleted` : ""}`);
     const rm: RmTuple = { name: known.name, tracker: known.tracker, hash, rmfiles: removed?.removed ?? [], torfiles, tor: row.torrent, ltor: row.libtorrent, rtor: row.rtorrent };
     await this.hook("post_remove", this.o.hooks.post_remove, [store.db, file, this.o.args, rm]);
   }
 
-  private removeData(hash: string, base: string, multiFile: boolean): RemovalResult | undefined {
-    const plan = planRemoval(this.o.store, hash, base, multiFile, this.o.roots);
+  /** The protection of everything the session holds now; `stale` adds hashes read now. */
+  private protection(removing = new Set<string>()): Protection {
+    const stale = new Set([...this.pending.keys()].filter((h) => !removing.has(h)));
+    return sessionProtection(this.o.store, this.o.session, stale);
+  }
+
+  private removeData(hash: string, name: string, files: string[], base: string, multiFile: boolean, shared?: Protection): RemovalResult | undefined {
+    const protection = shared ?? this.protection(new Set([hash]));
+    if (protection.blockAll) {
+      const b = protection.blockAll;
+      this.summary.refusedDeletes += files.length;
+      this.o.warn(`${hash} ${JSON.stringify(name)}: none of its ${files.length} file(s) deleted: ${b.hash} is in the session but cannot be read (${b.unreadable?.reason}), so its files could be any; ${unblockAdvice(this.o.session, b.hash)}`);
+      return undefined;
+    }
+    const plan = planRemoval(hash, files, base, multiFile, this.o.roots, protection);
     const cap = this.o.maxDelete;
     if (cap !== undefined && this.summary.deleted + plan.remove.length > cap) {
       this.summary.refusedDeletes += plan.remove.length;
       this.o.warn(`${hash}: not deleting ${plan.remove.length} file(s): --max-delete ${cap} would be exceeded (${this.summary.deleted} deleted so far in this run)`);
       return undefined;
     }
-    const result = carryOut(plan, base, { roots: this.o.roots, dryRun: this.o.dryRun, trash: this.o.trash }, this.o.say);
+    const result = carryOut(plan, { dryRun: this.o.dryRun, trash: this.o.trash, trashBase: parentPath(base) }, protection, this.o.say);
     this.summary.deleted += result.removed.length;
     return result;
   }

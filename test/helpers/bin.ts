@@ -1,6 +1,8 @@
 // Spawning the compiled binary as a user would, and reading what it prints.
 
-import { resolve } from "node:path";
+import { chmodSync, copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { waitFor } from "./wait.ts";
 
 export const BIN = resolve(process.env.SEEDWATCH_BIN ?? `${import.meta.dir}/../../dist/seedwatch`);
@@ -11,16 +13,37 @@ export interface Done {
   stderr: string;
 }
 
-/** Run to completion. `prefix` wraps the command (setpriv, unshare …). */
-export function runBin(args: string[], opts: { cwd?: string; env?: Record<string, string>; prefix?: string[] } = {}): Done {
-  const r = Bun.spawnSync([...(opts.prefix ?? []), BIN, ...args], {
+/** Run to completion. `prefix` wraps the command (setpriv, unshare …); `bin` replaces BIN. */
+export function runBin(args: string[], opts: { cwd?: string; env?: Record<string, string>; prefix?: string[]; bin?: string; timeoutMs?: number } = {}): Done {
+  const r = Bun.spawnSync([...(opts.prefix ?? []), opts.bin ?? BIN, ...args], {
     cwd: opts.cwd,
     env: { ...process.env, NO_COLOR: "1", ...opts.env },
     stdout: "pipe",
     stderr: "pipe",
+    ...(opts.timeoutMs ? { timeout: opts.timeoutMs } : {}),
   });
-  return { code: r.exitCode ?? -1, stdout: r.stdout.toString(), stderr: r.stderr.toString() };
+  const code = r.exitCode ?? (r.signalCode ? -1 : -1);
+  return { code, stdout: r.stdout.toString(), stderr: `${r.stderr.toString()}${r.signalCode ? `\n[killed by ${r.signalCode}]` : ""}` };
 }
+
+let shared: string | undefined;
+
+/**
+ * A copy of the binary that any user can run, wherever the checkout lies (a clone in
+ * /root or in a 0700 temp folder is out of reach for `nobody`). Made once per test process.
+ */
+export function binForAnyone(): string {
+  if (shared) return shared;
+  const dir = mkdtempSync(join(tmpdir(), "seedwatch-bin-"));
+  chmodSync(dir, 0o755);
+  copyFileSync(BIN, join(dir, "seedwatch"));
+  chmodSync(join(dir, "seedwatch"), 0o755);
+  process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+  return (shared = join(dir, "seedwatch"));
+}
+
+/** setpriv arguments that run a command as nobody (uid and gid 65534, no groups). */
+export const AS_NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"];
 
 /** A running seedwatch: its output so far, waits on it, and a way to stop it. */
 export class Running implements AsyncDisposable {

@@ -56,7 +56,8 @@ export function makeRealTorrent(name: string, data: Uint8Array, announce = "http
 }
 
 export interface StateSpec {
-  directory: string;
+  /** As rtorrent stores it: bytes, which need not be UTF-8. */
+  directory: string | Uint8Array;
   complete?: 0 | 1;
   custom1?: string;
 }

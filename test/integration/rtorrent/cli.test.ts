@@ -150,8 +150,8 @@ describe("seedwatch rtorrent --once", () => {
     expect(existsSync(`${b.dl}/A/f`)).toBe(true);
     writeSession(b.session, a, { directory: `${b.dl}/A`, custom1: "fixed" }); // rtorrent saves again
     const fixed = runBin(b.args("--once", "-r"));
-    expect(fixed.stderr).toContain(`updated ${a.hash}`);
-    expect(fixed.stderr).not.toContain("skipped");
+    expect(fixed.stderr).toContain("1 updated");
+    expect(fixed.stderr).not.toContain("unreadable");
   });
 
   test("--clean refuses while rtorrent holds the lock, accepts a stale lock, -f overrides", () => {
@@ -295,7 +295,7 @@ describe("seedwatch doctor for rtorrent", () => {
     expect(r.code).toBe(0);
     const findings = JSON.parse(r.stdout) as { check: string; status: string; detail: string }[];
     const by = (c: string) => findings.find((f) => f.check === c);
-    expect(by("rtorrent index")).toMatchObject({ status: "ok", detail: expect.stringContaining("1 torrents, schema 1") });
+    expect(by("rtorrent index")).toMatchObject({ status: "ok", detail: expect.stringContaining("1 torrents, schema 2") });
     expect(by("rtorrent session")).toMatchObject({ status: "ok", detail: expect.stringContaining("rtorrent not running") });
     expect(by("rtorrent session leftovers")?.status).toBe("warn");
     expect(by("rtorrent session orphans")?.status).toBe("warn");

@@ -105,7 +105,7 @@ describe("readSession", () => {
     const t = makeTorrent({ name: "a", length: 1 });
     expect(readSession(dir.path, t.hash)).toEqual({ kind: "absent" });
     writeFileSync(dir.join(`${t.hash}.torrent`), t.bytes);
-    expect(readSession(dir.path, t.hash)).toEqual({ kind: "partial", missing: `${t.hash}.torrent.rtorrent` });
+    expect(readSession(dir.path, t.hash)).toEqual({ kind: "partial", missing: `${t.hash}.torrent.rtorrent`, hint: { tails: ["/a"] } });
     writeFileSync(dir.join(`${t.hash}.torrent.rtorrent`), "d9:directory");
     expect(readSession(dir.path, t.hash)).toMatchObject({ kind: "bad", reason: expect.stringContaining("at byte") });
     const other = "0".repeat(40);
