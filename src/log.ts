@@ -33,6 +33,11 @@ export function setVerbosity(v: number): void {
   threshold = v < 0 ? 1 : v === 0 ? 3 : v === 1 ? 4 : 5;
 }
 
+/** Whether records at `level` ("debug", "trace") would be written now: skip building them when not. */
+export function logs(level: "debug" | "trace"): boolean {
+  return threshold >= (level === "debug" ? 4 : 5);
+}
+
 /** The stderr sink's format. */
 export function setFormat(format: LogFormat): void {
   sinks[0] = format === "json" ? jsonReporter() : lineReporter();

@@ -58,10 +58,10 @@ export function bdecode(buf: Uint8Array): Decoded {
       const dict: BDict = Object.create(null);
       while (buf[pos] !== 0x65) {
         if (pos >= buf.length) throw new BencodeError("unterminated dictionary", pos);
-        const key = utf8.decode(bytes());
+        const k = key();
         const start = pos;
-        dict[key] = parse(depth + 1);
-        if (depth === 0 && key === "info") info = [start, pos];
+        dict[k] = parse(depth + 1);
+        if (depth === 0 && k === "info") info = [start, pos];
       }
       pos++;
       return dict;
@@ -73,23 +73,55 @@ export function bdecode(buf: Uint8Array): Decoded {
     const start = ++pos;
     const end = buf.indexOf(0x65, start);
     if (end < 0) throw new BencodeError("unterminated integer", start);
-    const text = String.fromCharCode(...buf.subarray(start, end));
-    if (!/^(0|-?[1-9][0-9]*)$/.test(text)) throw new BencodeError(`malformed integer ${JSON.stringify(text)}`, start);
+    const neg = buf[start] === 0x2d; // "-"
+    const first = neg ? start + 1 : start;
+    const digits = end - first;
+    // Canonical only: no empty, no leading zero (but "0"), no "-0".
+    if (digits === 0 || (buf[first] === 0x30 && (digits > 1 || neg)) || !allDigits(first, end)) {
+      throw new BencodeError(`malformed integer ${JSON.stringify(String.fromCharCode(...buf.subarray(start, end)))}`, start);
+    }
     pos = end + 1;
+    if (digits <= 15) {
+      let n = 0;
+      for (let i = first; i < end; i++) n = n * 10 + (buf[i]! - 0x30);
+      return neg ? -n : n;
+    }
+    const text = String.fromCharCode(...buf.subarray(start, end));
     const n = Number(text);
     return Number.isSafeInteger(n) ? n : BigInt(text);
   }
 
   function bytes(): Uint8Array {
     const start = pos;
-    const colon = buf.indexOf(0x3a, start);
-    if (colon < 0 || colon - start > 15) throw new BencodeError("malformed string length", start);
-    const text = String.fromCharCode(...buf.subarray(start, colon));
-    if (!/^(0|[1-9][0-9]*)$/.test(text)) throw new BencodeError(`malformed string length ${JSON.stringify(text)}`, start);
-    const len = Number(text);
-    if (colon + 1 + len > buf.length) throw new BencodeError(`string of ${len} bytes runs past the end`, start);
-    pos = colon + 1 + len;
-    return buf.subarray(colon + 1, pos);
+    let len = 0;
+    let i = start;
+    for (; i < buf.length && i - start <= 15; i++) {
+      const c = buf[i]!;
+      if (c === 0x3a) break;
+      if (c < 0x30 || c > 0x39 || (i > start && buf[start] === 0x30)) throw new BencodeError("malformed string length", start);
+      len = len * 10 + (c - 0x30);
+    }
+    if (i === start || buf[i] !== 0x3a) throw new BencodeError("malformed string length", start);
+    if (i + 1 + len > buf.length) throw new BencodeError(`string of ${len} bytes runs past the end`, start);
+    pos = i + 1 + len;
+    return buf.subarray(i + 1, pos);
+  }
+
+  function allDigits(from: number, to: number): boolean {
+    for (let i = from; i < to; i++) if (buf[i]! < 0x30 || buf[i]! > 0x39) return false;
+    return true;
+  }
+
+  /** A dict key: short ASCII in practice, decoded without a TextDecoder call. */
+  function key(): string {
+    const b = bytes();
+    if (b.length > 32) return utf8.decode(b);
+    let s = "";
+    for (let i = 0; i < b.length; i++) {
+      if (b[i]! >= 0x80) return utf8.decode(b);
+      s += String.fromCharCode(b[i]!);
+    }
+    return s;
   }
 }
 

@@ -111,9 +111,10 @@ export class Protection {
     const folder = dirname(path);
     let real = this.realFolders.get(folder);
     if (!this.realFolders.has(folder)) this.realFolders.set(folder, (real = resolved(folder)));
-    if (real !== undefined) this.byPath.set(`${real}/${path.slice(folder.length + 1)}`, g);
     this.addFolders(folder, g);
-    if (real !== undefined && real !== folder) this.addFolders(real, g);
+    if (real === undefined) return; // its folder is not there (not downloaded, a disk not mounted): no file either
+    this.byPath.set(joinPath(real, path.slice(folder.length + 1)), g);
+    if (real !== folder) this.addFolders(real, g);
     const lst = lstatOrNone(path);
     if (!lst) return;
     if (lst.isSymbolicLink() || real !== folder) for (const link of linksOnPath(path)) this.links.set(link, g);

@@ -4,7 +4,7 @@
 import { EXIT, SeedError } from "../errors.ts";
 import type { FsEvent } from "../events/index.ts";
 import { loadModule } from "../hooks/load.ts";
-import { log } from "../log.ts";
+import { log, logs } from "../log.ts";
 import { InotifyWatcher } from "../watch/inotify.ts";
 import { orphans } from "./clean.ts";
 import { sessionProtection, unblockAdvice } from "./guard.ts";
@@ -126,7 +126,7 @@ export async function startRtorrent(r: RtorrentRun): Promise<RtorrentService> {
 function makeTracker(r: RtorrentRun, store: SessionStore, hooks: Hooks, say: (line: string) => void): SessionTracker {
   const { session, args, remove, roots, dryRun, trash, maxDelete, hookTimeoutMs } = r;
   const warn = (line: string) => log.withTag("rtorrent").warn(line);
-  const debug = (line: string) => log.withTag("rtorrent").debug(line);
+  const debug = logs("debug") ? (line: string) => log.withTag("rtorrent").debug(line) : () => {}; // 20,000 records cost more than the index
   return new SessionTracker({ session, store, hooks, args, remove, roots, dryRun, trash, maxDelete, hookTimeoutMs, say, warn, debug });
 }
 

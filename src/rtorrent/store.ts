@@ -6,11 +6,10 @@
 // another process does not fail a write.
 
 import { Database } from "bun:sqlite";
-import { existsSync, mkdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { SeedError, EXIT } from "../errors.ts";
 import { decodePath, encodePath, hasEscapes } from "../events/index.ts";
-import { fsPath } from "../watch/scan.ts";
 import type { DataHint, SessionTorrent } from "./session.ts";
 
 export const SCHEMA_VERSION = 2;
@@ -53,6 +52,7 @@ export interface StoredHints {
 }
 
 export interface TorrentState {
+  name: string;
   directory: string;
   tracker: string;
   custom: string[];
@@ -149,10 +149,11 @@ export class SessionStore {
   /** The few fields a reconcile needs, by primary key (cheaper than get()). */
   state(hash: string): TorrentState | undefined {
     const r = this.db
-      .query<StateRow, [string]>("SELECT directory, tracker, custom1, custom2, custom3, custom4, custom5, complete, complete_hook_at FROM torrent_data WHERE hash = ?")
+      .query<StateRow, [string]>("SELECT name, directory, tracker, custom1, custom2, custom3, custom4, custom5, complete, complete_hook_at FROM torrent_data WHERE hash = ?")
       .get(hash);
     if (!r) return undefined;
     return {
+      name: fromDb(r.name),
       directory: fromDb(r.directory),
       tracker: r.tracker,
       custom: [r.custom1, r.custom2, r.custom3, r.custom4, r.custom5].map((c) => c ?? ""),
@@ -187,33 +188,42 @@ export class SessionStore {
       .map(toFile);
   }
 
-  /** Add or refresh a torrent from its session files; files are stat'ed for (dev, ino). */
-  upsert(t: SessionTorrent, now = Date.now()): UpsertResult {
+  /**
+   * Add or refresh a torrent from its session files. Nothing is written when nothing
+   * seedwatch reads changed (a save rewrites .rtorrent every 20 minutes).
+   * `known: false` says the hash is not indexed (a full reconcile knows): no lookup.
+   */
+  upsert(t: SessionTorrent, now = Date.now(), known?: boolean): UpsertResult {
     const body = (): UpsertResult => {
-      const old = this.state(t.hash);
-      const oldFiles = old ? this.files(t.hash).map((f) => f.path) : [];
-      const paths = t.files.map((f) => f.path);
-      const filesChanged = oldFiles.length !== paths.length || oldFiles.some((p, i) => p !== paths[i]);
+      const old = known === false ? undefined : this.state(t.hash);
+      if (!old) {
+        this.db
+          .query(
+            `INSERT INTO torrent_data (hash, name, tracker, torrent, libtorrent, rtorrent, base, directory, size, complete, completed_at,
+               custom1, custom2, custom3, custom4, custom5, added_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, CASE WHEN ?10 = 1 THEN ?16 END, ?11, ?12, ?13, ?14, ?15, ?16, ?16)`,
+          )
+          .run(t.hash, toDb(t.name), t.tracker, t.raw.torrent, t.raw.resume ?? null, t.raw.rtorrent, toDb(t.base), toDb(t.directory), t.size, t.complete ? 1 : 0, ...t.custom, now);
+        this.putFiles(t);
+        if (t.alternates.length > 0 || t.uncertain) this.writeHints(t.hash, { alternates: t.alternates, hint: t.uncertain ?? {} });
+        return "added";
+      }
+      const oldFiles = this.db.query<{ file: Uint8Array | string }, [string]>("SELECT file FROM session_files WHERE hash = ? ORDER BY rowid").all(t.hash);
+      const filesChanged = oldFiles.length !== t.files.length || oldFiles.some((r, i) => fromDb(r.file) !== t.files[i]!.path);
+      const same = !filesChanged && old.name === t.name && old.directory === t.directory && old.tracker === t.tracker && old.custom.every((c, i) => c === t.custom[i]);
+      if (same) return "unchanged";
       this.db
         .query(
-          `INSERT INTO torrent_data (hash, name, tracker, torrent, libtorrent, rtorrent, base, directory, size, complete,
-             custom1, custom2, custom3, custom4, custom5, added_at, updated_at)
-           VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16)
-           ON CONFLICT(hash) DO UPDATE SET name = ?2, tracker = ?3, torrent = ?4, libtorrent = ?5, rtorrent = ?6,
-             base = ?7, directory = ?8, size = ?9, custom1 = ?11, custom2 = ?12, custom3 = ?13, custom4 = ?14,
-             custom5 = ?15, updated_at = ?16`,
+          `UPDATE torrent_data SET name = ?2, tracker = ?3, torrent = ?4, libtorrent = ?5, rtorrent = ?6, base = ?7, directory = ?8,
+             size = ?9, custom1 = ?10, custom2 = ?11, custom3 = ?12, custom4 = ?13, custom5 = ?14, updated_at = ?15 WHERE hash = ?1`,
         )
-        .run(t.hash, toDb(t.name), t.tracker, t.raw.torrent, t.raw.resume ?? null, t.raw.rtorrent, toDb(t.base), toDb(t.directory), t.size, t.complete ? 1 : 0, ...t.custom, now);
-      if (filesChanged) this.db.query("DELETE FROM session_files WHERE hash = ?").run(t.hash);
-      const put = this.db.query("INSERT OR REPLACE INTO session_files (hash, file, size, dev, ino) VALUES (?, ?, ?, ?, ?)");
-      for (const f of t.files) {
-        const id = identity(f.path);
-        put.run(t.hash, encodePath(f.path), f.size, id?.dev ?? null, id?.ino ?? null);
+        .run(t.hash, toDb(t.name), t.tracker, t.raw.torrent, t.raw.resume ?? null, t.raw.rtorrent, toDb(t.base), toDb(t.directory), t.size, ...t.custom, now);
+      if (filesChanged) {
+        this.db.query("DELETE FROM session_files WHERE hash = ?").run(t.hash);
+        this.putFiles(t);
       }
-      if (old || t.alternates.length > 0 || t.uncertain) this.writeHints(t.hash, { alternates: t.alternates, hint: t.uncertain ?? {} });
-      if (!old) return "added";
-      const same = !filesChanged && old.directory === t.directory && old.custom.every((c, i) => c === t.custom[i]) && old.tracker === t.tracker;
-      return same ? "unchanged" : "updated";
+      this.writeHints(t.hash, { alternates: t.alternates, hint: t.uncertain ?? {} });
+      return "updated";
     };
     // Inside batch() already: no savepoint per torrent (measured: it costs).
     return this.db.inTransaction ? body() : this.db.transaction(body)();
@@ -307,16 +317,6 @@ export class SessionStore {
     this.db.query("UPDATE torrent_data SET complete_hook_at = ? WHERE hash = ?").run(now, hash);
   }
 
-  /** Another torrent that uses this data: the same path, or the same (dev, inode). */
-  otherOwner(hash: string, path: string, id: { dev: number; ino: number } | undefined): string | undefined {
-    const r = this.db
-      .query<{ hash: string }, [string, Uint8Array, number | null, number | null]>(
-        "SELECT hash FROM session_files WHERE hash <> ?1 AND (file = ?2 OR (dev = ?3 AND ino = ?4)) LIMIT 1",
-      )
-      .get(hash, encodePath(path), id?.dev ?? null, id?.ino ?? null);
-    return r?.hash;
-  }
-
   /** Torrents whose files include `path`. */
   owners(path: string): string[] {
     return this.db.query<{ hash: string }, [Uint8Array]>("SELECT DISTINCT hash FROM session_files WHERE file = ?").all(encodePath(path)).map((r) => r.hash);
@@ -324,6 +324,12 @@ export class SessionStore {
 
   close(): void {
     this.db.close();
+  }
+
+  /** The file rows of a torrent (dev and ino stay empty: removal looks at the disk when it acts). */
+  private putFiles(t: SessionTorrent): void {
+    const put = this.db.query("INSERT OR REPLACE INTO session_files (hash, file, size) VALUES (?, ?, ?)");
+    for (const f of t.files) put.run(t.hash, encodePath(f.path), f.size);
   }
 
   private writeHints(hash: string, h: StoredHints): void {
@@ -336,16 +342,6 @@ export class SessionStore {
     if (rows.length === 0) return;
     const put = this.db.query("INSERT OR IGNORE INTO data_hints (hash, kind, value) VALUES (?, ?, ?)");
     for (const [kind, value] of rows) put.run(hash, kind, encodePath(value));
-  }
-}
-
-/** (dev, inode) of the data a path leads to (following symlinks), if it exists. */
-export function identity(path: string): { dev: number; ino: number } | undefined {
-  try {
-    const s = statSync(fsPath(path) as string, { throwIfNoEntry: false });
-    return s ? { dev: s.dev, ino: s.ino } : undefined;
-  } catch {
-    return undefined; // ENOTDIR, EACCES: no data we could identify
   }
 }
 
@@ -385,6 +381,7 @@ interface Row {
 }
 
 interface StateRow {
+  name: DbText;
   directory: DbText;
   tracker: string;
   custom1: string | null;

@@ -31,7 +31,7 @@ import { KeyedLanes } from "./lanes.ts";
 import type { Protection } from "./protect.ts";
 import { carryOut, planRemoval, type RemovalResult } from "./remover.ts";
 import { readSession, SESSION_FILE, SESSION_TORRENT, type ReadResult } from "./session.ts";
-import type { SessionStore } from "./store.ts";
+import type { SessionStore, UpsertResult } from "./store.ts";
 
 /** Session files are written as a burst (.new, rename, three files): read after it. */
 export const RECONCILE_DEBOUNCE_MS = 50;
@@ -104,6 +104,12 @@ export function emptySummary(): Summary {
 
 type Action = "add" | "update" | "remove" | "none";
 
+/** What a full reconcile learnt up front, so that each hash needs no lookup. */
+interface BulkView {
+  known: Set<string>;
+  unreadable: Set<string>;
+}
+
 export class SessionTracker {
   /** rtorrent_event's queues: `complete` first, then any a pre_loop hook adds. */
   readonly queues: Record<string, string[]> = { complete: [] };
@@ -127,13 +133,16 @@ export class SessionTracker {
   async reconcileAll(progress?: (done: number, total: number) => void): Promise<Summary> {
     const { onDisk, markers } = this.listSession();
     this.markers = markers;
-    const all = [...new Set([...onDisk, ...this.o.store.hashes(), ...this.o.store.unreadable().map((u) => u.hash)])].sort();
+    const known = this.o.store.hashes();
+    const unreadable = new Set(this.o.store.unreadable().map((u) => u.hash));
+    const all = [...new Set([...onDisk, ...known, ...unreadable])].sort();
+    const view: BulkView = { known, unreadable };
     const removals: string[] = [];
     for (let start = 0; start < all.length; start += BATCH) {
       await this.o.store.batch(async () => {
         for (const hash of all.slice(start, start + BATCH)) {
           if (this.lanes.busy(hash)) void this.lanes.run(hash, () => this.reconcile(hash));
-          else this.bulk(hash, readSession(this.o.session, hash), removals);
+          else this.bulk(hash, readSession(this.o.session, hash), removals, view);
         }
       });
       progress?.(Math.min(start + BATCH, all.length), all.length);
@@ -223,19 +232,19 @@ export class SessionTracker {
     return { onDisk, markers };
   }
 
-  private actionOf(hash: string, r: ReadResult): Action {
-    const known = this.o.store.state(hash) !== undefined;
+  private actionOf(hash: string, r: ReadResult, view?: BulkView): Action {
+    const known = view ? view.known.has(hash) : this.o.store.state(hash) !== undefined;
     if (r.kind === "ok") return known ? "update" : "add";
     if (r.kind === "absent") return known ? "remove" : "none";
     return "none";
   }
 
   /** One hash of a full reconcile: no-hook work now (in the batch), the rest in its lane. */
-  private bulk(hash: string, r: ReadResult, removals: string[]): void {
-    const action = this.actionOf(hash, r);
+  private bulk(hash: string, r: ReadResult, removals: string[], view: BulkView): void {
+    const action = this.actionOf(hash, r, view);
     if (action === "remove") return void removals.push(hash);
     if (action === "add" && (this.o.hooks.pre_add || this.o.hooks.post_add)) return void this.lanes.run(hash, () => this.reconcile(hash));
-    this.apply(hash, r, action, this.o.debug ?? this.o.say);
+    this.apply(hash, r, action, this.o.debug ?? this.o.say, view);
   }
 
   /** Removals of a full reconcile: inline with one protection, or in their lanes with hooks. */
@@ -263,13 +272,13 @@ export class SessionTracker {
   }
 
   /** The index work for one read (no hooks): add, update, mark unreadable. */
-  private apply(hash: string, r: ReadResult, action: Action, say: (line: string) => void): void {
+  private apply(hash: string, r: ReadResult, action: Action, say: (line: string) => void, view?: BulkView): void {
     const { store, dryRun } = this.o;
     if (r.kind === "partial" || r.kind === "bad") return this.unreadable(hash, r);
-    if (store.clearUnreadable(hash)) this.warned.delete(hash);
+    if ((!view || view.unreadable.has(hash)) && store.clearUnreadable(hash)) this.warned.delete(hash);
     if (r.kind !== "ok" || action === "remove") return;
     const t = r.torrent;
-    const result = store.upsert(t);
+    const result = store.upsert(t, Date.now(), action === "add" ? !view : true);
     if (result === "added") {
       this.summary.added++;
       say(`${dryRun ? "would add" : "added"} ${hash} ${JSON.stringify(t.name)} (${t.files.length} file${t.files.length === 1 ? "" : "s"})`);
@@ -277,7 +286,7 @@ export class SessionTracker {
       this.summary[result === "updated" ? "updated" : "unchanged"]++;
       if (result === "updated") say(`${dryRun ? "would update" : "updated"} ${hash} ${JSON.stringify(t.name)}`);
     }
-    this.checkComplete(hash, t.complete, result !== "added");
+    this.checkComplete(hash, t.complete, result);
   }
 
   private unreadable(hash: string, r: Extract<ReadResult, { kind: "partial" | "bad" }>): void {
@@ -297,11 +306,12 @@ export class SessionTracker {
     this.o.warn(`${hash}: ${reason}; ${known ? "its index entry is kept as it was" : "not indexed"}, and what could be its data is protected from removal; read again when it changes`);
   }
 
-  private checkComplete(hash: string, complete: boolean, known: boolean): void {
+  private checkComplete(hash: string, complete: boolean, result: UpsertResult): void {
     const { store, session } = this.o;
     const marker = joinPath(session, `${hash}.complete`);
     const hasMarker = this.markers ? this.markers.has(hash) : existsSync(marker);
-    const turnedOn = store.setComplete(hash, complete || hasMarker) && known;
+    if (result === "added" && !hasMarker) return; // added with its flag; no completion to run for it
+    const turnedOn = store.setComplete(hash, complete || hasMarker) && result !== "added";
     const stored = store.state(hash)!;
     const due = stored.complete && stored.completeHookAt === null && (turnedOn || hasMarker);
     const path = hasMarker ? marker : joinPath(session, `${hash}.torrent`);

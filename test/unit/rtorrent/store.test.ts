@@ -2,9 +2,9 @@
 
 import { Database } from "bun:sqlite";
 import { describe, expect, test } from "bun:test";
-import { linkSync, mkdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { readSession, type SessionTorrent } from "../../../src/rtorrent/session.ts";
-import { DatabaseError, SCHEMA_VERSION, SessionStore, identity } from "../../../src/rtorrent/store.ts";
+import { DatabaseError, SCHEMA_VERSION, SessionStore } from "../../../src/rtorrent/store.ts";
 import { makeTorrent, writeSession, type TorrentSpec } from "../../helpers/rtorrent.ts";
 import { tempDir } from "../../helpers/tmp.ts";
 
@@ -70,25 +70,17 @@ describe("SessionStore", () => {
     expect(store.pendingCompletions()).toEqual([]);
   });
 
-  test("another owner by the same path, or by the same (dev, inode): hard links and symlinks", () => {
+  test("owners of a path; a refresh that changes nothing writes nothing", () => {
     using dir = tempDir();
-    mkdirSync(dir.join("data/A"), { recursive: true });
-    mkdirSync(dir.join("data/B"), { recursive: true });
-    writeFileSync(dir.join("data/A/song"), "x");
-    linkSync(dir.join("data/A/song"), dir.join("data/B/song"));
     const store = SessionStore.open(":memory:");
     const a = session(dir.path, { name: "A", files: [{ path: ["song"], length: 1 }] }, dir.join("data/A"));
-    const b = session(dir.path, { name: "B", files: [{ path: ["song"], length: 1 }] }, dir.join("data/B"));
     const c = session(dir.path, { name: "C", files: [{ path: ["song"], length: 1 }] }, dir.join("data/A"));
-    store.upsert(a);
-    store.upsert(b);
-    const path = dir.join("data/A/song");
-    expect(store.otherOwner(a.hash, path, identity(path))).toBe(b.hash); // hard link
-    store.remove(b.hash);
-    expect(store.otherOwner(a.hash, path, identity(path))).toBeUndefined();
-    store.upsert(c);
-    expect(store.otherOwner(a.hash, path, undefined)).toBe(c.hash); // same path
-    expect(store.owners(path).sort()).toEqual([a.hash, c.hash].sort());
+    expect(store.upsert(a)).toBe("added");
+    expect(store.upsert(c)).toBe("added");
+    expect(store.owners(dir.join("data/A/song")).sort()).toEqual([a.hash, c.hash].sort());
+    const before = store.db.query<{ u: number }, []>("SELECT SUM(updated_at) u FROM torrent_data").get()!.u;
+    expect(store.upsert(a, Date.now() + 1000)).toBe("unchanged");
+    expect(store.db.query<{ u: number }, []>("SELECT SUM(updated_at) u FROM torrent_data").get()!.u).toBe(before);
   });
 
   test("a corrupt database file is a DatabaseError with exit code 11 and a hint", () => {
