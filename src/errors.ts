@@ -2,6 +2,8 @@
 // hint (printed as "hint: …") and an exit code; src/main.ts prints them and exits. Library code
 // throws these and never calls process.exit.
 
+import { constants as osConstants } from "node:os";
+
 /** Exit codes: each kind of failure has its own, listed in README.md. */
 export const EXIT = {
   ok: 0,
@@ -69,6 +71,13 @@ export class NativeError extends SeedError {
   }
 }
 
+/** A NativeError from an errno name ("ENOENT"), or from a node:fs error that carries one. */
+export function nativeError(syscall: string, from: string | NodeJS.ErrnoException, path?: string, hint?: string): NativeError {
+  const name = typeof from === "string" ? from : (from.code ?? "EIO");
+  const errno = (osConstants.errno as Record<string, number>)[name] ?? 0;
+  return new NativeError(syscall, errno, name, path, hint);
+}
+
 /** ENOSPC from inotify_add_watch, or EMFILE from inotify_init1. */
 export class WatchLimitError extends SeedError {
   constructor(
@@ -108,6 +117,8 @@ const ERRNO_TEXT: Record<string, string> = {
   ENOENT: "no such file or directory",
   ENOTDIR: "not a directory",
   EACCES: "permission denied",
+  EEXIST: "already exists",
+  EROFS: "read-only file system",
   EPERM: "operation not permitted",
   ENOSPC: "no space left (for inotify: the watch limit)",
   EMFILE: "too many open files",

@@ -7,6 +7,7 @@ import type { CommandDef } from "citty";
 import { EXIT, SeedError, UsageError } from "./errors.ts";
 import { versionLine } from "./version.ts";
 import type { SeedCommand } from "./commands/args.ts";
+import { losslessArgs } from "./commands/argv.ts";
 
 const VERBS: Record<string, { describe: string; load: () => Promise<{ default: SeedCommand }> }> = {
   watch: { describe: "print or act on filesystem events, like inotifywait", load: () => import("./commands/watch.ts") },
@@ -105,4 +106,4 @@ function exit(code: number): void {
   setTimeout(() => process.exit(code), 2000).unref();
 }
 
-main(process.argv.slice(2)).then(exit, (err) => exit(report(err)));
+main(losslessArgs(process.argv.slice(2))).then(exit, (err) => exit(report(err)));

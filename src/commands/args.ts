@@ -229,3 +229,4 @@ function cittyArgs(spec: Spec): ArgsDef {
   }
   return out;
 }
+

@@ -1,6 +1,7 @@
 // seedwatch init: types and an example for the files seedwatch loads.
 
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { nativeError } from "../errors.ts";
 import { join, resolve } from "node:path";
 import { CONFIG_EXAMPLE, HOOKS_EXAMPLE, SEEDWATCH_DTS, TSCONFIG } from "../hooks/dts.ts";
 import { defineVerb } from "./args.ts";
@@ -17,12 +18,16 @@ export default defineVerb({
   seedwatch init /etc/seedwatch && seedwatch run --check /etc/seedwatch/config.ts`,
   async run(a) {
     const dir = resolve(a.dir ?? ".");
-    mkdirSync(dir, { recursive: true });
+    makeDirectory(dir);
     const wrote: string[] = [];
     const put = (name: string, text: string, always: boolean) => {
       const path = join(dir, name);
       if (existsSync(path) && !always && !a.force) return process.stdout.write(`kept    ${path} (exists; --force to replace)\n`);
-      writeFileSync(path, text);
+      try {
+        writeFileSync(path, text);
+      } catch (err) {
+        throw nativeError("open", err as NodeJS.ErrnoException, path, "choose a directory you can write to");
+      }
       wrote.push(path);
       process.stdout.write(`wrote   ${path}\n`);
     };
@@ -33,3 +38,15 @@ export default defineVerb({
     return 0;
   },
 });
+
+/** DIR exists as a directory (made if missing), or one line saying why not. */
+function makeDirectory(dir: string): void {
+  try {
+    if (statSync(dir, { throwIfNoEntry: false })?.isDirectory()) return;
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const code = e.code === "EEXIST" ? "ENOTDIR" : (e.code ?? "EIO");
+    throw nativeError("mkdir", code, dir, code === "ENOTDIR" ? "DIR must be a directory (or not exist yet): where to write seedwatch.d.ts and the examples" : "choose a directory you can write to, e.g. ~/.config/seedwatch");
+  }
+}

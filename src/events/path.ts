@@ -119,3 +119,18 @@ function validSequenceLength(b: Uint8Array, i: number): number {
   if (c === 0xf4) return cont(1, 0x80, 0x8f) && cont(2) && cont(3) ? 4 : 0;
   return 0;
 }
+
+/**
+ * A path for a person's terminal, one line, nothing hidden: a backslash, newlines, tabs
+ * and other control characters are escaped (\\, \n, \t, \xNN), and each byte that is not
+ * UTF-8 is shown as \xNN (never U+FFFD).
+ */
+export function showPath(path: string): string {
+  return path.replace(/[\\\x00-\x1f\x7f]|(?<![\uD800-\uDBFF])[\uDC80-\uDCFF]/g, (c) => {
+    if (c === "\\") return "\\\\";
+    if (c === "\n") return "\\n";
+    if (c === "\t") return "\\t";
+    const code = c.charCodeAt(0);
+    return `\\x${(code >= 0xdc80 ? code - 0xdc00 : code).toString(16).padStart(2, "0")}`;
+  });
+}

@@ -80,6 +80,8 @@ describe("seedwatch rtorrent --once", () => {
     const r = runBin(b.args("--once"));
     expect(r.code).toBe(0);
     expect(r.stderr).toContain("index: 2 added");
+    expect(r.stderr).not.toMatch(/added [0-9A-F]{40}/); // a bulk index says it in its summary; -v lists each
+    expect(runBin(b.args("--once", "-v", "--db", b.dir.join("other.db"))).stderr).toMatch(new RegExp(`added ${t1.hash} "One"`));
     expect(b.rows()).toEqual([{ hash: t1.hash, name: "One" }, { hash: t2.hash, name: "Two" }]);
     expect(runBin(b.args("--once")).stderr).toContain("0 added, 0 updated, 0 removed, 2 unchanged");
   });
@@ -263,6 +265,22 @@ describe("seedwatch init and typed hooks", () => {
   });
 });
 
+describe("hooks that hang", () => {
+  test("six torrents whose post_add never settles: all six start before the first times out (not one after another)", () => {
+    using b = box();
+    const hooks = writeHooks(b, `export function post_add(db: Database, file: string) { process.stderr.write("hook start " + file.slice(-48, -8) + "\\n"); return new Promise(() => {}); }`);
+    const ts = Array.from({ length: 6 }, (_, i) => b.add(`T${i}`, ["f"]));
+    const r = runBin(b.args("--once", "--hooks", hooks, "--hook-timeout", "1"));
+    expect(r.code).toBe(9);
+    const lines = r.stderr.split("\n");
+    const firstTimeout = lines.findIndex((l) => l.includes("did not finish within 1 s"));
+    const starts = lines.map((l, i) => (l.startsWith("hook start ") ? i : -1)).filter((i) => i >= 0);
+    expect(starts.length).toBe(6);
+    expect(Math.max(...starts)).toBeLessThan(firstTimeout);
+    expect(b.rows().map((x) => x.name)).toEqual(ts.map((_, i) => `T${i}`)); // the index did not wait for them
+  });
+});
+
 describe("seedwatch torrents", () => {
   test("list, show by prefix, owner of a path, orphans, and --json", () => {
     using b = box();
@@ -279,7 +297,7 @@ describe("seedwatch torrents", () => {
     const json = JSON.parse(runBin(["torrents", "--json", "--db", b.db]).stdout);
     expect(json).toEqual([expect.objectContaining({ hash: t.hash, name: "Album", files: 2, complete: false })]);
     const missing = runBin(["torrents", "show", "FFFF", "--db", b.db]);
-    expect([missing.code, missing.stderr]).toEqual([2, expect.stringContaining("no torrent FFFF")]);
+    expect([missing.code, missing.stderr]).toEqual([4, expect.stringContaining("no torrent FFFF")]);
     expect(runBin(["torrents", "--db", b.dir.join("none.db")]).code).toBe(4);
   });
 });
