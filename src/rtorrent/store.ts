@@ -294,9 +294,16 @@ export class SessionStore {
     else this.db.transaction(run)();
   }
 
-  /** `hash` reads again (or is gone): forget that it could not be read. */
+  /** `hash` reads again (or is gone): forget that it could not be read, and the hints that came with it. */
   clearUnreadable(hash: string): boolean {
-    return this.db.query("DELETE FROM unreadable WHERE hash = ?").run(hash).changes > 0;
+    if (this.db.query("DELETE FROM unreadable WHERE hash = ?").run(hash).changes === 0) return false;
+    this.db.query("DELETE FROM data_hints WHERE hash = ? AND kind <> 'alternate'").run(hash);
+    return true;
+  }
+
+  /** The hints a readable torrent carries (its alternates, and tails when its directory is relative). */
+  refreshHints(t: SessionTorrent): void {
+    this.writeHints(t.hash, { alternates: t.alternates, hint: t.uncertain ?? {} });
   }
 
   /** The `complete` flag as rtorrent last wrote it; returns true when it just turned on. */
@@ -446,6 +453,9 @@ function migrate(db: Database): void {
     // Version 2: what removal must protect beyond the files themselves (session.ts).
     db.run("CREATE TABLE IF NOT EXISTS data_hints (hash text NOT NULL, kind text NOT NULL, value blob NOT NULL, PRIMARY KEY (hash, kind, value))");
     db.run("CREATE TABLE IF NOT EXISTS unreadable (hash text PRIMARY KEY, reason text NOT NULL, since integer NOT NULL)");
+    // Erased torrents whose data deletion (-r) was held back, tried again later (erasure.ts).
+    db.run("CREATE TABLE IF NOT EXISTS pending_erasures (hash text PRIMARY KEY, name blob, base blob NOT NULL, multi integer NOT NULL, reason text, since integer NOT NULL)");
+    db.run("CREATE TABLE IF NOT EXISTS pending_erasure_files (hash text NOT NULL, file blob NOT NULL, PRIMARY KEY (hash, file))");
     db.run(`PRAGMA user_version = ${SCHEMA_VERSION}`);
   })();
 }

@@ -23,14 +23,14 @@
 
 import type { Database } from "bun:sqlite";
 import { existsSync, readdirSync } from "node:fs";
-import { joinPath, parentPath, type FsEvent } from "../events/index.ts";
+import { joinPath, type FsEvent } from "../events/index.ts";
 import { fsPath } from "../fs/path.ts";
 import { callHook } from "../hooks/load.ts";
-import { sessionProtection, unblockAdvice } from "./guard.ts";
+import { sessionProtection } from "./guard.ts";
 import { KeyedLanes } from "./lanes.ts";
 import type { Protection } from "./protect.ts";
-import { carryOut, planRemoval, type RemovalResult } from "./remover.ts";
-import { readSession, SESSION_FILE, SESSION_TORRENT, type ReadResult } from "./session.ts";
+import { Erasure } from "./erasure.ts";
+import { readSession, SESSION_FILE, SESSION_TORRENT, type ReadResult, type SessionTorrent } from "./session.ts";
 import type { SessionStore, UpsertResult } from "./store.ts";
 
 /** Session files are written as a burst (.new, rename, three files): read after it. */
@@ -119,6 +119,7 @@ export class SessionTracker {
   readonly summary = emptySummary();
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly lanes: KeyedLanes;
+  private readonly erasure: Erasure;
   private queueTimer: ReturnType<typeof setTimeout> | undefined;
   /** During reconcileAll: the hashes with a .complete marker (one listing, not a stat each). */
   private markers: Set<string> | undefined;
@@ -127,6 +128,7 @@ export class SessionTracker {
 
   constructor(private readonly o: TrackerOptions) {
     this.lanes = new KeyedLanes(HOOK_LANES, (err) => this.o.warn(`internal error: ${(err as Error)?.stack ?? err}`));
+    this.erasure = new Erasure(o, this.summary);
   }
 
   /** Every hash in the session directory or the index, reconciled once; hooks may still run (settled()). */
@@ -149,6 +151,7 @@ export class SessionTracker {
     }
     this.markers = undefined;
     await this.removeAll(removals);
+    this.retryErasures();
     void this.lanes.run(QUEUE_LANE, () => this.runQueues());
     return this.summary;
   }
@@ -273,12 +276,20 @@ export class SessionTracker {
 
   /** The index work for one read (no hooks): add, update, mark unreadable. */
   private apply(hash: string, r: ReadResult, action: Action, say: (line: string) => void, view?: BulkView): void {
-    const { store, dryRun } = this.o;
+    const { store } = this.o;
     if (r.kind === "partial" || r.kind === "bad") return this.unreadable(hash, r);
-    if ((!view || view.unreadable.has(hash)) && store.clearUnreadable(hash)) this.warned.delete(hash);
-    if (r.kind !== "ok" || action === "remove") return;
-    const t = r.torrent;
-    const result = store.upsert(t, Date.now(), action === "add" ? !view : true);
+    const cleared = (!view || view.unreadable.has(hash)) && store.clearUnreadable(hash);
+    if (cleared) this.warned.delete(hash);
+    if (r.kind === "ok" && action !== "remove") {
+      this.index(hash, r.torrent, say, view);
+      if (cleared) store.refreshHints(r.torrent);
+    }
+    if (cleared && !view) this.retryErasures(); // what this torrent held back may go now
+  }
+
+  private index(hash: string, t: SessionTorrent, say: (line: string) => void, view?: BulkView): void {
+    const { store, dryRun } = this.o;
+    const result = store.upsert(t, Date.now(), !(view && !view.known.has(hash)));
     if (result === "added") {
       this.summary.added++;
       say(`${dryRun ? "would add" : "added"} ${hash} ${JSON.stringify(t.name)} (${t.files.length} file${t.files.length === 1 ? "" : "s"})`);
@@ -338,40 +349,28 @@ export class SessionTracker {
       .get(hash)!;
     await this.hook("pre_remove", this.o.hooks.pre_remove, [store.db, file, this.o.args]);
     store.remove(hash);
-    store.clearUnreadable(hash);
+    const wasUnreadable = store.clearUnreadable(hash);
     this.summary.removed++;
     const multiFile = torfiles.length > 1 || torfiles[0] !== joinPath(known.base, known.name);
-    const removed = this.o.remove ? this.removeData(hash, known.name, torfiles, known.base, multiFile, shared) : undefined;
+    const erased = { hash, name: known.name, files: torfiles, base: known.base, multiFile };
+    const removed = this.o.remove ? this.erasure.erase(erased, shared ?? this.protection(new Set([hash]))) : undefined;
     const would = this.o.dryRun ? "would be " : "";
     this.o.say(`${this.o.dryRun ? "would remove" : "removed"} ${hash} ${JSON.stringify(known.name)} from the index${removed ? `; ${removed.removed.length} of ${torfiles.length} file(s) ${would}deleted` : ""}`);
     const rm: RmTuple = { name: known.name, tracker: known.tracker, hash, rmfiles: removed?.removed ?? [], torfiles, tor: row.torrent, ltor: row.libtorrent, rtor: row.rtorrent };
+    if (wasUnreadable && !shared) this.retryErasures(); // it may have held others back
     await this.hook("post_remove", this.o.hooks.post_remove, [store.db, file, this.o.args, rm]);
+  }
+
+  /** Erasures held back earlier: try them again with the session as it is now (-r only). */
+  private retryErasures(): void {
+    if (!this.o.remove || this.erasure.pending().length === 0) return;
+    this.erasure.retry(this.protection());
   }
 
   /** The protection of everything the session holds now; `stale` adds hashes read now. */
   private protection(removing = new Set<string>()): Protection {
     const stale = new Set([...this.pending.keys()].filter((h) => !removing.has(h)));
     return sessionProtection(this.o.store, this.o.session, stale);
-  }
-
-  private removeData(hash: string, name: string, files: string[], base: string, multiFile: boolean, shared?: Protection): RemovalResult | undefined {
-    const protection = shared ?? this.protection(new Set([hash]));
-    if (protection.blockAll) {
-      const b = protection.blockAll;
-      this.summary.refusedDeletes += files.length;
-      this.o.warn(`${hash} ${JSON.stringify(name)}: none of its ${files.length} file(s) deleted: ${b.hash} is in the session but cannot be read (${b.unreadable?.reason}), so its files could be any; ${unblockAdvice(this.o.session, b.hash)}`);
-      return undefined;
-    }
-    const plan = planRemoval(hash, files, base, multiFile, this.o.roots, protection);
-    const cap = this.o.maxDelete;
-    if (cap !== undefined && this.summary.deleted + plan.remove.length > cap) {
-      this.summary.refusedDeletes += plan.remove.length;
-      this.o.warn(`${hash}: not deleting ${plan.remove.length} file(s): --max-delete ${cap} would be exceeded (${this.summary.deleted} deleted so far in this run)`);
-      return undefined;
-    }
-    const result = carryOut(plan, { dryRun: this.o.dryRun, trash: this.o.trash, trashBase: parentPath(base) }, protection, this.o.say);
-    this.summary.deleted += result.removed.length;
-    return result;
   }
 
   /** Call a hook if defined; false when it failed (logged and counted). */

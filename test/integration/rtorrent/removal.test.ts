@@ -139,3 +139,51 @@ describe("removal keeps live data", () => {
     expect(r.stderr).toMatch(new RegExp(`${t.hash} is in the session but cannot be read .*make .*${t.hash}\\.torrent and its \\.rtorrent readable`));
   });
 });
+
+describe("held-back deletions are not forgotten", () => {
+  test("--once: an erased torrent's data waits while a session torrent cannot be read, and goes at the next run once it can", () => {
+    using b = box();
+    const gone = b.add("Gone", ["g.bin"], `${b.data}/Gone`);
+    const blocker = b.add("Blocker", ["b.bin"], `${b.data}/Blocker`);
+    expect(b.run("--once").code).toBe(0);
+    b.erase(gone);
+    writeFileSync(`${b.session}/${blocker.hash}.torrent.rtorrent`, "half written");
+    const held = b.run("--once", "-r");
+    expect(held.code).toBe(2);
+    expect(existsSync(`${b.data}/Gone/g.bin`)).toBe(true);
+    expect(held.stderr).toContain("the deletion is tried again then");
+    writeSession(b.session, blocker, { directory: `${b.data}/Blocker` }); // rtorrent saves it again
+    const later = b.run("--once", "-r");
+    expect(later.code).toBe(0);
+    expect(existsSync(`${b.data}/Gone/g.bin`)).toBe(false);
+    expect(existsSync(`${b.data}/Blocker/b.bin`)).toBe(true);
+    expect(later.stderr).toContain(`of ${gone.hash} "Gone", erased earlier and held back until now`);
+  });
+
+  test("the daemon deletes held-back data as soon as the blocking torrent reads again", async () => {
+    using b = box();
+    const gone = b.add("Gone", ["g.bin"], `${b.data}/Gone`);
+    const blocker = b.add("Blocker", ["b.bin"], `${b.data}/Blocker`);
+    await using w = new Running(["rtorrent", "-r", "--db", b.dir.join("index.db"), "--no-log", b.session, b.data]);
+    await w.waitStderr(/watching /, "watching");
+    writeFileSync(`${b.session}/${blocker.hash}.torrent.rtorrent`, "half written");
+    await w.waitStderr(new RegExp(`${blocker.hash}: ${blocker.hash}.torrent.rtorrent`), "blocker unreadable");
+    b.erase(gone);
+    await w.waitStderr(/none of its 1 file\(s\) deleted yet/, "held back");
+    expect(existsSync(`${b.data}/Gone/g.bin`)).toBe(true);
+    writeSession(b.session, blocker, { directory: `${b.data}/Blocker` });
+    await w.waitStderr(/erased earlier and held back until now/, "deleted once unblocked");
+    expect(existsSync(`${b.data}/Gone/g.bin`)).toBe(false);
+  });
+
+  test("--max-delete holds back what it would exceed; a run without the cap deletes it", () => {
+    using b = box();
+    const big = b.add("Big", ["1", "2", "3"], `${b.data}/Big`);
+    expect(b.run("--once").code).toBe(0);
+    b.erase(big);
+    expect(b.run("--once", "-r", "--max-delete", "2").code).toBe(2);
+    expect(existsSync(`${b.data}/Big/1`)).toBe(true);
+    expect(b.run("--once", "-r").code).toBe(0);
+    expect(existsSync(`${b.data}/Big`)).toBe(false);
+  });
+});
