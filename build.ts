@@ -37,6 +37,8 @@ const cmd = [
   `--define=SEEDWATCH_REVISION=${JSON.stringify(revision)}`,
   `--outfile=${outfile}`,
   "src/main.ts",
+  // Worker entry points: inside the binary they are named relative to src/ ("./rtorrent/read-worker.ts").
+  "src/rtorrent/read-worker.ts",
 ];
 
 const started = performance.now();

@@ -28,6 +28,7 @@ import { fsPath } from "../fs/path.ts";
 import { callHook } from "../hooks/load.ts";
 import { sessionProtection } from "./guard.ts";
 import { KeyedLanes } from "./lanes.ts";
+import { openReader } from "./reader.ts";
 import type { Protection } from "./protect.ts";
 import { Erasure } from "./erasure.ts";
 import { readSession, SESSION_FILE, SESSION_TORRENT, type ReadResult, type SessionTorrent } from "./session.ts";
@@ -140,15 +141,21 @@ export class SessionTracker {
     const all = [...new Set([...onDisk, ...known, ...unreadable])].sort();
     const view: BulkView = { known, unreadable };
     const removals: string[] = [];
-    for (let start = 0; start < all.length; start += BATCH) {
+    const reader = openReader(this.o.session, all.length);
+    const batches = Array.from({ length: Math.ceil(all.length / BATCH) }, (_, i) => all.slice(i * BATCH, (i + 1) * BATCH));
+    let next = batches.length ? reader.read(batches[0]!) : undefined;
+    for (const [i, batch] of batches.entries()) {
+      const results = await next!;
+      next = i + 1 < batches.length ? reader.read(batches[i + 1]!) : undefined; // read ahead while this batch is written
       await this.o.store.batch(async () => {
-        for (const hash of all.slice(start, start + BATCH)) {
+        for (const hash of batch) {
           if (this.lanes.busy(hash)) void this.lanes.run(hash, () => this.reconcile(hash));
-          else this.bulk(hash, readSession(this.o.session, hash), removals, view);
+          else this.bulk(hash, results.get(hash)!, removals, view);
         }
       });
-      progress?.(Math.min(start + BATCH, all.length), all.length);
+      progress?.(Math.min((i + 1) * BATCH, all.length), all.length);
     }
+    reader.close();
     this.markers = undefined;
     await this.removeAll(removals);
     this.retryErasures();

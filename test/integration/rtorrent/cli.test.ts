@@ -86,6 +86,15 @@ describe("seedwatch rtorrent --once", () => {
     expect(runBin(b.args("--once")).stderr).toContain("0 added, 0 updated, 0 removed, 2 unchanged");
   });
 
+  test("a session large enough to be read on a second thread is indexed whole, in the binary", () => {
+    using b = box();
+    const ts = Array.from({ length: 450 }, (_, i) => makeTorrent({ name: `bulk-${i}`, length: 1 + i }));
+    for (const t of ts) writeSession(b.session, t, { directory: b.dl });
+    const r = runBin(b.args("--once"));
+    expect([r.code, r.stderr]).toEqual([0, expect.stringContaining("index: 450 added")]);
+    expect(b.rows().length).toBe(450);
+  });
+
   test("-r deletes an erased torrent's files, except those another torrent uses (path or hard link)", () => {
     using b = box();
     const a = b.add("A", ["own.bin", "shared.bin", "linked.bin"]);
