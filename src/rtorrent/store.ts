@@ -5,14 +5,13 @@
 // PRAGMA user_version; WAL; foreign keys on; a busy timeout so a hook or a reader in
 // another process does not fail a write.
 
-import { Database } from "bun:sqlite";
-import { existsSync, mkdirSync } from "node:fs";
-import { dirname } from "node:path";
-import { SeedError, EXIT } from "../errors.ts";
+import type { Database } from "bun:sqlite";
+import { openSqlite, type Migration } from "../db/sqlite.ts";
 import { decodePath, encodePath, hasEscapes } from "../events/index.ts";
 import type { DataHint, SessionTorrent } from "./session.ts";
 
 export const SCHEMA_VERSION = 2;
+export { DatabaseError } from "../db/sqlite.ts";
 
 export interface StoredTorrent {
   hash: string;
@@ -60,11 +59,6 @@ export interface TorrentState {
   completeHookAt: number | null;
 }
 
-export class DatabaseError extends SeedError {
-  constructor(message: string, hint: string, cause?: unknown) {
-    super(message, { code: "database", exitCode: EXIT.database, hint, cause });
-  }
-}
 
 const ADDED_COLUMNS: [table: string, column: string, decl: string][] = [
   ["torrent_data", "base", "text"],
@@ -94,20 +88,7 @@ export class SessionStore {
 
   /** Open (creating or migrating) the index at `path`; ":memory:" for tests. */
   static open(path: string): SessionStore {
-    let db: Database;
-    try {
-      if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-      db = new Database(path, { create: true, strict: true });
-      db.run("PRAGMA busy_timeout = 5000");
-      db.run("PRAGMA journal_mode = WAL");
-      // The index can always be rebuilt from the session directory: no fsync per commit.
-      db.run("PRAGMA synchronous = NORMAL");
-      db.run("PRAGMA foreign_keys = ON");
-      migrate(db);
-    } catch (err) {
-      throw new DatabaseError(`cannot open the index ${JSON.stringify(path)}: ${(err as Error).message}`, "check the path and its permissions, or name another with --db", err);
-    }
-    return new SessionStore(path, db);
+    return new SessionStore(path, openSqlite(path, { migrations: MIGRATIONS, what: "the index", flag: "--db" }));
   }
 
   /**
@@ -115,26 +96,7 @@ export class SessionStore {
    * computes exactly what a real run would, and the file is never written.
    */
   static openCopy(path: string): SessionStore {
-    let db: Database;
-    try {
-      if (existsSync(path)) {
-        // Not { readonly: true }: SQLite cannot open a WAL database read-only once its
-        // -wal and -shm files are gone. This connection only reads; the file's content
-        // is unchanged (the tests compare its bytes).
-        const src = new Database(path);
-        const bytes = src.serialize();
-        src.close();
-        // The image says "WAL" (header bytes 18-19 = 2); memory databases cannot do WAL.
-        bytes[18] = 1;
-        bytes[19] = 1;
-        db = Database.deserialize(bytes);
-      } else db = new Database(":memory:", { strict: true });
-      db.run("PRAGMA foreign_keys = ON");
-      migrate(db);
-    } catch (err) {
-      throw new DatabaseError(`cannot read the index ${JSON.stringify(path)}: ${(err as Error).message}`, "check the path and its permissions, or name another with --db", err);
-    }
-    return new SessionStore(path, db);
+    return new SessionStore(path, openSqlite(path, { migrations: MIGRATIONS, what: "the index", flag: "--db", copy: true }));
   }
 
   hashes(): Set<string> {
@@ -433,29 +395,35 @@ function toFile(r: FileRow): StoredFile {
   return { hash: r.hash, path, size: r.size ?? 0, dev: r.dev, ino: r.ino };
 }
 
-function migrate(db: Database): void {
-  const version = db.query<{ user_version: number }, []>("PRAGMA user_version").get()!.user_version;
-  if (version > SCHEMA_VERSION) throw new Error(`schema version ${version} is newer than this seedwatch understands (${SCHEMA_VERSION})`);
-  db.transaction(() => {
-    // The original rtorrent_event tables, exactly.
-    db.run(`CREATE TABLE IF NOT EXISTS torrent_data (hash text PRIMARY KEY, name text, tracker text,
-      torrent blob, libtorrent blob, rtorrent blob)`);
-    db.run(`CREATE TABLE IF NOT EXISTS session_files (hash text NOT NULL, file path NOT NULL,
-      PRIMARY KEY (hash, file), FOREIGN KEY (hash) REFERENCES torrent_data(hash))`);
-    db.run("CREATE INDEX IF NOT EXISTS sff ON session_files(file)");
-    // rtorrent_event also made sfh ON session_files(hash); the primary key (hash, file)
-    // already serves lookups by hash, so new indexes skip it (an old one is left alone).
-    for (const [table, column, decl] of ADDED_COLUMNS) {
-      const has = db.query<{ name: string }, []>(`PRAGMA table_info(${table})`).all().some((c) => c.name === column);
-      if (!has) db.run(`ALTER TABLE ${table} ADD COLUMN ${column} ${decl}`);
-    }
-    db.run("CREATE INDEX IF NOT EXISTS sfi ON session_files(dev, ino)");
-    // Version 2: what removal must protect beyond the files themselves (session.ts).
-    db.run("CREATE TABLE IF NOT EXISTS data_hints (hash text NOT NULL, kind text NOT NULL, value blob NOT NULL, PRIMARY KEY (hash, kind, value))");
-    db.run("CREATE TABLE IF NOT EXISTS unreadable (hash text PRIMARY KEY, reason text NOT NULL, since integer NOT NULL)");
-    // Erased torrents whose data deletion (-r) was held back, tried again later (erasure.ts).
-    db.run("CREATE TABLE IF NOT EXISTS pending_erasures (hash text PRIMARY KEY, name blob, base blob NOT NULL, multi integer NOT NULL, reason text, since integer NOT NULL)");
-    db.run("CREATE TABLE IF NOT EXISTS pending_erasure_files (hash text NOT NULL, file blob NOT NULL, PRIMARY KEY (hash, file))");
-    db.run(`PRAGMA user_version = ${SCHEMA_VERSION}`);
-  })();
-}
+const MIGRATIONS: Migration[] = [
+  {
+    // The original rtorrent_event tables, exactly (an old database is at version 0 and
+    // has them already), plus seedwatch's columns.
+    version: 1,
+    up(db) {
+      db.run(`CREATE TABLE IF NOT EXISTS torrent_data (hash text PRIMARY KEY, name text, tracker text,
+        torrent blob, libtorrent blob, rtorrent blob)`);
+      db.run(`CREATE TABLE IF NOT EXISTS session_files (hash text NOT NULL, file path NOT NULL,
+        PRIMARY KEY (hash, file), FOREIGN KEY (hash) REFERENCES torrent_data(hash))`);
+      db.run("CREATE INDEX IF NOT EXISTS sff ON session_files(file)");
+      // rtorrent_event also made sfh ON session_files(hash); the primary key (hash, file)
+      // already serves lookups by hash, so new indexes skip it (an old one is left alone).
+      for (const [table, column, decl] of ADDED_COLUMNS) {
+        const has = db.query<{ name: string }, []>(`PRAGMA table_info(${table})`).all().some((c) => c.name === column);
+        if (!has) db.run(`ALTER TABLE ${table} ADD COLUMN ${column} ${decl}`);
+      }
+      db.run("CREATE INDEX IF NOT EXISTS sfi ON session_files(dev, ino)");
+    },
+  },
+  {
+    // What removal must protect beyond the files themselves (session.ts, protect.ts), and
+    // erasures held back (erasure.ts).
+    version: 2,
+    up(db) {
+      db.run("CREATE TABLE data_hints (hash text NOT NULL, kind text NOT NULL, value blob NOT NULL, PRIMARY KEY (hash, kind, value))");
+      db.run("CREATE TABLE unreadable (hash text PRIMARY KEY, reason text NOT NULL, since integer NOT NULL)");
+      db.run("CREATE TABLE pending_erasures (hash text PRIMARY KEY, name blob, base blob NOT NULL, multi integer NOT NULL, reason text, since integer NOT NULL)");
+      db.run("CREATE TABLE pending_erasure_files (hash text NOT NULL, file blob NOT NULL, PRIMARY KEY (hash, file))");
+    },
+  },
+];
