@@ -46,6 +46,8 @@ export async function superviseConfig(configPath: string): Promise<number> {
   let rtorrent = await rtorrentSection(daemon.config);
   out.info(`running ${path}`);
 
+  /** Replaced by a reload, still finishing their tasks. */
+  const draining = new Set<RulesDaemon>();
   let reloading: Promise<void> = Promise.resolve();
   const reload = (why: string) => {
     reloading = reloading.then(async () => {
@@ -61,7 +63,8 @@ export async function superviseConfig(configPath: string): Promise<number> {
       const old = daemon;
       daemon = next;
       old.pause();
-      void old.shutdown(); // its running tasks finish in the background
+      draining.add(old);
+      void old.shutdown().finally(() => draining.delete(old)); // its running tasks finish in the background
       if (JSON.stringify(old.config.rtorrent) !== JSON.stringify(next.config.rtorrent)) {
         await rtorrent?.stop();
         rtorrent = await rtorrentSection(next.config).catch((err) => {
@@ -90,6 +93,7 @@ export async function superviseConfig(configPath: string): Promise<number> {
   const stop = (signal: string) => {
     if (stopping) {
       out.warn(`got signal ${signal}, but shutdown is already in progress; exiting now`);
+      for (const d of [daemon, ...draining]) d.endNow(); // no orphans: running commands' groups go too
       process.exit(EXIT.interrupted);
     }
     stopping = true;

@@ -72,7 +72,12 @@ export class RulesDaemon {
     await this.watcher?.close();
     const left = await Promise.all(this.config.schedulers.map((s) => s.shutdown(this.config.shutdownTimeoutMs, this.config.pending)));
     const abandoned = left.reduce((a, b) => a + b, 0);
-    this.log.info(abandoned ? `shutdown complete; ${abandoned} task(s) abandoned after the timeout` : "shutdown complete");
+    this.log.info(abandoned ? `shutdown complete; ${abandoned} task(s) were still running at the timeout (ended or left running: see above)` : "shutdown complete");
+  }
+
+  /** The process exits now (a second signal): kill running commands' process groups. */
+  endNow(): void {
+    for (const s of this.config.schedulers) s.endNow();
   }
 
   private route(ev: FsEvent): void {

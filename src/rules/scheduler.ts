@@ -14,6 +14,8 @@
 // - Tasks follow their file (tasks.ts): a move re-keys what is pending, a file that left
 //   the tree loses it. The daemon reports moves and deletes even when the event map does
 //   not ask for them.
+// - At the shutdown timeout, running tasks are named in the log and ended where that is
+//   possible (a shell command's process group); a job function cannot be stopped.
 
 import { ConfigError } from "../errors.ts";
 import type { FsEvent } from "../events/index.ts";
@@ -45,6 +47,12 @@ export interface TaskSchedulerOptions {
 }
 
 export type PendingPolicy = "run" | "drop";
+
+/** A task still running when the shutdown timeout passed. */
+export interface Abandoned {
+  event: FsEvent;
+  id: string;
+}
 
 export class TaskScheduler {
   readonly options: Required<Omit<TaskSchedulerOptions, "global_vars">>;
@@ -147,10 +155,11 @@ export class TaskScheduler {
     const timedOut = new Promise<"timeout">((r) => (timer = realClock.setTimeout(() => r("timeout"), timeoutMs)));
     const outcome = await Promise.race([Promise.all(running).then(() => "done" as const), timedOut]);
     realClock.clearTimeout(timer);
-    const left = outcome === "timeout" ? this.running.size : 0;
-    if (left) this.log.warn(`shutdown timeout exceeded: ${left} task(s) still running are abandoned`);
-    this.abandon();
-    return left;
+    if (outcome === "done" || this.running.size === 0) return 0;
+    const left = [...this.running].map((t) => ({ event: t.event, id: t.id }));
+    this.log.warn(`shutdown timeout exceeded: ${left.length} task(s) still running`);
+    await this.abandon(left);
+    return left.length;
   }
 
   /** Run the job (subclasses: a shell command, a file operation). */
@@ -158,8 +167,15 @@ export class TaskScheduler {
     await this.options.job(event, taskId);
   }
 
-  /** Called when the shutdown timeout passed: subclasses stop what they can. */
-  protected abandon(): void {}
+  /** The shutdown timeout passed with these still running: end what can be ended, say which. */
+  protected async abandon(tasks: Abandoned[]): Promise<void> {
+    for (const t of tasks) this.log.warn("shutdown: task left running (a job function cannot be stopped)", t.event, t.id);
+  }
+
+  /** The process exits now (a second signal): end what can be ended at once. */
+  endNow(): void {
+    for (const t of this.running) this.log.warn("exiting: task left running (a job function cannot be stopped)", t.event, t.id);
+  }
 
   // --- internal ---
 
