@@ -1,8 +1,7 @@
 // seedwatch run CONFIG.ts: pyinotifyd's daemon, configured in TypeScript.
 
-import { loadConfig } from "../hooks/config.ts";
 import { describeConfig } from "../rules/describe.ts";
-import { superviseConfig } from "./run-daemon.ts";
+import { checkConfig, superviseConfig } from "./run-daemon.ts";
 import { defineVerb } from "./args.ts";
 import { applyLogArgs, LOG_ARGS } from "./logging-args.ts";
 
@@ -11,7 +10,7 @@ export default defineVerb({
   description: "Run a rules file (pyinotifyd's model in TypeScript): watches, event maps, delayed and cancellable tasks, shell commands, move/copy/delete rules",
   args: {
     config: { type: "positional", valueHint: "CONFIG.ts", description: "the config: a .ts or .js module whose default export is a Pyinotifyd" },
-    check: { type: "boolean", alias: "t", description: "load and validate, print what would be watched and where each event goes, and exit (pyinotifyd -t)" },
+    check: { type: "boolean", alias: "t", description: "load and validate, check every watch path as run would (exists, is a directory, can be read: same error and exit code), print what would be watched and where each event goes, and exit (pyinotifyd -t)" },
     ...LOG_ARGS,
   },
   examples: `
@@ -29,7 +28,7 @@ SIGNALS
   async run(a) {
     applyLogArgs(a);
     if (a.check) {
-      const config = await loadConfig(a.config!);
+      const config = await checkConfig(a.config!);
       process.stdout.write(`config file ok: ${a.config}\n${describeConfig(config)}`);
       return 0;
     }

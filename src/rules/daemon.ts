@@ -41,15 +41,8 @@ export class RulesDaemon {
   async start(): Promise<void> {
     for (const s of this.config.schedulers) s.attach(this.deps.clock);
     this.watcher = this.deps.makeWatcher({ onEvent: (ev) => this.route(ev) });
+    this.plan();
     if (this.config.watches.length === 0) this.log.warn("no watches configured: the daemon will not do anything");
-    for (const w of this.config.watches) {
-      this.schedulersOf.set(w, new Set([...w.map.values()].flat().map((h) => (h instanceof Cancel ? h.scheduler : h))));
-      for (const path of expand(w.paths)) {
-        const list = this.byRoot.get(path) ?? [];
-        list.push(w);
-        this.byRoot.set(path, list);
-      }
-    }
     for (const [path, watches] of this.byRoot) {
       const events = new Set<EventName>(watches.flatMap((w) => [...w.map.keys()]));
       // One watch on this path: its excludes also stop descent (else they filter events only).
@@ -58,6 +51,20 @@ export class RulesDaemon {
       const recursive = watches.some((w) => w.rec);
       await this.watcher.add(path, { recursive, autoAdd: watches.some((w) => w.autoAdd), events: subscribe, ...(filter ? { filter } : {}) });
       this.log.info(`start listening for inotify events on '${path}'`);
+    }
+  }
+
+  /**
+   * What start() would refuse, without starting anything (run --check): each root is
+   * added to a watcher, alone, then closed. Same watcher, same errors, same order.
+   */
+  async check(): Promise<void> {
+    this.plan();
+    const watcher = this.deps.makeWatcher({ onEvent: () => {} });
+    try {
+      for (const path of this.byRoot.keys()) await watcher.add(path, { recursive: false, events: [] });
+    } finally {
+      await watcher.close();
     }
   }
 
@@ -91,6 +98,19 @@ export class RulesDaemon {
       for (const h of (name && w.map.get(name)) || []) {
         if (h instanceof Cancel) h.scheduler.cancel(ev);
         else h.schedule(ev);
+      }
+    }
+  }
+
+  /** Which roots (globs expanded now) each watch has, and its schedulers. */
+  private plan(): void {
+    if (this.byRoot.size > 0 || this.schedulersOf.size > 0) return;
+    for (const w of this.config.watches) {
+      this.schedulersOf.set(w, new Set([...w.map.values()].flat().map((h) => (h instanceof Cancel ? h.scheduler : h))));
+      for (const path of expand(w.paths)) {
+        const list = this.byRoot.get(path) ?? [];
+        list.push(w);
+        this.byRoot.set(path, list);
       }
     }
   }
