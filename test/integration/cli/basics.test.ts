@@ -82,6 +82,11 @@ export default new Pyinotifyd();`);
       ["unknown event", ["watch", "-e", "IN_WRITE_CLOSE", dir.path], 3, /did you mean IN_CLOSE_WRITE/],
       ["bad --poll", ["watch", "--poll", "fast", dir.path], 3, /--poll: must be a whole number/],
       ["--exec not found", ["watch", "--exec", "no-such-cmd-xyz", dir.path], 3, /command not found: no-such-cmd-xyz/],
+      ["--jobs without --exec", ["watch", "--jobs", "abc", dir.path], 2, /--jobs only applies with --exec/],
+      ["--timeout without --exec", ["watch", "--timeout", "5", dir.path], 2, /--timeout only applies with --exec/],
+      ["bad --jobs with --exec", ["watch", "--exec", "true", "--jobs", "abc", dir.path], 3, /--jobs: must be a whole number above 0, not "abc"/],
+      ["--format with --exec", ["watch", "--exec", "true", "--format", "%f", dir.path], 2, /--format has no effect with --exec/],
+      ["--timefmt without %T", ["watch", "--timefmt", "%s", dir.path], 2, /--timefmt only applies to %T in --format/],
       ["path missing", ["watch", dir.join("nope")], 4, /no such file or directory/],
       ["a file, not a directory", ["watch", dir.join("file")], 5, /not a directory/],
     ];
