@@ -21,6 +21,14 @@ describe("seedwatch basics", () => {
     expect(r.stdout).toContain("Exit codes");
   });
 
+  test("--help lists every exit code the program can return, with what it means", async () => {
+    const { EXIT } = await import("../../../src/errors.ts");
+    const codes = runBin(["--help"]).stdout.split("Exit codes:")[1]!.replace(/\s+/g, " ");
+    for (const [name, code] of Object.entries(EXIT)) expect([name, codes]).toEqual([name, expect.stringMatching(new RegExp(`(^| )${code} [a-zA-Z]`))]);
+    expect(codes).toContain("10 an HTTP peer failed");
+    expect(codes).toContain("12 user code blocked past its timeout");
+  });
+
   test("watch --help documents every option and gives examples", () => {
     const r = runBin(["watch", "--help"]);
     expect(r.code).toBe(0);
