@@ -21,10 +21,17 @@ EXAMPLE CONFIG (seedwatch init writes one, with types)
   export default new Pyinotifyd({ shutdown_timeout: 70, watches: [ new Watch({ path: "/src", rec: true,
     event_map: { IN_CLOSE_WRITE: files, IN_MOVED_TO: files, IN_DELETE: new Cancel(files), IN_MODIFY: new Cancel(files) } }) ] });
 
+TASKS AND MOVES
+  A task waiting in its delay follows its file: rename the file or a folder above it and
+  the task runs on the new path. A file deleted or moved out of the watches loses its
+  pending task, whatever the event map says.
+
 SIGNALS
   SIGHUP, or saving the config, reloads it: the new one is checked first; on error the
   old one keeps running. SIGINT/SIGTERM: running tasks get shutdown_timeout seconds;
-  tasks still in their delay are run (shutdown_pending: "run", the default) or dropped.`,
+  tasks still in their delay are run (shutdown_pending: "run", the default) or dropped.
+  Shell commands still running then are ended with everything they started (SIGTERM,
+  SIGKILL 5 s later), each named in the log; a second signal kills them and exits.`,
   async run(a) {
     applyLogArgs(a);
     if (a.check) {
