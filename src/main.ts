@@ -19,6 +19,37 @@ const VERBS: Record<string, { describe: string; load: () => Promise<{ default: S
   doctor: { describe: "check this machine: libc, inotify and its limits", load: () => import("./commands/doctor.ts") },
 };
 
+/** Each exit code in a few words; typed by EXIT's keys, so a new code cannot be left out of the help. */
+const EXIT_WORDS: Record<keyof typeof EXIT, string> = {
+  ok: "ok",
+  usage: "usage",
+  config: "bad value",
+  notFound: "path not found",
+  notDirectory: "not a directory",
+  permission: "permission denied",
+  watchLimit: "inotify limit reached",
+  native: "system error",
+  hook: "hook failed",
+  http: "an HTTP peer failed",
+  database: "database unusable",
+  hookHung: "user code blocked past its timeout",
+  interrupted: "interrupted",
+  internal: "bug",
+};
+
+/** "Exit codes: 0 ok, 2 usage, …, 1 bug." in lines of at most 80 columns. */
+function exitCodes(): string {
+  const keys = (Object.keys(EXIT_WORDS) as (keyof typeof EXIT)[]).filter((k) => k !== "internal").sort((a, b) => EXIT[a] - EXIT[b]);
+  const items = [...keys, "internal" as const].map((k) => `${EXIT[k]} ${EXIT_WORDS[k]}`);
+  const lines = ["Exit codes:"];
+  for (const [i, item] of items.entries()) {
+    const text = `${item}${i === items.length - 1 ? "." : ","}`;
+    if (lines.at(-1)!.length + 1 + text.length > 80) lines.push(text);
+    else lines[lines.length - 1] += ` ${text}`;
+  }
+  return lines.join("\n");
+}
+
 const ROOT_HELP = `seedwatch — inotify automation for seedboxes and file servers
 
 USAGE  seedwatch <command> [OPTIONS]
@@ -31,10 +62,9 @@ ${Object.entries(VERBS)
   seedwatch <command> --help   options and examples for one command
   seedwatch --version          version, git revision and Bun version
 
-Exit codes: 0 ok, 2 usage, 3 bad value, 4 path not found, 5 not a directory,
-6 permission denied, 7 inotify limit reached, 8 system error, 9 hook failed,
-11 database unusable, 1 bug.
+${exitCodes()}
 `;
+
 
 /** Verbs that run until stopped. */
 const DAEMONS = new Set(["watch", "rtorrent", "run"]);

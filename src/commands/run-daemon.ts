@@ -34,6 +34,26 @@ async function rtorrentSection(config: ValidConfig): Promise<RtorrentService | u
   });
 }
 
+/**
+ * run --check: load and validate, then refuse what `run` would refuse at start-up (a
+ * watch path or the rtorrent session that cannot be watched: same message, hint and
+ * exit code), without starting anything.
+ */
+export async function checkConfig(configPath: string): Promise<ValidConfig> {
+  const config = await loadConfig(resolve(configPath));
+  const deps: DaemonDeps = { clock: realClock, makeWatcher: (h: WatcherHandlers) => new InotifyWatcher(h) };
+  await new RulesDaemon(config, deps).check();
+  if (config.rtorrent) {
+    const session = new InotifyWatcher({ onEvent: () => {} });
+    try {
+      await session.add(resolve(config.rtorrent.session), { recursive: false, events: [] });
+    } finally {
+      await session.close();
+    }
+  }
+  return config;
+}
+
 /** A burst of writes to the config (an editor's save) is read once it settles. */
 const RELOAD_DEBOUNCE_MS = 200;
 
@@ -44,8 +64,9 @@ export async function superviseConfig(configPath: string): Promise<number> {
   let daemon = new RulesDaemon(await loadConfig(path), deps);
   await daemon.start();
   let rtorrent = await rtorrentSection(daemon.config);
-  out.info(`running ${path}`);
 
+  /** Replaced by a reload, still finishing their tasks. */
+  const draining = new Set<RulesDaemon>();
   let reloading: Promise<void> = Promise.resolve();
   const reload = (why: string) => {
     reloading = reloading.then(async () => {
@@ -61,7 +82,8 @@ export async function superviseConfig(configPath: string): Promise<number> {
       const old = daemon;
       daemon = next;
       old.pause();
-      void old.shutdown(); // its running tasks finish in the background
+      draining.add(old);
+      void old.shutdown().finally(() => draining.delete(old)); // its running tasks finish in the background
       if (JSON.stringify(old.config.rtorrent) !== JSON.stringify(next.config.rtorrent)) {
         await rtorrent?.stop();
         rtorrent = await rtorrentSection(next.config).catch((err) => {
@@ -90,6 +112,7 @@ export async function superviseConfig(configPath: string): Promise<number> {
   const stop = (signal: string) => {
     if (stopping) {
       out.warn(`got signal ${signal}, but shutdown is already in progress; exiting now`);
+      for (const d of [daemon, ...draining]) d.endNow(); // no orphans: running commands' groups go too
       process.exit(EXIT.interrupted);
     }
     stopping = true;
@@ -100,6 +123,7 @@ export async function superviseConfig(configPath: string): Promise<number> {
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
   process.on("SIGHUP", onHup);
+  out.info(`running ${path}`); // only now: a signal from here on is handled, not fatal
   void rtorrent?.ended.then((c) => finish(c));
   const code = await done;
   clearTimeout(timer);

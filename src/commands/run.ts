@@ -1,8 +1,7 @@
 // seedwatch run CONFIG.ts: pyinotifyd's daemon, configured in TypeScript.
 
-import { loadConfig } from "../hooks/config.ts";
 import { describeConfig } from "../rules/describe.ts";
-import { superviseConfig } from "./run-daemon.ts";
+import { checkConfig, superviseConfig } from "./run-daemon.ts";
 import { defineVerb } from "./args.ts";
 import { applyLogArgs, LOG_ARGS } from "./logging-args.ts";
 
@@ -11,7 +10,7 @@ export default defineVerb({
   description: "Run a rules file (pyinotifyd's model in TypeScript): watches, event maps, delayed and cancellable tasks, shell commands, move/copy/delete rules",
   args: {
     config: { type: "positional", valueHint: "CONFIG.ts", description: "the config: a .ts or .js module whose default export is a Pyinotifyd" },
-    check: { type: "boolean", alias: "t", description: "load and validate, print what would be watched and where each event goes, and exit (pyinotifyd -t)" },
+    check: { type: "boolean", alias: "t", description: "load and validate, check every watch path as run would (exists, is a directory, can be read: same error and exit code), print what would be watched and where each event goes, and exit (pyinotifyd -t)" },
     ...LOG_ARGS,
   },
   examples: `
@@ -22,14 +21,21 @@ EXAMPLE CONFIG (seedwatch init writes one, with types)
   export default new Pyinotifyd({ shutdown_timeout: 70, watches: [ new Watch({ path: "/src", rec: true,
     event_map: { IN_CLOSE_WRITE: files, IN_MOVED_TO: files, IN_DELETE: new Cancel(files), IN_MODIFY: new Cancel(files) } }) ] });
 
+TASKS AND MOVES
+  A task waiting in its delay follows its file: rename the file or a folder above it and
+  the task runs on the new path. A file deleted or moved out of the watches loses its
+  pending task, whatever the event map says.
+
 SIGNALS
   SIGHUP, or saving the config, reloads it: the new one is checked first; on error the
   old one keeps running. SIGINT/SIGTERM: running tasks get shutdown_timeout seconds;
-  tasks still in their delay are run (shutdown_pending: "run", the default) or dropped.`,
+  tasks still in their delay are run (shutdown_pending: "run", the default) or dropped.
+  Shell commands still running then are ended with everything they started (SIGTERM,
+  SIGKILL 5 s later), each named in the log; a second signal kills them and exits.`,
   async run(a) {
     applyLogArgs(a);
     if (a.check) {
-      const config = await loadConfig(a.config!);
+      const config = await checkConfig(a.config!);
       process.stdout.write(`config file ok: ${a.config}\n${describeConfig(config)}`);
       return 0;
     }

@@ -47,42 +47,45 @@ export function planFiles(s: ServiceSpec): Planned[] {
   return out;
 }
 
-export function install(s: ServiceSpec, say: (l: string) => void): void {
+/** Write the files (under --root); returns the command that enables the service. */
+export function install(s: ServiceSpec, say: (l: string) => void): string {
   for (const f of planFiles(s)) {
     const at = join(s.root, f.path);
     if (f.keep && existsSync(at)) {
-      say(`kept    ${f.path} (already there)`);
+      say(`kept    ${at} (already there)`);
       continue;
     }
     mkdirSync(dirname(at), { recursive: true });
     writeFileSync(at, f.text, { mode: f.path.startsWith("/etc/init.d/") ? 0o755 : 0o644 });
-    say(`wrote   ${f.path}`);
+    say(`wrote   ${at}${f.text === CONFIG_EXAMPLE ? " (an example that watches nothing until you set INCOMING in it)" : ""}`);
   }
   const ctl = s.user ? "systemctl --user" : "systemctl";
-  say(
-    s.init === "systemd"
-      ? `next: ${ctl} daemon-reload && ${ctl} enable --now ${s.name}.service${s.user ? "   (and: loginctl enable-linger $USER, to run while logged out)" : ""}`
-      : `next: rc-update add ${s.name} default && rc-service ${s.name} start`,
-  );
+  return s.init === "systemd"
+    ? `${ctl} daemon-reload && ${ctl} enable --now ${s.name}.service${s.user ? "   (and: loginctl enable-linger $USER, to run while logged out)" : ""}`
+    : `rc-update add ${s.name} default && rc-service ${s.name} start`;
 }
 
+/** Remove what install wrote and the user did not change; says so when there was nothing. */
 export function uninstall(s: ServiceSpec, say: (l: string) => void): void {
+  let found = false;
   for (const f of planFiles(s)) {
     const at = join(s.root, f.path);
     if (!existsSync(at)) continue;
+    found = true;
     const changed = readFileSync(at, "utf8") !== f.text;
     if (f.keep && changed) {
-      say(`kept    ${f.path} (you changed it; remove it yourself)`);
+      say(`kept    ${at} (you changed it; remove it yourself)`);
       continue;
     }
     unlinkSync(at);
-    say(`removed ${f.path}`);
+    say(`removed ${at}`);
   }
   const dir = join(s.root, dirname(s.config));
   if (existsSync(dir) && readdirSync(dir).length === 0) {
     rmdirSync(dir);
-    say(`removed ${dirname(s.config)}`);
+    say(`removed ${dir}`);
   }
+  if (!found) say(`nothing to remove: no ${s.init} service "${s.name}" files under ${s.root}`);
 }
 
 // --- internal ---

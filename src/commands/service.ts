@@ -3,8 +3,9 @@
 import { accessSync, constants, existsSync, realpathSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
-import { ConfigError, NativeError, UsageError } from "../errors.ts";
+import { ConfigError, NativeError, SeedError, UsageError } from "../errors.ts";
 import { install, uninstall, type InitSystem, type ServiceSpec } from "./service-files.ts";
+import { checkConfig } from "./run-daemon.ts";
 import { defineVerb } from "./args.ts";
 
 export default defineVerb({
@@ -23,7 +24,13 @@ export default defineVerb({
 EXAMPLES
   seedwatch service install --user && systemctl --user daemon-reload && systemctl --user enable --now seedwatch
   sudo seedwatch service install --config /etc/seedwatch/config.ts
-  sudo seedwatch service uninstall        (a config you changed is kept)`,
+  sudo seedwatch service uninstall        (a config you changed is kept)
+
+  install writes an example config if there is none (it watches nothing until you set
+  INCOMING in it), then checks the config as 'run --check' does: if it does not pass,
+  install says why and exits with that error's code, so '&& systemctl enable' stops.
+  With --root (packaging) nothing is checked. A second uninstall says there was
+  nothing to remove and exits 0, so package scripts can run it twice.`,
   async run(a) {
     if (a.action !== "install" && a.action !== "uninstall") throw new UsageError(`unknown action ${JSON.stringify(a.action)}`, "seedwatch service install|uninstall");
     const init = (a.init ?? (existsSync("/run/systemd/system") || !existsSync("/sbin/openrc-run") ? "systemd" : "openrc")) as InitSystem;
@@ -47,8 +54,16 @@ EXAMPLES
       throw new NativeError("open", 13, "EACCES", "/etc", "a system service needs root: sudo seedwatch service …, or --user for a user unit");
     }
     const say = (l: string) => process.stdout.write(`${l}\n`);
-    if (a.action === "install") install(spec, say);
-    else uninstall(spec, say);
+    if (a.action === "uninstall") return uninstall(spec, say), 0;
+    const enable = install(spec, say);
+    if (root !== "/") return say(`next, on the installed system: seedwatch run --check ${spec.config} && ${enable}`), 0;
+    try {
+      await checkConfig(spec.config);
+    } catch (err) {
+      if (err instanceof SeedError) say(`installed, but not ready to start: ${spec.config} does not pass 'seedwatch run --check' (below); fix it, then: ${enable}`);
+      throw err;
+    }
+    say(`next: ${enable}`);
     return 0;
   },
 });

@@ -20,11 +20,11 @@ export default defineVerb({
     excludeGlob: { type: "list", valueHint: "GLOB", description: "skip paths matching this glob ('*.part'; with a '/' it matches the full path)" },
     includeGlob: { type: "list", valueHint: "GLOB", description: "report only paths matching this glob" },
     format: { type: "string", valueHint: "FMT", description: `output format: %w dir/, %f name, %e events, %Xe events joined by X, %T time, %p path, %k kind, %o move source (default '${DEFAULT_FORMAT}')` },
-    timefmt: { type: "string", valueHint: "FMT", default: DEFAULT_TIMEFMT, description: "strftime format for %T" },
+    timefmt: { type: "string", valueHint: "FMT", description: `strftime format for %T in --format (default '${DEFAULT_TIMEFMT}')` },
     json: { type: "boolean", description: "one JSON object per event: time, kind, path, events, dir, root, from/to" },
     exec: { type: "string", valueHint: "CMD", description: "run CMD per event, no shell: {path} {name} {events} {kind} {from} … are replaced inside its words; without placeholders the path is appended. Values are also in $SEEDWATCH_PATH, $SEEDWATCH_EVENTS, …" },
-    jobs: { type: "string", valueHint: "N", default: "1", description: "how many --exec commands may run at once" },
-    timeout: { type: "string", valueHint: "SECONDS", description: "kill an --exec command that runs longer" },
+    jobs: { type: "string", valueHint: "N", description: "with --exec: how many commands may run at once (default 1)" },
+    timeout: { type: "string", valueHint: "SECONDS", description: "with --exec: kill a command that runs longer" },
     poll: { type: "string", valueHint: "MS", description: "poll every MS milliseconds instead of inotify (NFS, SMB, FUSE)" },
     ...LOG_ARGS,
   },
@@ -96,20 +96,40 @@ interface WatchArgs {
   excludeGlob: string[];
   includeGlob: string[];
   exec: string | undefined;
-  jobs: string;
+  jobs: string | undefined;
   timeout: string | undefined;
-  timefmt: string;
+  timefmt: string | undefined;
 }
 
 /** Validate the options and build what they describe; every mistake is a SeedError. */
 function configure(a: WatchArgs) {
   if (a.json && a.format !== undefined) throw new UsageError("--json and --format exclude each other", "use --json for machines, --format for people and shell loops");
+  refuseIdleOptions(a);
   const events = parseEventNames(a.events.length ? a.events : ["changes"], "--events");
   const filter = makeFilter({ exclude: a.exclude, include: a.include, excludeGlob: a.excludeGlob, includeGlob: a.includeGlob });
   const timeoutMs = a.timeout === undefined ? undefined : positiveNumber(a.timeout, "--timeout") * 1000;
-  const exec = a.exec === undefined ? undefined : new ExecQueue(a.exec, positiveInt(a.jobs, "--jobs"), timeoutMs);
-  const print = exec ? undefined : printer(a.json ? undefined : (a.format ?? DEFAULT_FORMAT), a.timefmt);
+  const exec = a.exec === undefined ? undefined : new ExecQueue(a.exec, positiveInt(a.jobs ?? "1", "--jobs"), timeoutMs);
+  const print = exec ? undefined : printer(a.json ? undefined : (a.format ?? DEFAULT_FORMAT), a.timefmt ?? DEFAULT_TIMEFMT);
   return { events, filter, exec, print };
+}
+
+/**
+ * An option that would change nothing in the mode chosen is a mistake, not a no-op:
+ * `--jobs abc` without --exec used to be accepted and ignored.
+ */
+function refuseIdleOptions(a: WatchArgs): void {
+  if (a.exec === undefined) {
+    for (const [flag, given] of [["--jobs", a.jobs], ["--timeout", a.timeout]] as const) {
+      if (given !== undefined) throw new UsageError(`${flag} only applies with --exec`, `add --exec CMD to run a command per event, or drop ${flag}`);
+    }
+  } else {
+    for (const [flag, given] of [["--format", a.format !== undefined], ["--json", a.json], ["--timefmt", a.timefmt !== undefined]] as const) {
+      if (given) throw new UsageError(`${flag} has no effect with --exec: nothing is printed`, "the command gets each event as {path} {events} {kind} … and $SEEDWATCH_PATH, $SEEDWATCH_EVENTS, …");
+    }
+  }
+  if (a.timefmt !== undefined && !(a.format ?? "").includes("%T")) {
+    throw new UsageError("--timefmt only applies to %T in --format", a.json ? "--json always gives the time as ISO 8601" : "e.g. --format '%T %w%f' --timefmt '%H:%M:%S'");
+  }
 }
 
 const out = Bun.stdout.writer();

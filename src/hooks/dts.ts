@@ -103,7 +103,10 @@ declare module "seedwatch" {
     constructor(options: TaskSchedulerOptions);
   }
   export class ShellScheduler extends TaskScheduler {
-    /** {maskname} {pathname} {src_pathname} {path} {name} … are substituted once and quoted; a list runs without a shell. */
+    /**
+     * {maskname} {pathname} {src_pathname} {path} {name} … are substituted once and quoted; a list runs without a shell.
+     * Each command runs in a process group of its own: \`timeout\` (seconds), or the shutdown timeout, ends it and all it started.
+     */
     constructor(options: Omit<TaskSchedulerOptions, "job"> & { cmd: string | string[]; timeout?: number });
   }
   export interface FileManagerRuleOptions {
@@ -175,21 +178,28 @@ declare module "seedwatch" {
 `;
 
 export const CONFIG_EXAMPLE = `// seedwatch run config.ts   (types: seedwatch.d.ts, written beside this file)
-// Move finished downloads once they have been left alone for a minute.
+// Moves finished downloads into a library once they have been left alone for a minute.
+// As written it watches nothing, so it runs anywhere: set INCOMING to the directory your
+// downloads finish in, check with \`seedwatch run --check <this file>\`, then reload.
 import { Cancel, FileManagerRule, FileManagerScheduler, Pyinotifyd, Watch } from "seedwatch";
+
+/** Where finished downloads land, e.g. "/srv/incoming"; it must exist. "": watch nothing. */
+const INCOMING: string = "";
+/** Where they are moved to; made as needed. */
+const LIBRARY: string = "/srv/library";
 
 const files = new FileManagerScheduler({
   delay: 60,
   rules: [
-    new FileManagerRule({ action: "move", src_re: "^/srv/incoming/(?P<path>.*\\\\.(mkv|flac))$", dst_re: "/srv/library/\\\\g<path>", auto_create: true, filemode: 0o644, dirmode: 0o755 }),
+    new FileManagerRule({ action: "move", src_re: \`^\${literal(INCOMING)}/(?P<path>.*\\\\.(mkv|flac))$\`, dst_re: \`\${LIBRARY}/\\\\g<path>\`, auto_create: true, filemode: 0o644, dirmode: 0o755 }),
   ],
 });
 
 export default new Pyinotifyd({
   shutdown_timeout: 70,
-  watches: [
+  watches: INCOMING === "" ? [] : [
     new Watch({
-      path: "/srv/incoming",
+      path: INCOMING,
       rec: true,
       auto_add: true,
       event_map: {
@@ -197,11 +207,15 @@ export default new Pyinotifyd({
         IN_MOVED_TO: files,
         IN_MODIFY: new Cancel(files),
         IN_DELETE: new Cancel(files),
-        IN_MOVED_FROM: new Cancel(files),
       },
     }),
   ],
 });
+
+/** A path as a regular expression that matches just that text. */
+function literal(text: string): string {
+  return text.replace(/[.*+?^\${}()|[\\]\\\\]/g, "\\\\$&");
+}
 `;
 
 export const HOOKS_EXAMPLE = `// seedwatch rtorrent --hooks hooks.ts …   (types: seedwatch.d.ts, written beside this file)

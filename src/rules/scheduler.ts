@@ -11,11 +11,17 @@
 // - At shutdown, tasks still in their delay are either run now or dropped (policy), never
 //   started and then killed (pyinotifyd started them, then cancelled them).
 // - A job that throws is logged with its stack; the scheduler goes on.
+// - Tasks follow their file (tasks.ts): a move re-keys what is pending, a file that left
+//   the tree loses it. The daemon reports moves and deletes even when the event map does
+//   not ask for them.
+// - At the shutdown timeout, running tasks are named in the log and ended where that is
+//   possible (a shell command's process group); a job function cannot be stopped.
 
 import { ConfigError } from "../errors.ts";
 import type { FsEvent } from "../events/index.ts";
 import { realClock, type Clock } from "./clock.ts";
 import { schedLog, type SchedLog } from "./logging.ts";
+import { TaskTable, type Task } from "./tasks.ts";
 
 /** The event as jobs receive it: FsEvent plus pyinotifyd's attribute names. */
 export interface JobEvent extends FsEvent {
@@ -42,26 +48,26 @@ export interface TaskSchedulerOptions {
 
 export type PendingPolicy = "run" | "drop";
 
-interface Task {
-  id: string;
+/** A task still running when the shutdown timeout passed. */
+export interface Abandoned {
   event: FsEvent;
-  state: "delayed" | "running";
-  timer?: unknown;
-  rerun?: FsEvent;
-  done?: Promise<void>;
+  id: string;
 }
 
 export class TaskScheduler {
   readonly options: Required<Omit<TaskSchedulerOptions, "global_vars">>;
   protected clock: Clock = realClock;
   protected log: SchedLog;
-  private readonly tasks = new Map<string, Task>();
+  private readonly tasks: TaskTable;
+  /** Running jobs, including one whose path another task took over (tasks.ts). */
+  private readonly running = new Set<Task>();
   private paused = false;
 
   constructor(options: TaskSchedulerOptions, kind = "TaskScheduler", extraKeys: string[] = []) {
     checkOptions(options as unknown as Record<string, unknown>, kind, extraKeys);
     this.options = { files: true, dirs: false, delay: 0, logname: "sched", singlejob: false, ...options };
     this.log = schedLog(this.options.logname);
+    this.tasks = new TaskTable(this.options.singlejob, { log: () => this.log, disarm: (t) => this.clock.clearTimeout(t.timer) });
   }
 
   /** The daemon's clock and log levels (tests pass a FakeClock). */
@@ -79,14 +85,14 @@ export class TaskScheduler {
     const key = this.options.singlejob ? "singlejob" : ev.path;
     const task = this.tasks.get(key);
     if (!task) {
-      const fresh: Task = { id: crypto.randomUUID(), event: ev, state: "delayed" };
-      this.tasks.set(key, fresh);
-      return this.arm(key, fresh, "schedule task");
+      const fresh: Task = { id: crypto.randomUUID(), key, event: ev, state: "delayed" };
+      this.tasks.set(fresh);
+      return this.arm(fresh, "schedule task");
     }
     if (task.state === "delayed") {
       this.clock.clearTimeout(task.timer);
       task.event = ev;
-      return this.arm(key, task, "re-schedule task");
+      return this.arm(task, "re-schedule task");
     }
     task.rerun = ev;
     this.log.info("event during ongoing task: it runs again when done", ev, task.id);
@@ -98,7 +104,7 @@ export class TaskScheduler {
     if (!task) return;
     if (task.state === "delayed") {
       this.clock.clearTimeout(task.timer);
-      this.tasks.delete(key);
+      this.tasks.delete(task);
       this.log.info("scheduled task cancelled", ev, task.id);
     } else if (task.rerun) {
       task.rerun = undefined;
@@ -106,11 +112,21 @@ export class TaskScheduler {
     }
   }
 
+  /** The engine moved `from` to `to` (a directory: with all below it): pending tasks follow. */
+  follow(from: string, to: string, dir: boolean, root: string, watched: (path: string) => boolean = () => true): void {
+    this.tasks.move(from, to, dir, root, watched);
+  }
+
+  /** `path` (a directory: and all below it) left the tree: what is pending there is dropped. */
+  left(path: string, dir: boolean, why: string): void {
+    this.tasks.left(path, dir, why);
+  }
+
   /** Tasks waiting in their delay, and running. */
   get counts(): { delayed: number; running: number } {
     let delayed = 0;
     for (const t of this.tasks.values()) if (t.state === "delayed") delayed++;
-    return { delayed, running: this.tasks.size - delayed };
+    return { delayed, running: this.running.size };
   }
 
   pause(): void {
@@ -123,26 +139,27 @@ export class TaskScheduler {
    */
   async shutdown(timeoutMs: number, pending: PendingPolicy): Promise<number> {
     this.paused = true;
-    for (const [key, task] of this.tasks) {
+    for (const task of [...this.tasks.values()]) {
       if (task.state !== "delayed") continue;
       this.clock.clearTimeout(task.timer);
-      if (pending === "run") this.start(key, task);
+      if (pending === "run") this.start(task);
       else {
-        this.tasks.delete(key);
+        this.tasks.delete(task);
         this.log.warn("shutdown: delayed task dropped", task.event, task.id);
       }
     }
-    const running = [...this.tasks.values()].map((t) => t.done).filter(Boolean) as Promise<void>[];
+    const running = [...this.running].map((t) => t.done!);
     if (running.length === 0) return 0;
     this.log.info(`shutdown: waiting up to ${timeoutMs / 1000} s for ${running.length} task(s)`);
     let timer: unknown;
     const timedOut = new Promise<"timeout">((r) => (timer = realClock.setTimeout(() => r("timeout"), timeoutMs)));
     const outcome = await Promise.race([Promise.all(running).then(() => "done" as const), timedOut]);
     realClock.clearTimeout(timer);
-    const left = outcome === "timeout" ? this.tasks.size : 0;
-    if (left) this.log.warn(`shutdown timeout exceeded: ${left} task(s) still running are abandoned`);
-    this.abandon();
-    return left;
+    if (outcome === "done" || this.running.size === 0) return 0;
+    const left = [...this.running].map((t) => ({ event: t.event, id: t.id }));
+    this.log.warn(`shutdown timeout exceeded: ${left.length} task(s) still running`);
+    await this.abandon(left);
+    return left.length;
   }
 
   /** Run the job (subclasses: a shell command, a file operation). */
@@ -150,36 +167,51 @@ export class TaskScheduler {
     await this.options.job(event, taskId);
   }
 
-  /** Called when the shutdown timeout passed: subclasses stop what they can. */
-  protected abandon(): void {}
+  /** The shutdown timeout passed with these still running: end what can be ended, say which. */
+  protected async abandon(tasks: Abandoned[]): Promise<void> {
+    for (const t of tasks) this.log.warn("shutdown: task left running (a job function cannot be stopped)", t.event, t.id);
+  }
+
+  /** The process exits now (a second signal): end what can be ended at once. */
+  endNow(): void {
+    for (const t of this.running) this.log.warn("exiting: task left running (a job function cannot be stopped)", t.event, t.id);
+  }
 
   // --- internal ---
 
-  private arm(key: string, task: Task, what: string): void {
+  private arm(task: Task, what: string): void {
     const delay = this.options.delay;
-    if (delay <= 0) return this.start(key, task);
+    if (delay <= 0) return this.start(task);
     this.log.info(`${what}, delay=${delay}`, task.event, task.id);
-    task.timer = this.clock.setTimeout(() => this.start(key, task), delay * 1000);
+    task.timer = this.clock.setTimeout(() => this.start(task), delay * 1000);
   }
 
-  private start(key: string, task: Task): void {
+  private start(task: Task): void {
     task.state = "running";
     task.timer = undefined;
+    this.running.add(task);
     this.log.info("start task", task.event, task.id);
+    const started = task.event;
     task.done = (async () => {
       try {
         await this.run(jobEvent(task.event), task.id);
-        this.log.info("task finished", task.event, task.id);
+        this.log.info("task finished", started, task.id);
       } catch (err) {
-        this.log.error(`task failed: ${(err as Error)?.stack ?? err}`, task.event, task.id);
+        this.log.error(`task failed: ${(err as Error)?.stack ?? err}`, started, task.id);
       }
-      if (task.rerun && !this.paused) {
-        task.event = task.rerun;
-        task.rerun = undefined;
-        task.state = "delayed";
-        this.arm(key, task, "re-run task");
-      } else this.tasks.delete(key);
+      this.finished(task);
     })();
+  }
+
+  private finished(task: Task): void {
+    this.running.delete(task);
+    if (!this.tasks.owns(task)) return; // a moved task took its path over (tasks.ts)
+    if (task.rerun && !this.paused) {
+      task.event = task.rerun;
+      task.rerun = undefined;
+      task.state = "delayed";
+      this.arm(task, "re-run task");
+    } else this.tasks.delete(task);
   }
 }
 

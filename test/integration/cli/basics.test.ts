@@ -21,6 +21,14 @@ describe("seedwatch basics", () => {
     expect(r.stdout).toContain("Exit codes");
   });
 
+  test("--help lists every exit code the program can return, with what it means", async () => {
+    const { EXIT } = await import("../../../src/errors.ts");
+    const codes = runBin(["--help"]).stdout.split("Exit codes:")[1]!.replace(/\s+/g, " ");
+    for (const [name, code] of Object.entries(EXIT)) expect([name, codes]).toEqual([name, expect.stringMatching(new RegExp(`(^| )${code} [a-zA-Z]`))]);
+    expect(codes).toContain("10 an HTTP peer failed");
+    expect(codes).toContain("12 user code blocked past its timeout");
+  });
+
   test("watch --help documents every option and gives examples", () => {
     const r = runBin(["watch", "--help"]);
     expect(r.code).toBe(0);
@@ -82,6 +90,11 @@ export default new Pyinotifyd();`);
       ["unknown event", ["watch", "-e", "IN_WRITE_CLOSE", dir.path], 3, /did you mean IN_CLOSE_WRITE/],
       ["bad --poll", ["watch", "--poll", "fast", dir.path], 3, /--poll: must be a whole number/],
       ["--exec not found", ["watch", "--exec", "no-such-cmd-xyz", dir.path], 3, /command not found: no-such-cmd-xyz/],
+      ["--jobs without --exec", ["watch", "--jobs", "abc", dir.path], 2, /--jobs only applies with --exec/],
+      ["--timeout without --exec", ["watch", "--timeout", "5", dir.path], 2, /--timeout only applies with --exec/],
+      ["bad --jobs with --exec", ["watch", "--exec", "true", "--jobs", "abc", dir.path], 3, /--jobs: must be a whole number above 0, not "abc"/],
+      ["--format with --exec", ["watch", "--exec", "true", "--format", "%f", dir.path], 2, /--format has no effect with --exec/],
+      ["--timefmt without %T", ["watch", "--timefmt", "%s", dir.path], 2, /--timefmt only applies to %T in --format/],
       ["path missing", ["watch", dir.join("nope")], 4, /no such file or directory/],
       ["a file, not a directory", ["watch", dir.join("file")], 5, /not a directory/],
     ];

@@ -123,6 +123,22 @@ describe("TaskScheduler", () => {
     expect(drop.runs.length).toBe(0);
   });
 
+  test("shutdown timeout: a job function still running is named in the log (path, task id), not silently abandoned", async () => {
+    const { setFormat, setReporter } = await import("../../../src/log.ts");
+    const lines: string[] = [];
+    setReporter({ log: (o) => void lines.push(o.args.join(" ")) });
+    try {
+      const h = harness({}, true);
+      h.s.schedule(ev("/w/a"));
+      await settle();
+      expect(await h.s.shutdown(10, "run")).toBe(1);
+      expect(lines.join("\n")).toMatch(new RegExp(`shutdown: task left running \\(a job function cannot be stopped\\), mask=IN_CLOSE_WRITE, path=/w/a, task_id=${h.runs[0]!.id}`));
+      await h.release();
+    } finally {
+      setFormat("text");
+    }
+  });
+
   test("Cancel is an event-map value that names its scheduler", () => {
     const { s } = harness();
     expect(new Cancel(s).scheduler).toBe(s);
