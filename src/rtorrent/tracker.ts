@@ -20,7 +20,8 @@
 import type { Database } from "bun:sqlite";
 import { existsSync, readdirSync } from "node:fs";
 import { joinPath, type FsEvent } from "../events/index.ts";
-import { callHook } from "../hooks/load.ts";
+import { callHook } from "../hooks/call.ts";
+import { log, withStack } from "../log.ts";
 import { carryOut, planRemoval, type RemovalResult } from "./remover.ts";
 import { readSession, SESSION_FILE, SESSION_TORRENT } from "./session.ts";
 import type { SessionStore } from "./store.ts";
@@ -211,11 +212,11 @@ export class SessionTracker {
     }
     const t = r.torrent;
     if (!known) {
-      await this.hook("pre_add", this.o.hooks.pre_add, [store.db, file, this.o.args]); // a failure is logged; the index still follows the session
+      await this.hook("pre_add", this.o.hooks.pre_add, [store.db, file, this.o.args], { hash, name: t.name }); // a failure is logged; the index still follows the session
       store.upsert(t);
       this.summary.added++;
       this.o.say(`${this.o.dryRun ? "would add" : "added"} ${hash} ${JSON.stringify(t.name)} (${t.files.length} file${t.files.length === 1 ? "" : "s"})`);
-      await this.hook("post_add", this.o.hooks.post_add, [store.db, file, this.o.args]);
+      await this.hook("post_add", this.o.hooks.post_add, [store.db, file, this.o.args], { hash, name: t.name });
     } else {
       const result = store.upsert(t);
       this.summary[result === "updated" ? "updated" : "unchanged"]++;
@@ -233,7 +234,7 @@ export class SessionTracker {
     const hash = /([0-9A-F]{40})\.(complete|torrent)$/.exec(path)?.[1];
     if (!hash || this.o.store.get(hash)?.completeHookAt) return; // erased meanwhile, or done
     this.summary.completions++;
-    if (this.o.hooks.complete) await this.hook("complete", this.o.hooks.complete, [this.o.store.db, path, this.o.args, this.queues]);
+    if (this.o.hooks.complete) await this.hook("complete", this.o.hooks.complete, [this.o.store.db, path, this.o.args, this.queues], { hash, name: this.o.store.get(hash)?.name });
     if (!this.queues.complete!.includes(path)) this.o.store.markCompleteHookRun(hash);
   }
 
@@ -244,14 +245,14 @@ export class SessionTracker {
     const row = store.db.query<{ torrent: Uint8Array | null; libtorrent: Uint8Array | null; rtorrent: Uint8Array | null }, [string]>(
       "SELECT torrent, libtorrent, rtorrent FROM torrent_data WHERE hash = ?",
     ).get(hash)!;
-    await this.hook("pre_remove", this.o.hooks.pre_remove, [store.db, file, this.o.args]);
+    await this.hook("pre_remove", this.o.hooks.pre_remove, [store.db, file, this.o.args], { hash, name: known.name });
     const removed = this.o.remove ? this.removeData(hash, known.base, torfiles.length > 1 || torfiles[0] !== joinPath(known.base, known.name)) : undefined;
     store.remove(hash);
     this.summary.removed++;
     const would = this.o.dryRun ? "would be " : "";
     this.o.say(`${this.o.dryRun ? "would remove" : "removed"} ${hash} ${JSON.stringify(known.name)} from the index${removed ? `; ${removed.removed.length} of ${torfiles.length} file(s) ${would}deleted` : ""}`);
     const rm: RmTuple = { name: known.name, tracker: known.tracker, hash, rmfiles: removed?.removed ?? [], torfiles, tor: row.torrent, ltor: row.libtorrent, rtor: row.rtorrent };
-    await this.hook("post_remove", this.o.hooks.post_remove, [store.db, file, this.o.args, rm]);
+    await this.hook("post_remove", this.o.hooks.post_remove, [store.db, file, this.o.args, rm], { hash, name: known.name });
   }
 
   private removeData(hash: string, base: string, multiFile: boolean): RemovalResult | undefined {
@@ -267,17 +268,18 @@ export class SessionTracker {
     return result;
   }
 
-  /** Call a hook if defined; false when it failed (logged and counted). */
-  private async hook(name: string, fn: Fn | undefined, args: unknown[]): Promise<boolean> {
+  /** Call a hook if defined; false when it failed (logged with its stack, and counted). */
+  private async hook(name: string, fn: Fn | undefined, args: unknown[], torrent?: { hash: string; name?: string | undefined }): Promise<boolean> {
     if (!fn) return true;
     if (this.o.dryRun) {
       this.o.say(`would run hook ${name}`);
       return true;
     }
-    const r = await callHook(name, fn, args, this.o.hookTimeoutMs);
+    const subject = torrent && (torrent.name === undefined ? torrent.hash : `${torrent.hash} ${JSON.stringify(torrent.name)}`);
+    const r = await callHook({ hook: `hook ${name}`, subject }, fn, args, this.o.hookTimeoutMs);
     if (r.ok) return true;
     this.summary.hookFailures++;
-    this.o.warn(`hook ${r.error}`);
+    log.withTag("rtorrent").warn(withStack(r.error, r.stack));
     return false;
   }
 }

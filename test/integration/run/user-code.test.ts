@@ -1,0 +1,49 @@
+// seedwatch run with user code that goes wrong, through the compiled binary: a config with
+// syntax errors, at start and on a reload (each error at file:line:col with its source
+// line; never Bun's "?v=" suffix or a hint to run bun).
+
+import { describe, expect, test } from "bun:test";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { Running, runBin } from "../../helpers/bin.ts";
+import { tempDir, type TempDir } from "../../helpers/tmp.ts";
+import { waitFor } from "../../helpers/wait.ts";
+
+function config(dir: TempDir, body: string): string {
+  const path = dir.join("config.ts");
+  writeFileSync(path, `import { Pyinotifyd, Watch, TaskScheduler } from "seedwatch";\n${body}`);
+  return path;
+}
+
+const BROKEN = `import { Pyinotifyd } from "seedwatch";\nexport default new Pyinotifyd({\n  watches: [,\n});\n`;
+
+describe("a config with syntax errors", () => {
+  test("at start: each error at file:line:col with its source line and a caret, then what to do", () => {
+    using dir = tempDir("run");
+    const cfg = dir.join("config.ts");
+    writeFileSync(cfg, BROKEN);
+    for (const args of [["run", cfg], ["run", "--check", cfg]]) {
+      const r = runBin(args);
+      expect(r.code).toBe(9);
+      expect(r.stderr).toBe(`seedwatch: ${cfg}:4:1: Unexpected }\n  });\n  ^\nconfig file ${cfg} failed to load (1 error)\nhint: fix the file, then start seedwatch again\n`);
+    }
+  });
+
+  test("on a reload (the file saved, then SIGHUP): the errors, no ?v=, and the running config stays", async () => {
+    using dir = tempDir("run");
+    mkdirSync(dir.join("w"));
+    const cfg = config(dir, `export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}", event_map: { IN_CLOSE_WRITE: new TaskScheduler({ job: () => {} }) } })] });`);
+    await using w = new Running(["run", cfg]);
+    await w.waitStderr(/running /, "running");
+    writeFileSync(cfg, BROKEN);
+    await w.waitStderr(/unable to reload[^]*the running config stays/, "the reload on save fails");
+    w.proc.kill("SIGHUP");
+    await waitFor(() => w.stderr.split("unable to reload").length === 3, "the reload on SIGHUP fails too");
+    const failure = `unable to reload config file '${cfg}': ${cfg}:4:1: Unexpected }\n  });\n  ^\nconfig file ${cfg} failed to load (1 error); the running config stays\n`;
+    expect(w.stderr.split(failure).length).toBe(3);
+    expect(w.stderr).not.toContain("?v=");
+    expect(w.stderr).not.toMatch(/\bbun\b/);
+    writeFileSync(dir.join("w/still"), "");
+    await w.waitStderr(/task finished, mask=IN_CLOSE_WRITE, path=.*\/w\/still/, "the old config still runs");
+    expect(await w.stop("SIGTERM")).toBe(0);
+  });
+});
