@@ -16,6 +16,9 @@
 //                            node_modules packages through package.json "exports"/"main".
 // --define SEEDWATCH_VERSION / SEEDWATCH_REVISION
 //                            `seedwatch --version` names the exact commit.
+// src/hooks/watchdog-thread.ts
+//                            a second entrypoint: the hook watchdog's Worker, which
+//                            src/hooks/watchdog.ts starts by that path.
 
 import pkg from "./package.json" with { type: "json" };
 
@@ -37,6 +40,7 @@ const cmd = [
   `--define=SEEDWATCH_REVISION=${JSON.stringify(revision)}`,
   `--outfile=${outfile}`,
   "src/main.ts",
+  "src/hooks/watchdog-thread.ts",
 ];
 
 const started = performance.now();

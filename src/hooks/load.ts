@@ -1,11 +1,12 @@
 // Loading user code (hooks, configs) by path at run time, from the compiled binary. A file
 // that does not load says why the way a compiler would: each error as file:line:col, its
-// source line and a caret.
+// source line and a caret. Its top level runs under the watchdog, like any user call.
 
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { existsSync } from "node:fs";
 import { HookError, SeedError } from "../errors.ts";
+import { watched } from "./call.ts";
 import { clean, describeLoadError } from "./describe.ts";
 import { registerSeedwatchModule } from "./virtual.ts";
 
@@ -20,7 +21,7 @@ export async function loadModule(path: string, what = "hook file", fresh = false
   try {
     // A query on the plain path makes Bun load the file again (a file:// URL would not).
     const url = fresh ? `${abs}?v=${Date.now()}` : pathToFileURL(abs).href;
-    return (await import(url)) as Record<string, unknown>;
+    return (await watched({ hook: `${what} ${abs}` }, () => import(url))) as Record<string, unknown>;
   } catch (err) {
     if (err instanceof SeedError) throw err; // e.g. a ConfigError from a constructor it called: already precise
     throw loadError(err, abs, what, fresh);

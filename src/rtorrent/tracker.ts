@@ -268,7 +268,12 @@ export class SessionTracker {
     return result;
   }
 
-  /** Call a hook if defined; false when it failed (logged with its stack, and counted). */
+  /**
+   * Call a hook if defined; false when it failed (logged with its stack, and counted) or
+   * was skipped. A hook that blocked the process for `torrent` before is skipped (said
+   * once per run, not a failure: the hang was reported, with exit status 12, when it
+   * happened).
+   */
   private async hook(name: string, fn: Fn | undefined, args: unknown[], torrent?: { hash: string; name?: string | undefined }): Promise<boolean> {
     if (!fn) return true;
     if (this.o.dryRun) {
@@ -276,8 +281,8 @@ export class SessionTracker {
       return true;
     }
     const subject = torrent && (torrent.name === undefined ? torrent.hash : `${torrent.hash} ${JSON.stringify(torrent.name)}`);
-    const r = await callHook({ hook: `hook ${name}`, subject }, fn, args, this.o.hookTimeoutMs);
-    if (r.ok) return true;
+    const r = await callHook({ hook: `hook ${name}`, subject, key: torrent?.hash }, fn, args, this.o.hookTimeoutMs);
+    if (r.ok || r.kind === "skipped") return r.ok;
     this.summary.hookFailures++;
     log.withTag("rtorrent").warn(withStack(r.error, r.stack));
     return false;

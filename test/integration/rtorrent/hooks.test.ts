@@ -1,13 +1,15 @@
-// User hooks that go wrong, with the compiled binary: a hook that throws (one line; its
-// stack at -v or as a JSON field), and a hooks file that does not parse (each error at
-// file:line:col with its source line).
+// User hooks that go wrong, with the compiled binary: a hook stuck in a synchronous loop
+// (the watchdog ends the process with status 12, and later runs skip that hook for that
+// torrent), a hook that throws (one line; its stack at -v or as a JSON field), and a hooks
+// file that does not parse (each error at file:line:col with its source line).
 
 import { Database } from "bun:sqlite";
 import { describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { BIN } from "../../helpers/bin.ts";
+import { BIN, Running } from "../../helpers/bin.ts";
 import { makeTorrent, writeSession, type Built } from "../../helpers/rtorrent.ts";
 import { tempDir, type TempDir } from "../../helpers/tmp.ts";
+import { waitFor } from "../../helpers/wait.ts";
 
 /** A session, a download root, an index and a hooks file in one temp dir. */
 function setup(dir: TempDir) {
@@ -39,6 +41,57 @@ function run(args: string[]): { code: number; stderr: string; stdout: string } {
   const r = Bun.spawnSync([BIN, ...args], { stdout: "pipe", stderr: "pipe", timeout: 30_000, env: { ...process.env, NO_COLOR: "1" } });
   return { code: r.exitCode ?? -1, stderr: r.stderr.toString(), stdout: r.stdout.toString() };
 }
+
+describe("a hook stuck in a synchronous loop", () => {
+  test("--once ends with status 12 and one line naming the hook and the torrent; the next run skips it (said once) and indexes the rest", () => {
+    using dir = tempDir("hooks");
+    const s = setup(dir);
+    const stuck = s.torrent("Stuck");
+    const fine = s.torrent("Fine");
+    writeFileSync(s.hooks, `${s.out}\nexport function post_add(db: unknown, file: string) { if (file.includes("${stuck.hash}")) while (true) {} out("post_add " + file.slice(-48, -8)); }\n`);
+    s.add(stuck);
+    s.add(fine);
+    const first = run(s.args("--once", "--hooks", s.hooks, "--hook-timeout", "1"));
+    expect(first.code).toBe(12);
+    const said = first.stderr.split("\n").filter((l) => l.includes("blocked seedwatch"));
+    expect(said).toEqual([
+      `error watchdog: hook post_add for ${stuck.hash} "Stuck" blocked seedwatch for ${said[0]?.match(/for ([\d.]+ s) \(/)?.[1]} (limit 1 s): exiting with status 12; it will be skipped for ${stuck.hash} from now on (recorded in ${s.db}.hung: delete the line to run it again)`,
+    ]);
+
+    const second = run(s.args("--once", "--hooks", s.hooks, "--hook-timeout", "1"));
+    expect(second.code).toBe(0);
+    expect(second.stderr.split("\n").filter((l) => l.includes("skipped"))).toEqual([
+      expect.stringMatching(new RegExp(`^warn  hooks: hook post_add skipped for ${stuck.hash} "Stuck": it blocked seedwatch on \\S+ \\(recorded in ${s.db}\\.hung; delete that line, or the file, to run it again\\)$`)),
+    ]);
+    expect(s.names()).toEqual(["Fine", "Stuck"]);
+    expect(s.ran()).toContain(`post_add ${fine.hash}`);
+    expect(s.ran()).not.toContain(`post_add ${stuck.hash}`);
+  });
+
+  test("the daemon ends with status 12; restarted, it skips that hook for that torrent only and goes on", async () => {
+    using dir = tempDir("hooks");
+    const s = setup(dir);
+    const stuck = s.torrent("Stuck");
+    const next = s.torrent("Next");
+    // pre_add runs before the torrent is indexed: without the skip, every restart would run into it again
+    writeFileSync(s.hooks, `${s.out}\nexport function pre_add(db: unknown, file: string) { if (file.includes("${stuck.hash}")) while (true) {} out("pre_add " + file.slice(-48, -8)); }\n`);
+    {
+      await using w = new Running(s.args("--hooks", s.hooks, "--hook-timeout", "1"));
+      await w.waitStderr(/watching /, "watching");
+      s.add(stuck);
+      await waitFor(() => w.proc.exitCode !== null, "the watchdog ends the daemon", 20_000);
+      expect(await w.stop()).toBe(12);
+      expect(w.stderr).toContain(`error watchdog: hook pre_add for ${stuck.hash} "Stuck" blocked seedwatch for `);
+    }
+    await using again = new Running(s.args("--hooks", s.hooks, "--hook-timeout", "1"));
+    await again.waitStderr(/watching /, "watching after the restart");
+    expect(again.stderr).toContain(`hook pre_add skipped for ${stuck.hash} "Stuck"`);
+    s.add(next);
+    await waitFor(() => s.ran().includes(`pre_add ${next.hash}`), "pre_add runs for another torrent");
+    expect(await again.stop("SIGTERM")).toBe(0);
+    expect(s.names()).toEqual(["Next", "Stuck"]);
+  });
+});
 
 describe("a hook that throws", () => {
   const THROWS = `function helper() { throw new Error("boom in helper"); }\nexport function post_add() { helper(); }\n`;

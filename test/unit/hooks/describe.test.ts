@@ -3,6 +3,7 @@
 
 import { describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
+import { watched } from "../../../src/hooks/call.ts";
 import { clean, describeError, describeLoadError } from "../../../src/hooks/describe.ts";
 import { tempDir } from "../../helpers/tmp.ts";
 
@@ -72,14 +73,14 @@ describe("describeLoadError", () => {
 });
 
 describe("describeError", () => {
-  test("one line with the innermost frame in user code; the user's frames apart", async () => {
+  test("one line with the innermost frame in user code; the user's frames apart, without seedwatch's own", async () => {
     using dir = tempDir("describe");
     const file = dir.join("hooks.ts");
     writeFileSync(file, 'function helper() { throw new Error("boom in helper"); }\nexport function post_add() { helper(); }\n');
     const mod = (await import(file)) as { post_add: () => void };
     let err: unknown;
     try {
-      mod.post_add();
+      watched({ hook: "hook post_add" }, () => mod.post_add()); // through seedwatch's src/
     } catch (e) {
       err = e;
     }
@@ -87,7 +88,7 @@ describe("describeError", () => {
     expect(d.message).toBe("boom in helper");
     expect(d.where).toBe(`${file}:1:31`);
     expect(d.stack!.split("\n").slice(0, 2)).toEqual([`at helper (${file}:1:31)`, `at post_add (${file}:2:30)`]); 
-    // this test's own frames follow
+    expect(d.stack).not.toContain("/src/hooks/"); // this test's own frames follow
   });
 
   test("names other than Error are kept; values that are not errors are shown as they are", () => {
