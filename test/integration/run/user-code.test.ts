@@ -1,6 +1,7 @@
-// seedwatch run with user code that goes wrong, through the compiled binary: a config with
-// syntax errors, at start and on a reload (each error at file:line:col with its source
-// line; never Bun's "?v=" suffix or a hint to run bun).
+// seedwatch run with user code that goes wrong, through the compiled binary: a job stuck
+// in a synchronous loop (the watchdog ends the daemon with status 12 and one line), and a
+// config with syntax errors, at start and on a reload (each error at file:line:col with its
+// source line; never Bun's "?v=" suffix or a hint to run bun).
 
 import { describe, expect, test } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -15,6 +16,26 @@ function config(dir: TempDir, body: string): string {
 }
 
 const BROKEN = `import { Pyinotifyd } from "seedwatch";\nexport default new Pyinotifyd({\n  watches: [,\n});\n`;
+
+test("a job stuck in a synchronous loop ends the daemon with status 12 and one line naming the job and the path", async () => {
+  using dir = tempDir("run");
+  mkdirSync(dir.join("w"));
+  const cfg = config(
+    dir,
+    `const t = new TaskScheduler({ job: (event) => { if (event.pathname.endsWith("/loop")) while (true) {} } });
+export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}", event_map: { IN_CLOSE_WRITE: t } })] });`,
+  );
+  await using w = new Running(["run", cfg], { env: { SEEDWATCH_HOOK_TIMEOUT: "1" } });
+  await w.waitStderr(/running /, "running");
+  writeFileSync(dir.join("w/fine"), "");
+  await w.waitStderr(/task finished/, "a job that returns");
+  writeFileSync(dir.join("w/loop"), "");
+  await waitFor(() => w.proc.exitCode !== null, "the watchdog ends the daemon", 20_000);
+  expect(await w.stop()).toBe(12);
+  expect(w.stderr.split("\n").filter((l) => l.includes("blocked seedwatch"))).toEqual([
+    expect.stringMatching(new RegExp(`^error watchdog: TaskScheduler job for ${dir.join("w/loop")} blocked seedwatch for [\\d.]+ s \\(limit 1 s\\): exiting with status 12$`)),
+  ]);
+});
 
 describe("a config with syntax errors", () => {
   test("at start: each error at file:line:col with its source line and a caret, then what to do", () => {
