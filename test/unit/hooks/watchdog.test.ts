@@ -62,7 +62,7 @@ console.log(JSON.stringify([skipped.ok ? "ran" : skipped.kind, other]));`,
       `setHangFile(${JSON.stringify(dir.join("hung"))});
 const pending = await callHook({ hook: "hook complete", subject: "ONE", key: "ONE" }, () => new Promise(() => {}), [], 1000);
 console.log(pending.ok ? "?" : pending.kind); // it timed out, and stays in flight
-await callHook({ hook: "hook post_add", subject: "TWO", key: "TWO" }, async () => { await Bun.sleep(1); while (true) {} }, [], 1000);`,
+await callHook({ hook: "hook post_add", subject: "TWO", key: "TWO" }, async () => { await Promise.resolve(); while (true) {} }, [], 1000);`,
     );
     expect([r.code, r.stdout]).toEqual([12, "timeout\n"]);
     expect(r.stderr).toMatch(
