@@ -94,14 +94,18 @@ describe("a hook stuck in a synchronous loop", () => {
 });
 
 describe("a hook that throws", () => {
-  const THROWS = `function helper() { throw new Error("boom in helper"); }\nexport function post_add() { helper(); }\n`;
+  /** One new torrent, and a hooks file whose post_add throws from a helper. */
+  function thrower(dir: TempDir) {
+    const s = setup(dir);
+    const t = s.torrent("Thrower");
+    writeFileSync(s.hooks, `function helper() { throw new Error("boom in helper"); }\nexport function post_add() { helper(); }\n`);
+    s.add(t);
+    return { s, t };
+  }
 
   test("text: one warning line naming the hook, the torrent and where; its stack only at -v, and only the hook's frames", () => {
     using dir = tempDir("hooks");
-    const s = setup(dir);
-    const t = s.torrent("Thrower");
-    writeFileSync(s.hooks, THROWS);
-    s.add(t);
+    const { s, t } = thrower(dir);
     const r = run(s.args("--once", "--hooks", s.hooks));
     expect(r.code).toBe(9);
     const line = `warn  rtorrent: hook post_add failed for ${t.hash} "Thrower": boom in helper (${s.hooks}:1:31)`;
@@ -115,10 +119,7 @@ describe("a hook that throws", () => {
 
   test("json: one record, with the stack as one field", () => {
     using dir = tempDir("hooks");
-    const s = setup(dir);
-    const t = s.torrent("Thrower");
-    writeFileSync(s.hooks, THROWS);
-    s.add(t);
+    const { s, t } = thrower(dir);
     const r = run(s.args("--once", "--log-format", "json", "--hooks", s.hooks));
     expect(r.code).toBe(9);
     const records = r.stderr.trim().split("\n").map((l) => JSON.parse(l));
