@@ -43,7 +43,7 @@ function run(args: string[]): { code: number; stderr: string; stdout: string } {
 }
 
 describe("a hook stuck in a synchronous loop", () => {
-  test("--once ends with status 12 and one line naming the hook and the torrent; the next run skips it (said once) and indexes the rest", () => {
+  test("--once ends with status 12 and one line naming the hook and the torrent; the next run indexes the rest and never runs it again", () => {
     using dir = tempDir("hooks");
     const s = setup(dir);
     const stuck = s.torrent("Stuck");
@@ -60,12 +60,29 @@ describe("a hook stuck in a synchronous loop", () => {
 
     const second = run(s.args("--once", "--hooks", s.hooks, "--hook-timeout", "1"));
     expect(second.code).toBe(0);
-    expect(second.stderr.split("\n").filter((l) => l.includes("skipped"))).toEqual([
-      expect.stringMatching(new RegExp(`^warn  hooks: hook post_add skipped for ${stuck.hash} "Stuck": it blocked seedwatch on \\S+ \\(recorded in ${s.db}\\.hung; delete that line, or the file, to run it again\\)$`)),
-    ]);
     expect(s.names()).toEqual(["Fine", "Stuck"]);
     expect(s.ran()).toContain(`post_add ${fine.hash}`);
     expect(s.ran()).not.toContain(`post_add ${stuck.hash}`);
+    // whether post_add comes up again for Stuck depends on whether its add was committed
+    // before the kill; if it does, it is skipped, and said once
+    expect(second.stderr.split("\n").filter((l) => l.includes("skipped")).length).toBeLessThanOrEqual(1);
+  });
+
+  test("--once: a pre_add that hangs comes up again on the next run (the torrent is not indexed yet): skipped, said once, indexed", () => {
+    using dir = tempDir("hooks");
+    const s = setup(dir);
+    const stuck = s.torrent("Stuck");
+    writeFileSync(s.hooks, `${s.out}\nexport function pre_add(db: unknown, file: string) { if (file.includes("${stuck.hash}")) while (true) {} }\nexport function post_add(db: unknown, file: string) { out("post_add " + file.slice(-48, -8)); }\n`);
+    s.add(stuck);
+    expect(run(s.args("--once", "--hooks", s.hooks, "--hook-timeout", "1")).code).toBe(12);
+    expect(s.names()).toEqual([]);
+    const second = run(s.args("--once", "--hooks", s.hooks, "--hook-timeout", "1"));
+    expect(second.code).toBe(0);
+    expect(second.stderr.split("\n").filter((l) => l.includes("skipped"))).toEqual([
+      expect.stringMatching(new RegExp(`^warn  hooks: hook pre_add skipped for ${stuck.hash} "Stuck": it blocked seedwatch on \\S+ \\(recorded in ${s.db}\\.hung; delete that line, or the file, to run it again\\)$`)),
+    ]);
+    expect(s.names()).toEqual(["Stuck"]);
+    expect(s.ran()).toEqual([`post_add ${stuck.hash}`]); // the other hooks still run for it
   });
 
   test("the daemon ends with status 12; restarted, it skips that hook for that torrent only and goes on", async () => {
