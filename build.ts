@@ -16,6 +16,9 @@
 //                            node_modules packages through package.json "exports"/"main".
 // --define SEEDWATCH_VERSION / SEEDWATCH_REVISION
 //                            `seedwatch --version` names the exact commit.
+// src/hooks/watchdog-thread.ts
+//                            a second entrypoint: the hook watchdog's Worker, which
+//                            src/hooks/watchdog.ts starts by that path.
 
 import pkg from "./package.json" with { type: "json" };
 
@@ -39,6 +42,7 @@ const cmd = [
   "src/main.ts",
   // Worker entry points: inside the binary they are named relative to src/ ("./rtorrent/read-worker.ts").
   "src/rtorrent/read-worker.ts",
+  "src/hooks/watchdog-thread.ts",
 ];
 
 const started = performance.now();

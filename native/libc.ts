@@ -12,6 +12,7 @@ const SYMBOLS = {
   close: { args: ["i32"], returns: "i32" },
   open: { args: ["ptr", "i32", "u32"], returns: "i32" },
   fcntl: { args: ["i32", "i32", "i64"], returns: "i32" },
+  _exit: { args: ["i32"], returns: "void" },
   __errno_location: { args: [], returns: "ptr" },
 } as const;
 
@@ -26,6 +27,8 @@ export interface Libc {
   close(fd: number): number;
   open(path: Uint8Array, flags: number, mode: number): number;
   fcntl(fd: number, cmd: number, arg: number): number;
+  /** End the whole process now, from any thread (the hook watchdog: a Worker's process.exit ends only the Worker). */
+  _exit(status: number): never;
   /** errno of the last failed call on this thread. */
   errno(): number;
 }
@@ -56,6 +59,10 @@ export function libc(): Libc {
         close: (fd) => s.close(fd),
         open: (path, flags, mode) => s.open(path, flags, mode),
         fcntl: (fd, cmd, arg) => s.fcntl(fd, cmd, arg),
+        _exit: (status) => {
+          s._exit(status);
+          throw new Error("_exit returned"); // never reached: it does not return
+        },
         errno: () => peek.i32(errnoPtr() as Pointer, 0),
       };
       return loaded;

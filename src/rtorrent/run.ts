@@ -3,6 +3,7 @@
 
 import { EXIT, SeedError } from "../errors.ts";
 import type { FsEvent } from "../events/index.ts";
+import { setHangFile } from "../hooks/hung.ts";
 import { loadModule } from "../hooks/load.ts";
 import { log, logs } from "../log.ts";
 import { InotifyWatcher } from "../watch/inotify.ts";
@@ -42,6 +43,7 @@ export async function runRtorrent(r: RtorrentRun): Promise<number> {
     }
     if (!lock.held && lock.stale) out.info(`stale rtorrent.lock (${lock.stale}): going ahead`);
   }
+  setHangFile(hangFileOf(r.db));
   const hooks = await loadHooks(r.hookFiles);
   const store = r.dryRun ? SessionStore.openCopy(r.db) : SessionStore.open(r.db);
   const say = (line: string) => (r.dryRun ? (r.out ?? ((l) => process.stdout.write(`${l}\n`)))(line) : out.info(line));
@@ -115,12 +117,18 @@ export interface RtorrentService {
 
 /** The rtorrent index as a service inside another daemon (a `run` config's section). */
 export async function startRtorrent(r: RtorrentRun): Promise<RtorrentService> {
+  setHangFile(hangFileOf(r.db));
   const hooks = await loadHooks(r.hookFiles);
   const store = SessionStore.open(r.db);
   const out = log.withTag("rtorrent");
   const tracker = makeTracker({ ...r, dryRun: false }, store, hooks, (line) => out.info(line));
   const svc = await serve(r, tracker, store, hooks);
   return { ended: svc.ended, stop: async () => (await svc.stop(), store.close()) };
+}
+
+/** Beside the index: the hooks that blocked seedwatch, by torrent, so that a restart skips them. */
+function hangFileOf(db: string): string {
+  return `${db}.hung`;
 }
 
 function makeTracker(r: RtorrentRun, store: SessionStore, hooks: Hooks, say: (line: string) => void): SessionTracker {

@@ -25,7 +25,8 @@ import type { Database } from "bun:sqlite";
 import { existsSync, readdirSync } from "node:fs";
 import { joinPath, type FsEvent } from "../events/index.ts";
 import { fsPath } from "../fs/path.ts";
-import { callHook } from "../hooks/load.ts";
+import { callHook } from "../hooks/call.ts";
+import { log, withStack } from "../log.ts";
 import { sessionProtection } from "./guard.ts";
 import { KeyedLanes } from "./lanes.ts";
 import { openReader } from "./reader.ts";
@@ -274,10 +275,11 @@ export class SessionTracker {
     const action = this.actionOf(hash, r);
     if (action === "remove") return this.removeTorrent(hash);
     const file = joinPath(this.o.session, `${hash}.torrent`);
-    if (action === "add") await this.hook("pre_add", this.o.hooks.pre_add, [this.o.store.db, file, this.o.args]); // a failure is logged; the index still follows the session
+    const named = { hash, name: r.kind === "ok" ? r.torrent.name : this.o.store.state(hash)?.name };
+    if (action === "add") await this.hook("pre_add", this.o.hooks.pre_add, [this.o.store.db, file, this.o.args], named); // a failure is logged; the index still follows the session
     const again = action === "add" ? readSession(this.o.session, hash) : r; // the hook took time: what is there now
     this.apply(hash, again, this.actionOf(hash, again), this.o.say);
-    if (action === "add" && this.o.store.state(hash)) await this.hook("post_add", this.o.hooks.post_add, [this.o.store.db, file, this.o.args]);
+    if (action === "add" && this.o.store.state(hash)) await this.hook("post_add", this.o.hooks.post_add, [this.o.store.db, file, this.o.args], named);
     this.kickQueues();
   }
 
@@ -340,7 +342,7 @@ export class SessionTracker {
     const hash = /([0-9A-F]{40})\.(complete|torrent)$/.exec(path)?.[1];
     if (!hash || this.o.store.get(hash)?.completeHookAt) return; // erased meanwhile, or done
     this.summary.completions++;
-    if (this.o.hooks.complete) await this.hook("complete", this.o.hooks.complete, [this.o.store.db, path, this.o.args, this.queues]);
+    if (this.o.hooks.complete) await this.hook("complete", this.o.hooks.complete, [this.o.store.db, path, this.o.args, this.queues], { hash, name: this.o.store.get(hash)?.name });
     if (!this.queues.complete!.includes(path)) this.o.store.markCompleteHookRun(hash);
   }
 
@@ -354,7 +356,7 @@ export class SessionTracker {
     const row = store.db
       .query<{ torrent: Uint8Array | null; libtorrent: Uint8Array | null; rtorrent: Uint8Array | null }, [string]>("SELECT torrent, libtorrent, rtorrent FROM torrent_data WHERE hash = ?")
       .get(hash)!;
-    await this.hook("pre_remove", this.o.hooks.pre_remove, [store.db, file, this.o.args]);
+    await this.hook("pre_remove", this.o.hooks.pre_remove, [store.db, file, this.o.args], { hash, name: known.name });
     store.remove(hash);
     const wasUnreadable = store.clearUnreadable(hash);
     this.summary.removed++;
@@ -365,7 +367,7 @@ export class SessionTracker {
     this.o.say(`${this.o.dryRun ? "would remove" : "removed"} ${hash} ${JSON.stringify(known.name)} from the index${removed ? `; ${removed.removed.length} of ${torfiles.length} file(s) ${would}deleted` : ""}`);
     const rm: RmTuple = { name: known.name, tracker: known.tracker, hash, rmfiles: removed?.removed ?? [], torfiles, tor: row.torrent, ltor: row.libtorrent, rtor: row.rtorrent };
     if (wasUnreadable && !shared) this.retryErasures(); // it may have held others back
-    await this.hook("post_remove", this.o.hooks.post_remove, [store.db, file, this.o.args, rm]);
+    await this.hook("post_remove", this.o.hooks.post_remove, [store.db, file, this.o.args, rm], { hash, name: known.name });
   }
 
   /** Erasures held back earlier: try them again with the session as it is now (-r only). */
@@ -380,17 +382,23 @@ export class SessionTracker {
     return sessionProtection(this.o.store, this.o.session, stale);
   }
 
-  /** Call a hook if defined; false when it failed (logged and counted). */
-  private async hook(name: string, fn: Fn | undefined, args: unknown[]): Promise<boolean> {
+  /**
+   * Call a hook if defined; false when it failed (logged with its stack, and counted) or
+   * was skipped. A hook that blocked the process for `torrent` before is skipped (said
+   * once per run, not a failure: the hang was reported, with exit status 12, when it
+   * happened).
+   */
+  private async hook(name: string, fn: Fn | undefined, args: unknown[], torrent?: { hash: string; name?: string | undefined }): Promise<boolean> {
     if (!fn) return true;
     if (this.o.dryRun) {
       this.o.say(`would run hook ${name}`);
       return true;
     }
-    const r = await callHook(name, fn, args, this.o.hookTimeoutMs);
-    if (r.ok) return true;
+    const subject = torrent && (torrent.name === undefined ? torrent.hash : `${torrent.hash} ${JSON.stringify(torrent.name)}`);
+    const r = await callHook({ hook: `hook ${name}`, subject, key: torrent?.hash }, fn, args, this.o.hookTimeoutMs);
+    if (r.ok || r.kind === "skipped") return r.ok;
     this.summary.hookFailures++;
-    this.o.warn(`hook ${r.error}`);
+    log.withTag("rtorrent").warn(withStack(r.error, r.stack));
     return false;
   }
 }

@@ -15,7 +15,7 @@
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
-import { setReporter, setVerbosity } from "../../../src/log.ts";
+import { setFormat, setReporter, setVerbosity } from "../../../src/log.ts";
 import { runRtorrent } from "../../../src/rtorrent/run.ts";
 import { fc, propParams } from "../../helpers/prop.ts";
 import { makeTorrent, writeSession, type Built } from "../../helpers/rtorrent.ts";
@@ -245,7 +245,10 @@ describe("removal never deletes what the session still needs (generated)", () =>
     if (!process.env.SEEDWATCH_PROP_LOG) setReporter({ log: () => {} });
     setVerbosity(process.env.SEEDWATCH_PROP_LOG ? 1 : -1);
   });
-  afterAll(() => setVerbosity(0));
+  afterAll(() => {
+    setFormat("text"); // the default sink again: test files share this process
+    setVerbosity(0);
+  });
 
   test("random sessions, links, hostile names and damage; -r and --clean -r, with and without -n", async () => {
     const started = performance.now();

@@ -50,7 +50,7 @@ const task = new TaskScheduler({
 });
 export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}", event_map: { IN_CREATE: task, IN_CLOSE_WRITE: task, IN_ATTRIB: task } })] });`,
     );
-    const jobs = () => (existsSync(dir.join("jobs.log")) ? readFileSync(dir.join("jobs.log"), "utf8").trim().split("\n") : []);
+    const jobs = () => (existsSync(dir.join("jobs.log")) ? readFileSync(dir.join("jobs.log"), "utf8").split("\n").filter(Boolean) : []); // read mid-append, the file can be empty
     await using w = new Running(["run", cfg]);
     await w.waitStderr(/running /, "running");
     writeFileSync(dir.join("w/f"), "1"); // IN_CREATE, then IN_CLOSE_WRITE re-arms the delay
