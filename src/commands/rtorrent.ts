@@ -26,7 +26,7 @@ export default defineVerb({
     once: { type: "boolean", description: "reconcile, run pending completions, and exit with a status (for cron)" },
     trash: { type: "string", valueHint: "DIR", description: "with -r: move files into DIR instead of deleting them" },
     maxDelete: { type: "string", valueHint: "N", description: "with -r: never delete more than N files in one run; a run that would is stopped and says so" },
-    hookTimeout: { type: "string", valueHint: "SECONDS", default: "120", description: "a hook still running after this long is logged as hung" },
+    hookTimeout: { type: "string", valueHint: "SECONDS", default: "120", description: "a hook still running after this long is logged and the index goes on; one that blocks seedwatch itself this long (a synchronous loop) ends it with exit 12, and is skipped for that torrent from then on" },
     daemon: { type: "boolean", alias: "d", description: "accepted for rtorrent_event compatibility: run under systemd, or from cron with --once" },
     sleep: { type: "string", valueHint: "SECONDS", description: "accepted for rtorrent_event compatibility; not needed (events are handled as they come)" },
     ...LOG_ARGS,

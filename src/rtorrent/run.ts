@@ -5,7 +5,8 @@ import { EXIT, SeedError } from "../errors.ts";
 import type { FsEvent } from "../events/index.ts";
 import { setHangFile } from "../hooks/hung.ts";
 import { loadModule } from "../hooks/load.ts";
-import { log, logs } from "../log.ts";
+import { callHook } from "../hooks/call.ts";
+import { log, logs, withStack } from "../log.ts";
 import { InotifyWatcher } from "../watch/inotify.ts";
 import { orphans } from "./clean.ts";
 import { sessionProtection, unblockAdvice } from "./guard.ts";
@@ -152,21 +153,24 @@ async function serve(r: RtorrentRun, tracker: SessionTracker, store: SessionStor
   // Watch first, then reconcile: nothing written meanwhile can be missed.
   await watcher.add(r.session, { recursive: false, events: ["IN_CREATE", "IN_CLOSE_WRITE", "IN_MOVED_TO", "IN_MOVED_FROM", "IN_DELETE", "IN_ATTRIB"] });
   report(await tracker.reconcileAll(progress()), false);
-  if (hooks.pre_loop) await hooks.pre_loop(...([store.db, watcher, r.args, tracker.queues, tracker.qfuncs, tracker.inotifyFuncs] as never[]));
+  await loopHook("pre_loop", hooks.pre_loop, [store.db, watcher, r.args, tracker.queues, tracker.qfuncs, tracker.inotifyFuncs], r.hookTimeoutMs);
   out.info(`watching ${r.session}`);
   return {
     ended,
     async stop() {
       tracker.stop();
       await tracker.idle();
-      try {
-        if (hooks.post_loop) await hooks.post_loop(...([store.db, watcher, r.args] as never[]));
-      } catch (err) {
-        out.warn(`hook post_loop threw: ${(err as Error).stack ?? err}`);
-      }
+      await loopHook("post_loop", hooks.post_loop, [store.db, watcher, r.args], r.hookTimeoutMs);
       await watcher.close();
     },
   };
+}
+
+/** pre_loop and post_loop, under the watchdog like every hook; a failure is one line (stack at -v). */
+async function loopHook(name: string, fn: ((...a: never[]) => unknown) | undefined, args: unknown[], timeoutMs: number): Promise<void> {
+  if (!fn) return;
+  const r = await callHook({ hook: `hook ${name}` }, fn, args, timeoutMs);
+  if (!r.ok && r.kind !== "skipped") log.withTag("rtorrent").warn(withStack(r.error, r.stack));
 }
 
 /** Every --hooks file, in order; a hook defined in several files runs in each. */

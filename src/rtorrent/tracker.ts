@@ -340,10 +340,12 @@ export class SessionTracker {
 
   private async runComplete(path: string): Promise<void> {
     const hash = /([0-9A-F]{40})\.(complete|torrent)$/.exec(path)?.[1];
-    if (!hash || this.o.store.get(hash)?.completeHookAt) return; // erased meanwhile, or done
+    const stored = hash ? this.o.store.get(hash) : undefined;
+    if (!hash || !stored || stored.completeHookAt) return; // erased meanwhile, or done
     this.summary.completions++;
-    if (this.o.hooks.complete) await this.hook("complete", this.o.hooks.complete, [this.o.store.db, path, this.o.args, this.queues], { hash, name: this.o.store.get(hash)?.name });
-    if (!this.queues.complete!.includes(path)) this.o.store.markCompleteHookRun(hash);
+    const ran = this.o.hooks.complete ? await this.hook("complete", this.o.hooks.complete, [this.o.store.db, path, this.o.args, this.queues], { hash, name: stored.name }) : "ok";
+    // Skipped (it blocked seedwatch once): not done, so clearing the hang record runs it.
+    if (ran !== "skipped" && !this.queues.complete!.includes(path)) this.o.store.markCompleteHookRun(hash);
   }
 
   /** An erased torrent: pre_remove, its rows, its data (-r), post_remove. */
@@ -383,22 +385,22 @@ export class SessionTracker {
   }
 
   /**
-   * Call a hook if defined; false when it failed (logged with its stack, and counted) or
-   * was skipped. A hook that blocked the process for `torrent` before is skipped (said
-   * once per run, not a failure: the hang was reported, with exit status 12, when it
-   * happened).
+   * Call a hook if defined: "ok", "failed" (logged with its stack, and counted) or
+   * "skipped": a hook that blocked the process for `torrent` before is skipped (said once
+   * per run, not a failure: the hang was reported, with exit status 12, when it happened).
    */
-  private async hook(name: string, fn: Fn | undefined, args: unknown[], torrent?: { hash: string; name?: string | undefined }): Promise<boolean> {
-    if (!fn) return true;
+  private async hook(name: string, fn: Fn | undefined, args: unknown[], torrent?: { hash: string; name?: string | undefined }): Promise<"ok" | "failed" | "skipped"> {
+    if (!fn) return "ok";
     if (this.o.dryRun) {
       this.o.say(`would run hook ${name}`);
-      return true;
+      return "ok";
     }
     const subject = torrent && (torrent.name === undefined ? torrent.hash : `${torrent.hash} ${JSON.stringify(torrent.name)}`);
     const r = await callHook({ hook: `hook ${name}`, subject, key: torrent?.hash }, fn, args, this.o.hookTimeoutMs);
-    if (r.ok || r.kind === "skipped") return r.ok;
+    if (r.ok) return "ok";
+    if (r.kind === "skipped") return "skipped";
     this.summary.hookFailures++;
     log.withTag("rtorrent").warn(withStack(r.error, r.stack));
-    return false;
+    return "failed";
   }
 }
