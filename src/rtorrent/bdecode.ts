@@ -132,7 +132,14 @@ export function isDict(v: BValue | undefined): v is BDict {
 }
 
 export function str(v: BValue | undefined): string | undefined {
-  return v instanceof Uint8Array ? utf8.decode(v) : undefined;
+  if (!(v instanceof Uint8Array)) return undefined;
+  if (v.length <= 64) {
+    let s = "";
+    let i = 0;
+    for (; i < v.length && v[i]! < 0x80; i++) s += String.fromCharCode(v[i]!);
+    if (i === v.length) return s; // ASCII: no decoder call
+  }
+  return utf8.decode(v);
 }
 
 export function int(v: BValue | undefined): number | undefined {

@@ -1,10 +1,10 @@
 // The worker behind reader.ts: reads and parses session files, moves the bytes back.
 
-import { readAll, transferables } from "./reader.ts";
+import { pack, readAll } from "./reader.ts";
 
 declare const self: Worker;
 
 self.onmessage = (e: MessageEvent<{ id: number; session: string; hashes: string[] }>) => {
-  const results = readAll(e.data.session, e.data.hashes);
-  self.postMessage({ id: e.data.id, results }, transferables(results));
+  const packed = pack(readAll(e.data.session, e.data.hashes));
+  self.postMessage({ id: e.data.id, packed }, [packed.bytes]);
 };

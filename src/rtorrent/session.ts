@@ -165,7 +165,8 @@ function parseMeta(hash: string, bytes: Uint8Array): Meta {
   const actual = infoHash(bytes.subarray(meta.info[0], meta.info[1]));
   if (actual !== hash) throw new RefusedError(`${hash}.torrent: its info hashes to ${actual}, not to its name`);
   const info = meta.value.info;
-  const names = unique(variants(info, "name").map((v) => element(v, "name")), (n) => n);
+  const found = variants(info, "name").map((v) => element(v, "name"));
+  const names = found.length > 1 ? unique(found, (n) => n) : found;
   if (names.length === 0) throw new RefusedError(`${hash}.torrent: name: not a string`);
   const tracker = trackerOf(meta.value);
   if (!Array.isArray(info.files)) return { name: names[0]!, tracker, multi: false, layouts: [{ variants: names.map((n) => [n]), size: int(info.length) ?? 0 }] };
@@ -173,13 +174,11 @@ function parseMeta(hash: string, bytes: Uint8Array): Meta {
   for (const f of info.files) {
     if (!isDict(f)) throw new RefusedError(`${hash}.torrent: a files entry is not a dictionary`);
     if (f.attr instanceof Uint8Array && str(f.attr)!.includes("p")) continue; // BEP 47 padding: never on disk
-    const paths = unique(
-      variants(f, "path").map((parts) => {
-        if (!Array.isArray(parts) || parts.length === 0) throw new RefusedError(`${hash}.torrent: a file without a path`);
-        return parts.map((e) => element(e, "path"));
-      }),
-      (p) => p.join("/"),
-    );
+    const found = variants(f, "path").map((parts) => {
+      if (!Array.isArray(parts) || parts.length === 0) throw new RefusedError(`${hash}.torrent: a file without a path`);
+      return parts.map((e) => element(e, "path"));
+    });
+    const paths = found.length > 1 ? unique(found, (p) => p.join("/")) : found;
     if (paths.length === 0) throw new RefusedError(`${hash}.torrent: a file without a path`);
     layouts.push({ variants: paths, size: int(f.length) ?? 0 });
   }
@@ -201,7 +200,8 @@ function assemble(hash: string, meta: Meta, state: State, raw: SessionTorrent["r
   const base = expand(state.directory);
   const place = (elements: string[]) => elements.reduce<string>((p, e) => joinPath(p, e), base);
   const files = meta.layouts.map((l) => ({ path: place(l.variants[0]!), size: l.size }));
-  const alternates = meta.layouts.flatMap((l) => l.variants.slice(1).map(place)).filter((p) => !files.some((f) => f.path === p));
+  const alternates: string[] = [];
+  for (const l of meta.layouts) for (const v of l.variants.slice(1)) alternates.push(place(v));
   const relative = !state.directory.startsWith("/") && state.directory !== "~" && !state.directory.startsWith("~/");
   return {
     hash,
@@ -233,8 +233,11 @@ function tails(meta: Meta): string[] {
 
 /** `key` and every `key.<encoding>` of a dict: the UTF-8 one first, as rtorrent with `encoding.add = UTF-8` picks it. */
 function variants(d: BDict, key: string): BValue[] {
-  const keys = Object.keys(d).filter((k) => k === key || k.startsWith(`${key}.`));
-  return keys.sort((a, b) => rank(a, key) - rank(b, key)).map((k) => d[k]!);
+  let others: string[] | undefined;
+  for (const k in d) if (k !== key && k.startsWith(`${key}.`)) (others ??= []).push(k); // rare: most torrents have only `key`
+  const plain = d[key] === undefined ? [] : [d[key]!];
+  if (!others) return plain;
+  return [...others.filter((k) => k.toLowerCase() === `${key}.utf-8`), key, ...others.filter((k) => k.toLowerCase() !== `${key}.utf-8`)].flatMap((k) => (d[k] === undefined ? [] : [d[k]!]));
 }
 
 function unique<T>(items: T[], id: (t: T) => string): T[] {
@@ -242,9 +245,6 @@ function unique<T>(items: T[], id: (t: T) => string): T[] {
   return items.filter((t) => !seen.has(id(t)) && !!seen.add(id(t)));
 }
 
-function rank(k: string, key: string): number {
-  return k.toLowerCase() === `${key}.utf-8` ? 0 : k === key ? 1 : 2;
-}
 
 function decode(file: string, bytes: Uint8Array): ReturnType<typeof bdecode> {
   try {

@@ -39,6 +39,8 @@ import type { SessionStore, UpsertResult } from "./store.ts";
 export const RECONCILE_DEBOUNCE_MS = 50;
 /** A full reconcile commits once per this many torrents. */
 const BATCH = 500;
+/** Batches being read while one is written. */
+const READ_AHEAD = 1;
 /** When a complete hook re-queues itself, try again after this long. */
 export const REQUEUE_DELAY_MS = 5000;
 /** Torrents whose hooks may be in flight at once. */
@@ -144,11 +146,11 @@ export class SessionTracker {
     const removals: string[] = [];
     const reader = openReader(this.o.session, all.length);
     const batches = Array.from({ length: Math.ceil(all.length / BATCH) }, (_, i) => all.slice(i * BATCH, (i + 1) * BATCH));
-    let next = batches.length ? reader.read(batches[0]!) : undefined;
+    const ahead = batches.slice(0, READ_AHEAD).map((b) => reader.read(b));
     for (const [i, batch] of batches.entries()) {
-      const results = await next!;
-      next = i + 1 < batches.length ? reader.read(batches[i + 1]!) : undefined; // read ahead while this batch is written
-      await this.o.store.batch(async () => {
+      const results = await ahead.shift()!;
+      if (i + READ_AHEAD < batches.length) ahead.push(reader.read(batches[i + READ_AHEAD]!)); // read ahead while this batch is written
+      this.o.store.bulk(() => {
         for (const hash of batch) {
           if (this.lanes.busy(hash)) void this.lanes.run(hash, () => this.reconcile(hash));
           else this.bulk(hash, results.get(hash)!, removals, view);
