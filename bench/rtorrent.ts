@@ -2,7 +2,7 @@
 // present), and the time from a real rtorrent's last session write in a 200-torrent burst
 // until all 200 are in the index.
 //
-//   bun bench/rtorrent.ts [--torrents N] [--runs R]      (appends to bench/RESULTS-rtorrent.md)
+//   bun bench/rtorrent.ts [--torrents N] [--runs R] [--against BIN] [--disk]   (writes bench/RESULTS-rtorrent.md)
 //
 // rtorrent_event itself cannot run here (its Python dependencies are not installable from
 // this machine); its documented behaviour is one queue item per ~1 s poll cycle.
@@ -56,22 +56,34 @@ function coldStart(): string {
     layouts.push({ dir, files: multi ? Array.from({ length: 12 }, (_, k) => `CD${k >> 3}/${k}.flac`) : [`file-${i}.mkv`] });
   }
   const rows: string[] = [];
-  const run = (label: string, args: string[], fresh: boolean) => {
-    const times: number[] = [];
-    const rss: number[] = [];
+  // --against BIN: the same runs with another build (the previous release), interleaved.
+  const against = args.includes("--against") ? args[args.indexOf("--against") + 1] : undefined;
+  const bins = against ? [SEEDWATCH, against] : [SEEDWATCH];
+  const once = (bin: string, label: string, cmd: string[], fresh: boolean, r: number) => {
+    const db = join(work, `${label.replace(/\W+/g, "-")}-${bins.indexOf(bin)}-${fresh ? r : 0}.db`);
+    if (fresh) for (const f of [db, `${db}-wal`, `${db}-shm`]) rmSync(f, { force: true });
+    const t = performance.now();
+    const p = Bun.spawnSync([bin, "rtorrent", ...cmd, "--no-log", "--db", db, session, data], { stderr: "pipe", stdout: "ignore" });
+    const ms = performance.now() - t;
+    if (p.exitCode !== 0) throw new Error(`${bin} failed: ${p.stderr}`);
+    // -n writes no database: its summary says what it would have indexed.
+    const count = cmd.includes("-n") ? Number(/index[^:]*: (\d+) added/.exec(p.stderr.toString())?.[1]) : new Database(db, { readonly: true }).query<{ n: number }, []>("SELECT COUNT(*) n FROM torrent_data").get()!.n;
+    if (count !== N) throw new Error(`indexed ${count} of ${N}`);
+    log(`${label} (${bins.indexOf(bin) ? "against" : "this build"}) run ${r + 1}: ${ms.toFixed(0)} ms`);
+    return { ms, rss: (p.resourceUsage?.maxRSS ?? 0) / 2 ** 20 };
+  };
+  const run = (label: string, cmd: string[], fresh: boolean) => {
+    const got = bins.map(() => ({ times: [] as number[], rss: [] as number[] }));
     for (let r = 0; r < RUNS; r++) {
-      const db = join(work, `${label.replace(/\W+/g, "-")}-${fresh ? r : 0}.db`);
-      if (fresh) for (const f of [db, `${db}-wal`, `${db}-shm`]) rmSync(f, { force: true });
-      const t = performance.now();
-      const p = Bun.spawnSync([SEEDWATCH, "rtorrent", ...args, "--no-log", "--db", db, session, data], { stderr: "pipe", stdout: "ignore" });
-      times.push(performance.now() - t);
-      if (p.exitCode !== 0) throw new Error(`seedwatch failed: ${p.stderr}`);
-      rss.push((p.resourceUsage?.maxRSS ?? 0) / 2 ** 20);
-      const count = new Database(db, { readonly: true }).query<{ n: number }, []>("SELECT COUNT(*) n FROM torrent_data").get()!.n;
-      if (count !== N) throw new Error(`indexed ${count} of ${N}`);
-      log(`${label} run ${r + 1}: ${times.at(-1)!.toFixed(0)} ms`);
+      for (const [i, bin] of bins.entries()) {
+        const x = once(bin, label, cmd, fresh, r);
+        got[i]!.times.push(x.ms);
+        got[i]!.rss.push(x.rss);
+      }
     }
-    rows.push(`| ${label} | ${median(times).toFixed(0)} | ${Math.min(...times).toFixed(0)}–${Math.max(...times).toFixed(0)} | ${median(rss).toFixed(0)} |`);
+    const [me, them] = got;
+    const cmp = them ? ` | ${median(them.times).toFixed(0)} | ${(median(them.times) / median(me!.times)).toFixed(2)}× |` : " |";
+    rows.push(`| ${label} | ${median(me!.times).toFixed(0)} | ${Math.min(...me!.times).toFixed(0)}–${Math.max(...me!.times).toFixed(0)} | ${median(me!.rss).toFixed(0)}${cmp}`);
   };
   run("cold --once (empty index), data absent", ["--once"], true);
   run("again --once (all unchanged)", ["--once"], false);
@@ -88,10 +100,10 @@ function coldStart(): string {
 A session of ${N.toLocaleString("en")} torrents (a third multi-file with 12 files, the rest single
 files) indexed by \`seedwatch rtorrent\`; "cold" starts from no database. With the data
 present, --clean also looks at every data file (Protection: path, resolved path, inode)
-and walks PATHS for orphans. ${RUNS} runs each, medians.
+and walks PATHS for orphans. ${RUNS} runs each, medians${against ? `; "against" is \`${against}\` (${Bun.spawnSync([against, "--version"]).stdout.toString().trim()}), run interleaved with this build` : ""}.
 
-| run | median, ms | range, ms | peak RSS, MiB |
-|---|---|---|---|
+| run | median, ms | range, ms | peak RSS, MiB |${against ? " against, ms | speed-up |" : ""}
+|---|---|---|---|${against ? "---|---|" : ""}
 ${rows.join("\n")}
 
 Target (issue "Trust first"): a cold --clean of 10,000 torrents at or under 500 ms (20× the
