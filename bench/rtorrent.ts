@@ -67,7 +67,7 @@ function coldStart(): string {
     const ms = performance.now() - t;
     if (p.exitCode !== 0) throw new Error(`${bin} failed: ${p.stderr}`);
     // -n writes no database: its summary says what it would have indexed.
-    const count = cmd.includes("-n") ? Number(/index[^:]*: (\d+) added/.exec(p.stderr.toString())?.[1]) : new Database(db, { readonly: true }).query<{ n: number }, []>("SELECT COUNT(*) n FROM torrent_data").get()!.n;
+    const count = cmd.includes("-n") ? Number(/ (\d+) added, /.exec(p.stderr.toString())?.[1]) : new Database(db, { readonly: true }).query<{ n: number }, []>("SELECT COUNT(*) n FROM torrent_data").get()!.n;
     if (count !== N) throw new Error(`indexed ${count} of ${N}`);
     log(`${label} (${bins.indexOf(bin) ? "against" : "this build"}) run ${r + 1}: ${ms.toFixed(0)} ms`);
     return { ms, rss: (p.resourceUsage?.maxRSS ?? 0) / 2 ** 20 };
