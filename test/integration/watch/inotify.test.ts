@@ -136,6 +136,32 @@ describe("InotifyWatcher", () => {
     await t.log.until((e) => e.path === dir.join("still-here") && e.kind === "write", "root still watched");
   });
 
+  test("over the watch limit, what a new directory holds is still reported (it is listed, not followed)", async () => {
+    using dir = tempDir();
+    const real = N.libc();
+    let watches = 0;
+    let failed = false;
+    const limited: N.Libc = {
+      ...real,
+      inotify_add_watch(fd, path, mask) {
+        failed = watches >= 2; // the root and one more
+        if (failed) return -1;
+        const wd = real.inotify_add_watch(fd, path, mask);
+        if (wd >= 0) watches++;
+        return wd;
+      },
+      errno: () => (failed ? N.ENOSPC : real.errno()),
+    };
+    await using t = watcher({ sys: limited });
+    await t.w.add(dir.path);
+    ops.mkdirp(dir.join("new/a/b"));
+    ops.write(dir.join("new/a/b/f"));
+    ops.write(dir.join("new/g"));
+    for (const p of ["new/a", "new/a/b", "new/a/b/f", "new/g"]) await t.log.until((e) => e.path === dir.join(p) && e.kind === "create", p);
+    expect(t.w.stats().degraded).toBe(1);
+    expect(t.problems.map((p) => p.code)).toEqual(["ENOSPC"]);
+  });
+
   test("the watch limit on the root itself is a WatchLimitError with the sysctl to raise it", async () => {
     using dir = tempDir();
     const real = N.libc();
