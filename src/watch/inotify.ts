@@ -159,6 +159,10 @@ export class InotifyWatcher implements Watcher {
     const fd = sys.open(cPath(path), N.O_RDONLY | N.O_NONBLOCK | N.O_CLOEXEC | N.O_NOFOLLOW, 0);
     if (fd < 0) return undefined;
     try {
+      // A writer opening the file while we hold the lease makes the kernel signal us, with
+      // SIGIO unless told otherwise, and SIGIO's default action terminates the process
+      // (measured: the watcher died). SIGURG's default is to ignore it.
+      if (sys.fcntl(fd, N.F_SETSIG, N.SIGURG) !== 0) return undefined;
       if (sys.fcntl(fd, N.F_SETLEASE, N.F_RDLCK) === 0) {
         sys.fcntl(fd, N.F_SETLEASE, N.F_UNLCK);
         return false;
