@@ -31,12 +31,23 @@ export interface ArrivalsHost {
 export class Arrivals {
   private readonly ready = new Set<Node>();
   private readonly parked = new Set<Node>();
+  /** Nodes waiting for the queued records that change a name above them (by that name's key). */
+  private readonly blocked = new Map<string, Set<Node>>();
 
   constructor(private readonly host: ArrivalsHost) {}
 
-  get size(): number {
-    return this.ready.size + this.parked.size;
+  /** Something is ready to resolve. */
+  get due(): boolean {
+    return this.ready.size > 0;
   }
+
+  /** The queue handled the last record changing `key`: what waited for it is ready. */
+  readonly settled = (key: string): void => {
+    const nodes = this.blocked.get(key);
+    if (!nodes) return;
+    this.blocked.delete(key);
+    for (const n of nodes) this.ready.add(n);
+  };
 
   /**
    * A directory arrived at parent/name: created (a node already there is what a listing
@@ -70,14 +81,14 @@ export class Arrivals {
     this.parked.add(node);
   }
 
-  /** Resolve what no queued record can still move. */
+  /** Resolve what no queued record can still move; the rest waits for those records. */
   resolve(queue: RecordQueue): void {
     for (const node of [...this.ready]) {
-      if (node.detached) this.ready.delete(node);
-      else if (!this.blocked(node, queue)) {
-        this.ready.delete(node);
-        this.settle(node);
-      }
+      this.ready.delete(node);
+      if (node.detached) continue;
+      const key = this.blockedBy(node, queue);
+      if (key === undefined) this.settle(node);
+      else this.blocked.set(key, (this.blocked.get(key) ?? new Set()).add(node));
     }
     for (const node of this.parked) if (node.detached) this.parked.delete(node);
   }
@@ -85,13 +96,18 @@ export class Arrivals {
   clear(): void {
     this.ready.clear();
     this.parked.clear();
+    this.blocked.clear();
   }
 
   // --- internal ---
 
-  private blocked(node: Node, queue: RecordQueue): boolean {
-    for (let n = node; n.parent; n = n.parent) if (n.parent.wd !== undefined && queue.changes(n.parent.wd, n.name)) return true;
-    return false;
+  /** The key of a queued record that changes a name on the node's path, if any. */
+  private blockedBy(node: Node, queue: RecordQueue): string | undefined {
+    for (let n = node; n.parent; n = n.parent) {
+      const key = n.parent.wd === undefined ? undefined : queue.changes(n.parent.wd, n.name);
+      if (key !== undefined) return key;
+    }
+    return undefined;
   }
 
   private settle(node: Node): void {

@@ -99,6 +99,7 @@ export class InotifyEngine {
       relocated: (node, from, report) => this.follower.relocated(node, from, report),
     });
     this.arrivals = new Arrivals({ tree, walker: this.walker, addWatch, unwatch });
+    this.queue.onSettled = this.arrivals.settled;
     this.follower = new TreeFollower({
       tree,
       ledger,
@@ -214,7 +215,7 @@ export class InotifyEngine {
     for (let r = this.queue.peek(); r; r = this.queue.peek()) {
       try {
         if (!this.handle(r)) return false;
-        if (this.arrivals.size > 0 && r.dir && !this.rescanTimer && !this.rescanning) this.arrivals.resolve(this.queue);
+        if (this.arrivals.due && !this.rescanTimer && !this.rescanning) this.arrivals.resolve(this.queue);
       } catch (err) {
         if (this.queue.peek() === r) this.queue.shift(); // never the same failure twice
         this.problem({ kind: "error", path: "", message: `event handling failed: ${(err as Error).stack ?? err}` });

@@ -28,6 +28,8 @@ export interface QueuedRecord extends KernelRecord {
 }
 
 export class RecordQueue {
+  /** Called when no queued record changes the name `key` (changeKey) any more. */
+  onSettled: ((key: string) => void) | undefined;
   private items: QueuedRecord[] = [];
   private head = 0;
   private readonly movedTo = new Map<number, QueuedRecord>();
@@ -72,9 +74,10 @@ export class RecordQueue {
     return this.overflows > 0;
   }
 
-  /** A queued record will move `name` out of the directory watched as `wd`, replace it, or delete it. */
-  changes(wd: number, name: string): boolean {
-    return this.changing.has(`${wd}/${name}`);
+  /** The key of the first queued record that will move `name` out of directory `wd`, replace it, or delete it. */
+  changes(wd: number, name: string): string | undefined {
+    const key = `${wd}/${name}`;
+    return this.changing.has(key) ? key : undefined;
   }
 
   clear(): void {
@@ -103,8 +106,9 @@ export class RecordQueue {
     const key = changeKey(r);
     if (key === undefined) return;
     const n = this.changing.get(key)! - 1;
-    if (n > 0) this.changing.set(key, n);
-    else this.changing.delete(key);
+    if (n > 0) return void this.changing.set(key, n);
+    this.changing.delete(key);
+    this.onSettled?.(key);
   }
 }
 

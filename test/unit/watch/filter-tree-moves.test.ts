@@ -117,9 +117,12 @@ describe("RecordQueue.changes", () => {
     q.push(r("IN_MOVED_FROM", 1, "a"), 0);
     q.push(r("IN_DELETE", 2, "a"), 0);
     q.push(r("IN_MOVED_TO", 3, "c"), 0);
-    expect([q.changes(1, "a"), q.changes(2, "a"), q.changes(3, "c"), q.changes(1, "b")]).toEqual([true, true, true, false]);
+    const settled: string[] = [];
+    q.onSettled = (key) => settled.push(key);
+    expect([q.changes(1, "a"), q.changes(2, "a"), q.changes(3, "c"), q.changes(1, "b")]).toEqual(["1/a", "2/a", "3/c", undefined]);
     q.shift();
     q.shift();
-    expect([q.changes(1, "a"), q.changes(2, "a")]).toEqual([false, true]);
+    expect([q.changes(1, "a"), q.changes(2, "a")]).toEqual([undefined, "2/a"]);
+    expect(settled).toEqual(["1/a"]);
   });
 });
