@@ -58,7 +58,6 @@ export class Arrivals {
   arrive(parent: Node, name: string, how: "created" | "moved"): void {
     const here = parent.children.get(name);
     if (here && how === "created") {
-      here.moved = true;
       this.parked.delete(here);
       this.ready.add(here);
       return;
@@ -69,10 +68,18 @@ export class Arrivals {
 
   /** A watched directory was moved by an event: confirm it, and retry what is parked below. */
   moved(node: Node): void {
-    node.moved = true;
     this.parked.delete(node);
     this.ready.add(node);
     this.unpark(node);
+  }
+
+  /** A parked node at or below `node` may be reachable now. */
+  unpark(node: Node): void {
+    for (const p of this.parked) {
+      if (!this.host.tree.isWithin(p, node)) continue;
+      this.parked.delete(p);
+      this.ready.add(p);
+    }
   }
 
   /** Gone before it could be watched or listed: wait for a rename that moves it. */
@@ -116,7 +123,6 @@ export class Arrivals {
     const path = tree.path(node);
     const wd = this.host.addWatch(path, node.root);
     if (wd === "ENOENT" || wd === "ENOTDIR") return this.park(node);
-    node.moved = false;
     if (wd === node.wd) {
       if (!node.listed) walker.scan(node, "new");
       return;
@@ -126,14 +132,5 @@ export class Arrivals {
     if (typeof wd === "string") return walker.unwatchable(parent.root, path, wd);
     const placed = walker.adopt(parent, node.name, path, wd, "new");
     if (placed?.descend) walker.scan(placed.node, "new");
-  }
-
-  /** A parked node at or below `node` may be reachable now. */
-  unpark(node: Node): void {
-    for (const p of this.parked) {
-      if (!this.host.tree.isWithin(p, node)) continue;
-      this.parked.delete(p);
-      this.ready.add(p);
-    }
   }
 }

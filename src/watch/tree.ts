@@ -17,8 +17,6 @@ export interface DirNode<R> {
   root: R;
   /** Its entries were reported (or, for a root, deliberately not). */
   listed: boolean;
-  /** Moved by an event: the kernel should confirm that this inode is at its new path. */
-  moved?: boolean;
   /** No longer in the tree (deleted, moved out, replaced). */
   detached?: boolean;
   /** For a root node: the path it was added as. */
