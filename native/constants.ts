@@ -45,6 +45,8 @@ export const O_NOFOLLOW = process.arch === "arm64" ? 0o100000 : 0o400000; // dif
 export const F_SETLEASE = 1024; // take or release a lease
 export const F_RDLCK = 0; // a read lease: refused (EAGAIN) while anyone has the file open for writing
 export const F_UNLCK = 2;
+export const F_SETSIG = 10; // the signal for a lease break on this fd (0, the default, means SIGIO)
+export const SIGURG = 23; // ignored unless handled: a lease break then cannot terminate us
 
 /** The size of `struct inotify_event` before its name: wd, mask, cookie, len. */
 export const EVENT_HEADER_SIZE = 16;

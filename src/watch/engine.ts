@@ -4,30 +4,40 @@
 //
 // Theory of operation
 // - Every watched directory is a node in a WatchTree keyed by watch descriptor; a record's
-//   path is its node's path plus the record's name.
-// - A new directory (IN_CREATE or a move in) is watched first, then listed (TreeWalker);
-//   what the listing finds is reported as synthetic IN_CREATE, and the SyntheticLedger
-//   drops the kernel's duplicates, so nothing created between the kernel's event and our
-//   watch is lost. Files found get a synthetic IN_CLOSE_WRITE only in `settle()`, between
-//   two reads of the fd down to EAGAIN, and only if no real one came and nobody has the
-//   file open for writing (ledger.ts).
-// - IN_MOVED_FROM waits in a MovePairer for its IN_MOVED_TO. Paired: both halves are
-//   reported with from/to, and a moved directory's node is re-parented (its whole subtree
-//   follows). Unpaired after the window: moved out, reported as a delete, watches dropped.
-// - IN_Q_OVERFLOW: an overflow event per root, then a rescan (with backoff) that re-lists
-//   every root, reports everything as synthetic creates, prunes vanished watches, and ends
-//   with a "rescanned" event so consumers can reconcile.
-// - A root deleted, moved or unmounted: its watches are dropped, then a "gone" event.
+//   path is its node's path plus the record's name. Records are handled strictly in
+//   kernel order from a RecordQueue, after reading the fd dry: the watcher may be far
+//   behind (a loaded machine, a stopped process), and then the queue is the history of
+//   what happened while the disk already shows the end of it. What each record means
+//   for the tree and for consumers is TreeFollower's (follower.ts).
+// - IN_MOVED_FROM is paired with its IN_MOVED_TO where it stands (moves.ts): a paired
+//   rename moves the directory's node, and its whole subtree follows; one that left every
+//   watched tree is a delete. Nothing behind it is reported before it.
+// - A directory that arrives (IN_CREATE, a move in, a rename of a directory we never
+//   watched) becomes a pending node that follows later renames, and is watched, then
+//   listed, once no queued record can still move it (arrivals.ts). What the listing finds
+//   is reported as synthetic IN_CREATE, and the SyntheticLedger drops the kernel's
+//   duplicates, so nothing created between the kernel's event and our watch is lost.
+//   Files found get a synthetic IN_CLOSE_WRITE only after the queue was read dry twice,
+//   if no real one came and nobody has the file open for writing (ledger.ts).
+// - IN_Q_OVERFLOW: an overflow event per root, then a rescan (with backoff) that first
+//   handles what is queued, then re-lists every root, reports everything as synthetic
+//   creates, prunes vanished watches, and ends with a "rescanned" event so consumers can
+//   reconcile.
 
-import { CHANGE_EVENTS, decodePath, fsEvent, joinPath, type EventName, type FsEvent } from "../events/index.ts";
+import { CHANGE_EVENTS, fsEvent, type EventName, type FsEvent } from "../events/index.ts";
 import { log } from "../log.ts";
-import { isExcluded, isReported, NO_FILTER } from "./filter.ts";
+import { Arrivals } from "./arrivals.ts";
+import { isReported, NO_FILTER } from "./filter.ts";
+import { TreeFollower } from "./follower.ts";
 import { SyntheticLedger } from "./ledger.ts";
-import { MovePairer } from "./moves.ts";
+import { pairMove } from "./moves.ts";
+import { RecordQueue, type KernelRecord, type QueuedRecord } from "./queue.ts";
 import { rootError } from "./root-error.ts";
 import { WatchTree, type DirNode } from "./tree.ts";
 import { TreeWalker, type WatchRoot } from "./walker.ts";
 import type { WatcherHandlers, WatcherStats, WatchOptions, WatchProblem } from "./watcher.ts";
+
+export type { KernelRecord } from "./queue.ts";
 
 /** First rescan delay after an overflow; doubled while overflows keep coming. */
 const RESCAN_DELAY_MS = 20;
@@ -37,6 +47,8 @@ const RESCAN_CALM_MS = 1000;
 /** Check-and-drain rounds per settle, and the retry when a busy queue leaves work over. */
 const SETTLE_ROUNDS = 8;
 const SETTLE_RETRY_MS = 10;
+/** Reads-then-handle rounds before a queue that never empties counts as busy. */
+const CATCH_UP_ROUNDS = 4;
 
 /** What the engine needs from the kernel. */
 export interface Kernel {
@@ -45,32 +57,24 @@ export interface Kernel {
   rmWatch(wd: number): void;
   /** True when a writer has the file open; undefined when that cannot be told. */
   beingWritten(path: string): boolean | undefined;
+  /** Read the kernel queue down to EAGAIN, handing records to `feed`; true when it got there. */
+  drain(): boolean;
 }
 
-/** One kernel record, decoded: `event` is its name (undefined for bits we do not know). */
-export interface KernelRecord {
-  wd: number;
-  event: EventName | undefined;
-  dir: boolean;
-  cookie: number;
-  name: Uint8Array;
-}
-
-interface HeldMove {
-  root: WatchRoot;
-  parent: DirNode<WatchRoot>;
-  name: string;
-  path: string;
-  dir: boolean;
-}
+type Node = DirNode<WatchRoot>;
 
 export class InotifyEngine {
   private readonly tree = new WatchTree<WatchRoot>();
   private readonly rootsByPath = new Map<string, WatchRoot>();
   private readonly ledger = new SyntheticLedger<WatchRoot>();
-  private readonly moves = new MovePairer<HeldMove>((m) => this.movedOut(m));
+  private readonly queue = new RecordQueue();
   private readonly walker: TreeWalker;
+  private readonly arrivals: Arrivals;
+  private readonly follower: TreeFollower;
   private readonly counts = { overflows: 0, events: 0 };
+  private pumping = false;
+  private rescanning = false;
+  private stallTimer: ReturnType<typeof setTimeout> | undefined;
   private rescanTimer: ReturnType<typeof setTimeout> | undefined;
   private settleTimer: ReturnType<typeof setTimeout> | undefined;
   private rescanDelay = RESCAN_DELAY_MS;
@@ -80,13 +84,30 @@ export class InotifyEngine {
     private readonly kernel: Kernel,
     private readonly handlers: WatcherHandlers,
   ) {
+    const { tree, ledger } = this;
+    const addWatch = (path: string, root: WatchRoot) => kernel.addWatch(path, root, false);
+    const unwatch = (node: Node) => this.follower.unwatch(node);
+    const emit = (root: WatchRoot, event: FsEvent) => this.emit(root, event);
     this.walker = new TreeWalker({
-      tree: this.tree,
-      ledger: this.ledger,
-      addWatch: (path, root) => kernel.addWatch(path, root, false),
-      unwatch: (node) => this.unwatch(node),
-      emit: (root, event) => this.emit(root, event),
+      tree,
+      ledger,
+      addWatch,
+      unwatch,
+      emit,
       problem: (p) => this.problem(p),
+      park: (node) => this.arrivals.park(node),
+      relocated: (node, from, report) => this.follower.relocated(node, from, report),
+    });
+    this.arrivals = new Arrivals({ tree, walker: this.walker, addWatch, unwatch });
+    this.queue.onSettled = this.arrivals.settled;
+    this.follower = new TreeFollower({
+      tree,
+      ledger,
+      arrivals: this.arrivals,
+      rootsByPath: this.rootsByPath,
+      rmWatch: (wd) => kernel.rmWatch(wd),
+      emit,
+      deliver: (event) => this.deliver(event),
     });
   }
 
@@ -110,7 +131,7 @@ export class InotifyEngine {
 
   removeRoot(path: string): void {
     const root = this.rootsByPath.get(path);
-    if (root) this.dropRoot(root);
+    if (root) this.follower.dropRoot(root);
   }
 
   roots(): string[] {
@@ -121,69 +142,41 @@ export class InotifyEngine {
     return { roots: this.rootsByPath.size, watches: this.tree.size, degraded: this.walker.degraded, ...this.counts };
   }
 
-  onRecord(r: KernelRecord): void {
-    if (r.event === "IN_Q_OVERFLOW") return this.onOverflow();
-    const node = this.tree.get(r.wd);
-    if (!node || !r.event) return; // a watch we dropped: its last events are moot
-    if (r.event === "IN_IGNORED") return this.onIgnored(node);
-    if (r.name.length === 0) return this.onSelf(node, r.event);
-    const root = node.root;
-    const name = decodePath(r.name);
-    const path = joinPath(this.tree.path(node), name);
-    if (isExcluded(root.filter, path)) return;
-    switch (r.event) {
-      case "IN_MOVED_FROM":
-        this.ledger.forget(path);
-        return this.moves.hold(r.cookie, { root, parent: node, name, path, dir: r.dir });
-      case "IN_MOVED_TO":
-        return this.movedTo(node, name, path, r.dir, r.cookie);
-      case "IN_CREATE":
-        if (this.ledger.takeCreate(path)) return;
-        this.emit(root, fsEvent("IN_CREATE", path, r.dir, root.path));
-        if (r.dir && root.recursive && root.autoAdd) this.walker.watchNew(node, name, path);
-        return;
-      case "IN_DELETE": {
-        this.ledger.forget(path);
-        const child = node.children.get(name);
-        if (r.dir && child) this.tree.detach(child);
-        break;
-      }
-      case "IN_CLOSE_WRITE":
-        this.ledger.realWrite(path);
-        break;
-    }
-    this.emit(root, fsEvent(r.event, path, r.dir, root.path));
+  /** Records just read, in kernel order; `pump` handles them. */
+  feed(records: Iterable<KernelRecord>): void {
+    const now = performance.now();
+    for (const r of records) this.queue.push(r, now);
   }
 
   /**
-   * After a batch. `drain()` reads the kernel queue down to EAGAIN (feeding onRecord) and
-   * says whether it got there; synthetic writes are settled between two drains (ledger.ts).
+   * Handle what was fed: read the fd dry, handle every record, resolve arrivals, then
+   * settle synthetic writes between two more drains (ledger.ts). Called after each chunk
+   * and from the engine's own timers (see the drain rules in inotify.ts).
    */
-  settle(drain: () => boolean): void {
-    // Scans during a drain record new candidates for the next round; a quiet queue ends
-    // the rounds quickly. What a busy queue leaves over is retried on a timer, since no
-    // further chunk may come.
-    for (let round = 0; round < SETTLE_ROUNDS && this.ledger.size > 0; round++) {
-      if (!drain()) break;
-      this.ledger.check((p) => this.kernel.beingWritten(p));
-      if (!drain()) break;
-      for (const [path, root] of this.ledger.takeDue()) {
-        this.emit(root, fsEvent("IN_CLOSE_WRITE", path, false, root.path, { synthetic: true }));
+  pump(): void {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      if (!this.catchUp()) return this.retryLater();
+      for (let round = 0; round < SETTLE_ROUNDS && this.ledger.size > 0; round++) {
+        if (!this.catchUp()) break;
+        this.ledger.check((p) => this.kernel.beingWritten(p));
+        if (!this.catchUp()) break;
+        for (const [path, root] of this.ledger.takeDue()) {
+          this.emit(root, fsEvent("IN_CLOSE_WRITE", path, false, root.path, { synthetic: true }));
+        }
       }
+      if (this.ledger.size > 0) this.retryLater();
+    } finally {
+      this.pumping = false;
     }
-    if (this.ledger.size > 0 && !this.settleTimer) {
-      this.settleTimer = setTimeout(() => {
-        this.settleTimer = undefined;
-        this.settle(drain);
-      }, SETTLE_RETRY_MS);
-    }
-    this.moves.settle();
   }
 
   stop(): void {
-    this.moves.stop();
+    clearTimeout(this.stallTimer);
     clearTimeout(this.rescanTimer);
     clearTimeout(this.settleTimer);
+    this.queue.clear();
   }
 
   problem(p: WatchProblem): void {
@@ -193,65 +186,70 @@ export class InotifyEngine {
 
   // --- internal ---
 
-  private movedTo(parent: DirNode<WatchRoot>, name: string, path: string, dir: boolean, cookie: number): void {
-    const root = parent.root;
-    const from = this.moves.take(cookie);
+  /**
+   * Read the fd dry and handle everything, until a drain came after the last listing (so
+   * every event queued before a listing has been handled: ledger.ts). False when a move
+   * waits, or reads and listings never ended.
+   */
+  private catchUp(): boolean {
+    for (let round = 0; round < CATCH_UP_ROUNDS; round++) {
+      const listings = this.walker.listings;
+      const emptied = this.kernel.drain();
+      if (!this.handleQueued()) return false;
+      if (!this.rescanTimer && !this.rescanning) this.arrivals.resolve(this.queue);
+      if (emptied && this.walker.listings === listings) return true;
+    }
+    return false;
+  }
+
+  private retryLater(): void {
+    if (this.stallTimer || this.settleTimer) return;
+    this.settleTimer = setTimeout(() => {
+      this.settleTimer = undefined;
+      this.pump();
+    }, SETTLE_RETRY_MS);
+  }
+
+  /** Handle queued records in order; false when an IN_MOVED_FROM waits for its partner. */
+  private handleQueued(): boolean {
+    for (let r = this.queue.peek(); r; r = this.queue.peek()) {
+      try {
+        if (!this.handle(r)) return false;
+        if (this.arrivals.due && !this.rescanTimer && !this.rescanning) this.arrivals.resolve(this.queue);
+      } catch (err) {
+        if (this.queue.peek() === r) this.queue.shift(); // never the same failure twice
+        this.problem({ kind: "error", path: "", message: `event handling failed: ${(err as Error).stack ?? err}` });
+      }
+    }
+    return true;
+  }
+
+  /** Handle the record at the head of the queue; false when it must wait (moves.ts). */
+  private handle(r: QueuedRecord): boolean {
+    const from = r.event === "IN_MOVED_FROM" ? this.follower.named(r) : undefined;
     if (!from) {
-      this.emit(root, fsEvent("IN_MOVED_TO", path, dir, root.path));
-      if (dir && root.recursive && root.autoAdd) this.walker.watchNew(parent, name, path);
-      return;
+      this.queue.shift();
+      if (r.event === "IN_Q_OVERFLOW") this.onOverflow();
+      else this.follower.follow(r);
+      return true;
     }
-    this.emit(from.root, fsEvent("IN_MOVED_FROM", from.path, dir, from.root.path, { kind: "move", to: path }));
-    this.emit(root, fsEvent("IN_MOVED_TO", path, dir, root.path, { kind: "move", from: from.path }));
-    if (!dir) return;
-    const moved = from.parent.children.get(from.name);
-    if (moved && from.root === root) this.tree.move(moved, parent, name);
-    else {
-      if (moved) this.unwatch(moved);
-      if (root.recursive && root.autoAdd) this.walker.watchNew(parent, name, path, "quiet");
+    const pairing = pairMove(r, this.queue, () => this.kernel.drain(), performance.now());
+    if (pairing.kind === "wait") {
+      this.stallTimer ??= setTimeout(() => {
+        this.stallTimer = undefined;
+        this.pump();
+      }, Math.max(0, pairing.until - performance.now()));
+      return false;
     }
-  }
-
-  private movedOut(m: HeldMove): void {
-    this.emit(m.root, fsEvent("IN_MOVED_FROM", m.path, m.dir, m.root.path));
-    const child = m.dir ? m.parent.children.get(m.name) : undefined;
-    if (child) this.unwatch(child);
-  }
-
-  /** An event on a watched directory itself (no name). */
-  private onSelf(node: DirNode<WatchRoot>, event: EventName): void {
-    const root = node.root;
-    const ending = event === "IN_DELETE_SELF" || event === "IN_MOVE_SELF" || event === "IN_UNMOUNT";
-    if (node.parent === undefined) {
-      if (ending) this.rootGone(root, event);
-      else this.emit(root, fsEvent(event, root.path, true, root.path));
-    } else if (ending) this.emit(root, fsEvent(event, this.tree.path(node), true, root.path));
-  }
-
-  private onIgnored(node: DirNode<WatchRoot>): void {
-    if (node.parent === undefined) this.rootGone(node.root, "IN_DELETE_SELF");
-    else this.tree.detach(node);
-  }
-
-  private rootGone(root: WatchRoot, event: EventName): void {
-    if (root.gone) return;
-    root.gone = true;
-    this.dropRoot(root); // first, so a consumer sees roots() without it
-    this.deliver(fsEvent(event, root.path, true, root.path, { kind: "gone" }));
-  }
-
-  private dropRoot(root: WatchRoot): void {
-    this.rootsByPath.delete(root.path);
-    if (root.node) this.unwatch(root.node);
-  }
-
-  private unwatch(node: DirNode<WatchRoot>): void {
-    for (const wd of this.tree.detach(node)) this.kernel.rmWatch(wd);
+    this.queue.shift();
+    const to = pairing.kind === "paired" ? this.follower.named(pairing.to) : undefined;
+    if (to) this.follower.moved(from, to, r.dir);
+    else this.follower.movedOut(from, r.dir);
+    return true;
   }
 
   private onOverflow(): void {
     this.counts.overflows++;
-    this.moves.flush();
     for (const root of this.rootsByPath.values()) {
       this.deliver({ kind: "overflow", path: root.path, names: ["IN_Q_OVERFLOW"], dir: true, root: root.path });
     }
@@ -262,14 +260,23 @@ export class InotifyEngine {
     this.rescanTimer = setTimeout(() => this.rescan(), this.rescanDelay);
   }
 
+  /** List every root again, after handling what is queued, so the listing is as new as the events. */
   private rescan(): void {
     this.rescanTimer = undefined;
-    for (const root of [...this.rootsByPath.values()]) {
-      if (!root.node || root.gone) continue;
-      this.walker.scan(root.node, "rescan");
-      this.deliver({ kind: "rescanned", path: root.path, names: [], dir: true, root: root.path });
+    this.rescanning = true;
+    try {
+      if (!this.pumping) this.catchUp();
+      this.arrivals.clear();
+      for (const root of [...this.rootsByPath.values()]) {
+        if (!root.node || root.gone) continue;
+        this.walker.scan(root.node, "rescan");
+        this.deliver({ kind: "rescanned", path: root.path, names: [], dir: true, root: root.path });
+      }
+    } finally {
+      this.rescanning = false;
     }
     this.lastRescanEnd = performance.now();
+    this.pump();
   }
 
   private emit(root: WatchRoot, event: FsEvent): void {

@@ -1,7 +1,8 @@
 // InotifyWatcher: the kernel side of the engine. One inotify fd (IN_NONBLOCK), read
 // through Bun.file(fd).stream(): Bun registers it with epoll, so an idle watcher costs no
 // CPU and never blocks JavaScript; each chunk is one read() of whole events. Records are
-// decoded here and handed to InotifyEngine (engine.ts), which holds all the rules.
+// decoded here and fed to InotifyEngine (engine.ts), which holds all the rules and reads
+// the rest of the kernel queue itself through `drain` when it needs to look ahead.
 // The only file in src/ that imports native/.
 
 import * as N from "../../native/index.ts";
@@ -42,6 +43,7 @@ export class InotifyWatcher implements Watcher {
       },
       rmWatch: (wd) => void this.sys!.inotify_rm_watch(this.fd, wd),
       beingWritten: (path) => this.beingWritten(path),
+      drain: () => this.drain(),
     };
     this.engine = new InotifyEngine(kernel, handlers);
   }
@@ -97,41 +99,45 @@ export class InotifyWatcher implements Watcher {
     const reader = Bun.file(this.fd).stream().getReader();
     this.reader = reader;
     void (async () => {
+      let next = reader.read();
       for (;;) {
-        let chunk: { done: boolean; value?: Uint8Array };
+        let chunk: Chunk | undefined;
         try {
-          chunk = await reader.read();
+          chunk = await next;
+          // Bun reads the fd dry on each wake-up and may hold more chunks than it handed
+          // over (measured: 8192 events, then 3808 more already read). Take them all
+          // first, so that the engine's own reads (drain) only ever get newer events.
+          while (!chunk.done && chunk.value && !this.closed) {
+            this.onBytes(chunk.value, chunk.value.length);
+            next = reader.read();
+            chunk = await alreadyRead(next);
+            if (!chunk) break;
+          }
         } catch (err) {
           if (!this.closed) this.engine.problem({ kind: "error", path: "", message: `reading inotify events failed: ${err}` });
           return;
         }
-        if (chunk.done || this.closed || !chunk.value) return;
-        this.onBytes(chunk.value, chunk.value.length);
-        this.engine.settle(() => this.drain());
+        if (chunk?.done || this.closed) return;
+        this.engine.pump();
       }
     })();
   }
 
   private onBytes(bytes: Uint8Array, n: number): void {
-    for (const r of N.parseEvents(bytes, n).records) {
-      try {
-        this.engine.onRecord({ wd: r.wd, event: nameOf(r.mask), dir: (r.mask & N.IN_ISDIR) !== 0, cookie: r.cookie, name: r.name });
-      } catch (err) {
-        this.engine.problem({ kind: "error", path: "", message: `event handling failed: ${(err as Error).stack ?? err}` });
-      }
-    }
+    this.engine.feed(N.parseEvents(bytes, n).records.map((r) => ({ wd: r.wd, event: nameOf(r.mask), dir: (r.mask & N.IN_ISDIR) !== 0, cookie: r.cookie, name: r.name })));
   }
 
   /**
-   * Read the non-blocking fd ourselves until EAGAIN; true when it got there. Then every
-   * event the kernel queued before our scans has been handled. Bun's reader just finds
-   * the queue empty on its next wake-up. A burst that never lets the queue empty makes
-   * this give up, and settling waits for a later chunk.
+   * Read the non-blocking fd ourselves until EAGAIN, feeding the engine; true when it got
+   * there. Then every event the kernel queued before now is in the engine's queue. Bun's
+   * reader just finds the queue empty on its next wake-up. A burst that never lets the
+   * queue empty makes this give up after DRAIN_MAX_READS.
    *
-   * Order: Bun's stream reads ahead whenever no read() is pending (measured), and bytes
-   * it holds would then be delivered after newer ones read here. So this runs only
-   * synchronously right after a chunk was handed over (the loop calls read() again at
-   * once), or from a timer while a read() is pending; in both cases Bun holds nothing.
+   * Order: Bun's stream reads ahead (whenever no read() is pending, and on a wake-up until
+   * the fd is dry), and bytes it holds would then be delivered after newer ones read
+   * here. So this runs only synchronously after the loop took every chunk Bun held, or
+   * from a timer while the loop's read() is pending (a chunk Bun reads then is handed to
+   * the loop before any timer runs); in both cases Bun holds nothing.
    */
   private drain(): boolean {
     const buf = (this.drainBuffer ??= new Uint8Array(DRAIN_BUFFER_BYTES));
@@ -153,6 +159,10 @@ export class InotifyWatcher implements Watcher {
     const fd = sys.open(cPath(path), N.O_RDONLY | N.O_NONBLOCK | N.O_CLOEXEC | N.O_NOFOLLOW, 0);
     if (fd < 0) return undefined;
     try {
+      // A writer opening the file while we hold the lease makes the kernel signal us, with
+      // SIGIO unless told otherwise, and SIGIO's default action terminates the process
+      // (measured: the watcher died). SIGURG's default is to ignore it.
+      if (sys.fcntl(fd, N.F_SETSIG, N.SIGURG) !== 0) return undefined;
       if (sys.fcntl(fd, N.F_SETLEASE, N.F_RDLCK) === 0) {
         sys.fcntl(fd, N.F_SETLEASE, N.F_UNLCK);
         return false;
@@ -198,6 +208,21 @@ export function probeInotify(): { ok: true; detail: string } | { ok: false; deta
 }
 
 // --- helpers ---
+
+type Chunk = { done: boolean; value?: Uint8Array };
+
+/** The read's result if Bun had it already (it settles within a microtask), else undefined. */
+async function alreadyRead(read: Promise<Chunk>): Promise<Chunk | undefined> {
+  let result: Chunk | undefined;
+  let failed: unknown;
+  read.then(
+    (r) => (result = r),
+    (e) => (failed = e ?? new Error("read failed")),
+  );
+  for (let i = 0; i < 4 && !result && !failed; i++) await null;
+  if (failed) throw failed;
+  return result;
+}
 
 const NAME_OF_BIT = new Map<number, EventName>(
   Object.entries(N.EVENT_NAMES)

@@ -15,20 +15,29 @@
 // A file still being written gets its real IN_CLOSE_WRITE when its writer closes it,
 // because the directory is watched by then. Entries recorded during the drains belong to
 // the next round (generations).
+// One window is left: open(O_CREAT) makes the file visible (and queues IN_CREATE) before
+// the open completes and counts as a writer, so a listing can find an empty file that
+// nobody holds open yet, whose writer then writes and closes (measured: a few in 300
+// racing `mkdir -p && write`). So a candidate whose status changed less than
+// WRITE_SETTLE_MS ago is not due yet: it stays, and is checked again after later drains.
 
 import { lstatSync } from "node:fs";
 import { fsPath } from "./scan.ts";
+
+/** How long a file's status must have held still before a synthetic write is reported. */
+export const WRITE_SETTLE_MS = 50;
 
 interface Stamp {
   ino: number;
   size: number;
   mtimeMs: number;
+  ctimeMs: number;
 }
 
 interface Entry<R> {
   gen: number;
   create: boolean;
-  write?: { stamp: Stamp; owner: R; due: boolean };
+  write?: { stamp: Stamp; owner: R; due: boolean; young: boolean };
 }
 
 export class SyntheticLedger<R> {
@@ -36,6 +45,9 @@ export class SyntheticLedger<R> {
   private gen = 0;
   /** Entries with gen <= checked went through check(). */
   private checked = -1;
+
+  /** `clock`: wall-clock milliseconds, the time base of file ctimes. */
+  constructor(private readonly clock: () => number = Date.now) {}
 
   get size(): number {
     return this.entries.size;
@@ -48,7 +60,7 @@ export class SyntheticLedger<R> {
   /** Hold a synthetic IN_CLOSE_WRITE for `owner`. */
   recordWrite(path: string, owner: R): void {
     const stamp = stampOf(path);
-    if (stamp) this.entry(path).write = { stamp, owner, due: false };
+    if (stamp) this.entry(path).write = { stamp, owner, due: false, young: false };
   }
 
   /** A kernel IN_CREATE for `path`: true if a scan reported it already. */
@@ -78,17 +90,20 @@ export class SyntheticLedger<R> {
       const writer = beingWritten(path); // first: a writer that closes after this is seen below
       const now = stampOf(path);
       const was = e.write.stamp;
-      e.write.due = writer !== true && !!now && now.ino === was.ino && now.size === was.size && now.mtimeMs === was.mtimeMs;
+      const still = writer !== true && !!now && now.ino === was.ino && now.size === was.size && now.mtimeMs === was.mtimeMs;
+      e.write.young = still && this.clock() - now.ctimeMs < WRITE_SETTLE_MS;
+      e.write.due = still && !e.write.young;
     }
   }
 
-  /** Step 2, after another drain: the synthetic writes due; checked entries are forgotten. */
+  /** Step 2, after another drain: the synthetic writes due; checked entries are forgotten, young ones kept. */
   takeDue(): [string, R][] {
     const due: [string, R][] = [];
     for (const [path, e] of this.entries) {
       if (e.gen > this.checked) continue;
       if (e.write?.due) due.push([path, e.write.owner]);
-      this.entries.delete(path);
+      if (e.write?.young) e.gen = this.gen; // to be checked again after later drains
+      else this.entries.delete(path);
     }
     return due;
   }
@@ -106,7 +121,7 @@ export class SyntheticLedger<R> {
 function stampOf(path: string): Stamp | undefined {
   try {
     const s = lstatSync(fsPath(path) as string);
-    return { ino: s.ino, size: s.size, mtimeMs: s.mtimeMs };
+    return { ino: s.ino, size: s.size, mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs };
   } catch {
     return undefined;
   }

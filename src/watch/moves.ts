@@ -1,57 +1,30 @@
-// Pairing IN_MOVED_FROM with IN_MOVED_TO by cookie. The kernel queues the two halves of a
-// rename next to each other, but a read can end between them, so a MOVED_FROM waits up to
-// MOVE_PAIR_WINDOW_MS for its partner; one that never gets it was moved out of every
-// watched tree (a delete, for consumers).
+// Pairing IN_MOVED_FROM with IN_MOVED_TO by cookie, where the IN_MOVED_FROM stands in the
+// kernel's order. A rename queues both halves in one system call, so the partner is
+// normally already read or still in the kernel queue: look in the records read, then read
+// the fd down to EAGAIN and look again. Only then can the partner be missing: the
+// entry left every watched tree (a delete, for consumers), or, rarely, the renaming
+// thread has queued one half and not yet the other. For that, a IN_MOVED_FROM waits up
+// to MOVE_PAIR_WINDOW_MS after it was read, and everything behind it waits too, so no
+// later event about the same name is ever reported before it.
+
+import type { QueuedRecord, RecordQueue } from "./queue.ts";
 
 export const MOVE_PAIR_WINDOW_MS = 25;
 
-export class MovePairer<T> {
-  private readonly held = new Map<number, { item: T; until: number }>();
-  private timer: ReturnType<typeof setTimeout> | undefined;
+export type Pairing = { kind: "paired"; to: QueuedRecord } | { kind: "unpaired" } | { kind: "wait"; until: number };
 
-  constructor(
-    private readonly onUnpaired: (item: T) => void,
-    private readonly windowMs = MOVE_PAIR_WINDOW_MS,
-  ) {}
-
-  hold(cookie: number, item: T): void {
-    this.held.set(cookie, { item, until: performance.now() + this.windowMs });
-  }
-
-  take(cookie: number): T | undefined {
-    const h = this.held.get(cookie);
-    if (h) this.held.delete(cookie);
-    return h?.item;
-  }
-
-  /** After each batch: arm the timer for what is still waiting. */
-  settle(): void {
-    if (this.held.size === 0 || this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.expire(performance.now());
-      this.settle();
-    }, this.windowMs);
-  }
-
-  /** Give up on everything now (an overflow, or closing). */
-  flush(): void {
-    this.expire(Infinity);
-  }
-
-  stop(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.held.clear();
-  }
-
-  // --- internal ---
-
-  private expire(now: number): void {
-    for (const [cookie, h] of this.held) {
-      if (h.until > now) continue;
-      this.held.delete(cookie);
-      this.onUnpaired(h.item);
-    }
-  }
+/**
+ * Decide the fate of `from`, an IN_MOVED_FROM at the head of `queue`. `drain` reads what
+ * the kernel holds into the queue.
+ */
+export function pairMove(from: QueuedRecord, queue: RecordQueue, drain: () => unknown, now: number, windowMs = MOVE_PAIR_WINDOW_MS): Pairing {
+  let to = queue.takeMovedTo(from.cookie);
+  if (to) return { kind: "paired", to };
+  if (queue.hasOverflow()) return { kind: "unpaired" }; // the partner was among the lost
+  drain();
+  to = queue.takeMovedTo(from.cookie);
+  if (to) return { kind: "paired", to };
+  if (queue.hasOverflow()) return { kind: "unpaired" };
+  const until = from.readAt + windowMs;
+  return now >= until ? { kind: "unpaired" } : { kind: "wait", until };
 }

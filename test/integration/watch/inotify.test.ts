@@ -136,6 +136,32 @@ describe("InotifyWatcher", () => {
     await t.log.until((e) => e.path === dir.join("still-here") && e.kind === "write", "root still watched");
   });
 
+  test("over the watch limit, what a new directory holds is still reported (it is listed, not followed)", async () => {
+    using dir = tempDir();
+    const real = N.libc();
+    let watches = 0;
+    let failed = false;
+    const limited: N.Libc = {
+      ...real,
+      inotify_add_watch(fd, path, mask) {
+        failed = watches >= 2; // the root and one more
+        if (failed) return -1;
+        const wd = real.inotify_add_watch(fd, path, mask);
+        if (wd >= 0) watches++;
+        return wd;
+      },
+      errno: () => (failed ? N.ENOSPC : real.errno()),
+    };
+    await using t = watcher({ sys: limited });
+    await t.w.add(dir.path);
+    ops.mkdirp(dir.join("new/a/b"));
+    ops.write(dir.join("new/a/b/f"));
+    ops.write(dir.join("new/g"));
+    for (const p of ["new/a", "new/a/b", "new/a/b/f", "new/g"]) await t.log.until((e) => e.path === dir.join(p) && e.kind === "create", p);
+    expect(t.w.stats().degraded).toBe(1);
+    expect(t.problems.map((p) => p.code)).toEqual(["ENOSPC"]);
+  });
+
   test("the watch limit on the root itself is a WatchLimitError with the sysctl to raise it", async () => {
     using dir = tempDir();
     const real = N.libc();
@@ -175,6 +201,37 @@ describe("InotifyWatcher", () => {
     } finally {
       Bun.spawnSync(["umount", mnt]);
     }
+  });
+
+  test("a writer opening a file while the watcher checks it does not kill the watcher (lease break)", () => {
+    using dir = tempDir();
+    // In a child: SIGIO, the lease-break signal by default, terminates the process.
+    const script = `
+      const N = await import(${JSON.stringify(`${import.meta.dir}/../../../native/index.ts`)});
+      const { InotifyWatcher } = await import(${JSON.stringify(`${import.meta.dir}/../../../src/watch/inotify.ts`)});
+      const fs = require("node:fs");
+      const [dir, real] = [process.argv[1], N.libc()];
+      let broke = false;
+      const sys = { ...real, fcntl(fd, cmd, arg) {
+        const r = real.fcntl(fd, cmd, arg);
+        if (cmd === N.F_SETLEASE && arg === N.F_RDLCK && r === 0 && !broke) {
+          broke = true; // a writer opens the file while we hold the read lease: the kernel breaks it
+          Bun.spawn(["sh", "-c", 'exec 3>>"$0"', fs.readlinkSync("/proc/self/fd/" + fd)]);
+          const t = performance.now();
+          while (!fs.readFileSync("/proc/locks", "utf8").includes("BREAKING") && performance.now() - t < 5000);
+        }
+        return r;
+      } };
+      let written = false;
+      const w = new InotifyWatcher({ sys, onEvent: (e) => { if (e.kind === "write" && e.path === dir + "/new/f") written = true; } });
+      await w.add(dir);
+      fs.mkdirSync(dir + "/new"); // found with f by the listing of new: f's write is checked
+      fs.writeFileSync(dir + "/new/f", "x");
+      for (const t = performance.now(); !written && performance.now() - t < 10000; ) await Bun.sleep(5);
+      await w.close();
+      process.exit(broke && written ? 0 : 3);`;
+    const r = Bun.spawnSync([process.execPath, "-e", script, dir.path], { stderr: "pipe" });
+    expect({ code: r.exitCode, signal: r.signalCode ?? undefined }).toEqual({ code: 0, signal: undefined });
   });
 
   test("close() ends the read loop, so the process can exit", async () => {

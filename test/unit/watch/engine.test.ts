@@ -17,6 +17,7 @@ function scripted(root: string) {
     },
     rmWatch: (wd) => void removed.push(wd),
     beingWritten: () => false,
+    drain: () => true,
   };
   const log = new EventLog();
   const engine = new InotifyEngine(kernel, { onEvent: log.push });
@@ -28,16 +29,21 @@ function scripted(root: string) {
     cookie,
     name: new TextEncoder().encode(name),
   });
-  return { engine, log, wds, removed, rec };
+  /** Hand records to the engine as one read, and let it handle them. */
+  const read = (...records: KernelRecord[]) => {
+    engine.feed(records);
+    engine.pump();
+  };
+  return { engine, log, wds, removed, rec, read };
 }
 
 describe("InotifyEngine", () => {
   test("a move split across two reads still pairs", () => {
     using dir = tempDir();
-    const { engine, log, rec } = scripted(dir.path);
-    engine.onRecord(rec(1, "IN_MOVED_FROM", "a", false, 9));
-    engine.settle(() => true);
-    engine.onRecord(rec(1, "IN_MOVED_TO", "b", false, 9));
+    const { engine, log, rec, read } = scripted(dir.path);
+    read(rec(1, "IN_MOVED_FROM", "a", false, 9));
+    expect(log.events).toEqual([]);
+    read(rec(1, "IN_MOVED_TO", "b", false, 9));
     engine.stop();
     expect(log.events.map((e) => [e.names[0], e.kind, e.path, e.from ?? e.to])).toEqual([
       ["IN_MOVED_FROM", "move", `${dir.path}/a`, `${dir.path}/b`],
@@ -49,8 +55,8 @@ describe("InotifyEngine", () => {
     using dir = tempDir();
     mkdirSync(dir.join("d"));
     writeFileSync(dir.join("d/f"), "");
-    const { engine, log, rec } = scripted(dir.path);
-    engine.onRecord(rec(-1, "IN_Q_OVERFLOW"));
+    const { engine, log, rec, read } = scripted(dir.path);
+    read(rec(-1, "IN_Q_OVERFLOW"));
     expect(log.events[0]).toMatchObject({ kind: "overflow", root: dir.path });
     await log.until((e) => e.kind === "rescanned", "rescanned");
     // A lost IN_CLOSE_WRITE cannot be told from none: files are reported written again.
@@ -62,8 +68,8 @@ describe("InotifyEngine", () => {
   test("IN_IGNORED on the root: gone, and every watch is dropped", () => {
     using dir = tempDir();
     mkdirSync(dir.join("sub"));
-    const { engine, log, rec, removed } = scripted(dir.path);
-    engine.onRecord(rec(1, "IN_IGNORED"));
+    const { engine, log, rec, removed, read } = scripted(dir.path);
+    read(rec(1, "IN_IGNORED"));
     expect(log.events).toEqual([expect.objectContaining({ kind: "gone", path: dir.path })]);
     expect(engine.roots()).toEqual([]);
     expect(removed.sort()).toEqual([1, 2]);
@@ -71,8 +77,8 @@ describe("InotifyEngine", () => {
 
   test("events of a watch already dropped are ignored", () => {
     using dir = tempDir();
-    const { engine, log, rec } = scripted(dir.path);
-    engine.onRecord(rec(99, "IN_CREATE", "ghost"));
+    const { log, rec, read } = scripted(dir.path);
+    read(rec(99, "IN_CREATE", "ghost"));
     expect(log.events).toEqual([]);
   });
 
@@ -80,7 +86,7 @@ describe("InotifyEngine", () => {
     using dir = tempDir();
     const problems: string[] = [];
     let calls = 0;
-    const kernel: Kernel = { addWatch: () => 1, rmWatch: () => {}, beingWritten: () => undefined };
+    const kernel: Kernel = { addWatch: () => 1, rmWatch: () => {}, beingWritten: () => undefined, drain: () => true };
     const engine = new InotifyEngine(kernel, {
       onEvent: () => {
         calls++;
@@ -90,8 +96,8 @@ describe("InotifyEngine", () => {
     });
     engine.addRoot(dir.path, {});
     const r = (name: string): KernelRecord => ({ wd: 1, event: "IN_CREATE", dir: false, cookie: 0, name: new TextEncoder().encode(name) });
-    engine.onRecord(r("a"));
-    engine.onRecord(r("b"));
+    engine.feed([r("a"), r("b")]);
+    engine.pump();
     expect(calls).toBe(2);
     expect(problems[0]).toContain("consumer bug");
   });

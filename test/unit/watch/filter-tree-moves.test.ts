@@ -1,7 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { ConfigError } from "../../../src/errors.ts";
 import { isExcluded, isReported, makeFilter } from "../../../src/watch/filter.ts";
-import { MovePairer } from "../../../src/watch/moves.ts";
+import { pairMove } from "../../../src/watch/moves.ts";
+import { RecordQueue, type KernelRecord } from "../../../src/watch/queue.ts";
 import { WatchTree } from "../../../src/watch/tree.ts";
 
 describe("filters", () => {
@@ -36,11 +37,11 @@ describe("WatchTree", () => {
   test("paths follow a renamed directory's whole subtree", () => {
     const t = new WatchTree<string>();
     const root = t.addRoot(1, "/r", "root");
-    const a = t.addChild(2, root, "a");
-    const b = t.addChild(3, a, "b");
-    const c = t.addChild(4, b, "c");
+    const a = t.addChild(2, root, "a", true);
+    const b = t.addChild(3, a, "b", true);
+    const c = t.addChild(4, b, "c", true);
     expect(t.path(c)).toBe("/r/a/b/c");
-    const z = t.addChild(5, root, "z");
+    const z = t.addChild(5, root, "z", true);
     t.move(a, z, "a2");
     expect(t.path(c)).toBe("/r/z/a2/b/c");
     expect(t.get(4)).toBe(c);
@@ -49,38 +50,79 @@ describe("WatchTree", () => {
   test("detach forgets a subtree and returns its wds", () => {
     const t = new WatchTree<string>();
     const root = t.addRoot(1, "/r", "root");
-    const a = t.addChild(2, root, "a");
-    t.addChild(3, a, "b");
+    const a = t.addChild(2, root, "a", true);
+    const b = t.addChild(3, a, "b", true);
+    t.addChild(undefined, b, "pending", false);
     expect(t.detach(a).sort()).toEqual([2, 3]);
     expect(t.size).toBe(1);
     expect(root.children.size).toBe(0);
+    expect(a.detached && b.detached).toBe(true);
+  });
+
+  test("a directory not watched yet has a path but no watch descriptor", () => {
+    const t = new WatchTree<string>();
+    const root = t.addRoot(1, "/r", "root");
+    const p = t.addChild(undefined, root, "new", false);
+    expect(t.path(p)).toBe("/r/new");
+    expect(t.size).toBe(1);
+    expect(t.isWithin(p, root)).toBe(true);
+    expect(t.isWithin(root, p)).toBe(false);
   });
 });
 
-describe("MovePairer", () => {
-  test("a partner within the window pairs; without one, the item is moved out", async () => {
-    const out: string[] = [];
-    let unpaired!: () => void;
-    const done = new Promise<void>((r) => (unpaired = r));
-    const p = new MovePairer<string>((item) => {
-      out.push(item);
-      unpaired();
-    }, 5);
-    p.hold(1, "paired");
-    p.hold(2, "lonely");
-    expect(p.take(1)).toBe("paired");
-    expect(p.take(1)).toBeUndefined();
-    p.settle();
-    await done;
-    expect(out).toEqual(["lonely"]);
+describe("pairMove", () => {
+  const rec = (event: KernelRecord["event"], cookie: number, name = "x", wd = 1): KernelRecord => ({ wd, event, dir: false, cookie, name: new TextEncoder().encode(name) });
+  const head = (q: RecordQueue) => q.peek()!;
+
+  test("the partner already read pairs, and leaves the queue", () => {
+    const q = new RecordQueue();
+    q.push(rec("IN_MOVED_FROM", 7), 0);
+    q.push(rec("IN_CREATE", 0, "other"), 0);
+    q.push(rec("IN_MOVED_TO", 7, "y"), 0);
+    const p = pairMove(head(q), q, () => true, 0);
+    expect(p.kind === "paired" && p.to.text).toBe("y");
+    q.shift();
+    expect(head(q).text).toBe("other");
+    q.shift();
+    expect(q.peek()).toBeUndefined();
   });
 
-  test("flush gives up on everything at once", () => {
-    const out: string[] = [];
-    const p = new MovePairer<string>((i) => out.push(i), 10_000);
-    p.hold(1, "a");
-    p.hold(2, "b");
-    p.flush();
-    expect(out).toEqual(["a", "b"]);
+  test("the partner still in the kernel is read before deciding", () => {
+    const q = new RecordQueue();
+    q.push(rec("IN_MOVED_FROM", 7), 0);
+    const p = pairMove(head(q), q, () => (q.push(rec("IN_MOVED_TO", 7, "y"), 1), true), 100);
+    expect(p.kind).toBe("paired");
+  });
+
+  test("no partner: wait out the window after it was read, then it was moved out", () => {
+    const q = new RecordQueue();
+    q.push(rec("IN_MOVED_FROM", 7), 10);
+    expect(pairMove(head(q), q, () => true, 12, 25)).toEqual({ kind: "wait", until: 35 });
+    expect(pairMove(head(q), q, () => true, 35, 25)).toEqual({ kind: "unpaired" });
+  });
+
+  test("an overflow queued behind it means the partner was lost: no wait", () => {
+    const q = new RecordQueue();
+    q.push(rec("IN_MOVED_FROM", 7), 10);
+    q.push({ wd: -1, event: "IN_Q_OVERFLOW", dir: false, cookie: 0, name: new Uint8Array() }, 10);
+    expect(pairMove(head(q), q, () => true, 10)).toEqual({ kind: "unpaired" });
+  });
+});
+
+describe("RecordQueue.changes", () => {
+  test("counts queued moves out, renames over and deletes per directory and name until handled", () => {
+    const q = new RecordQueue();
+    const r = (event: KernelRecord["event"], wd: number, name: string): KernelRecord => ({ wd, event, dir: true, cookie: 0, name: new TextEncoder().encode(name) });
+    q.push(r("IN_CREATE", 1, "a"), 0);
+    q.push(r("IN_MOVED_FROM", 1, "a"), 0);
+    q.push(r("IN_DELETE", 2, "a"), 0);
+    q.push(r("IN_MOVED_TO", 3, "c"), 0);
+    const settled: string[] = [];
+    q.onSettled = (key) => settled.push(key);
+    expect([q.changes(1, "a"), q.changes(2, "a"), q.changes(3, "c"), q.changes(1, "b")]).toEqual(["1/a", "2/a", "3/c", undefined]);
+    q.shift();
+    q.shift();
+    expect([q.changes(1, "a"), q.changes(2, "a")]).toEqual([undefined, "2/a"]);
+    expect(settled).toEqual(["1/a"]);
   });
 });
