@@ -60,7 +60,10 @@ if (check.exitCode !== 0 || !version.includes(pkg.version)) {
 console.log(`built ${outfile}: ${version} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
 async function gitRevision(): Promise<string> {
-  const r = Bun.spawnSync(["git", "describe", "--always", "--dirty", "--abbrev=12"], { cwd: import.meta.dir, stderr: "ignore" });
+  const r = Bun.spawnSync(["git", "describe", "--always", "--dirty", "--abbrev=12"], {
+    cwd: import.meta.dir,
+    stderr: "ignore",
+  });
   const rev = r.exitCode === 0 ? r.stdout.toString().trim() : "";
   return rev || "unknown";
 }

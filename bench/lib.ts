@@ -93,8 +93,16 @@ export class Watching {
   private readonly done: Promise<void>;
   private partial = "";
 
-  constructor(argv: string[], private readonly keep = false) {
-    this.proc = Bun.spawn(argv, { stdin: "ignore", stdout: "pipe", stderr: "pipe", env: { ...process.env, NO_COLOR: "1" } });
+  constructor(
+    argv: string[],
+    private readonly keep = false,
+  ) {
+    this.proc = Bun.spawn(argv, {
+      stdin: "ignore",
+      stdout: "pipe",
+      stderr: "pipe",
+      env: { ...process.env, NO_COLOR: "1" },
+    });
     this.done = Promise.all([this.readOut(), this.readErr()]).then(() => {});
   }
 

@@ -49,11 +49,24 @@ function coldStart(): string {
   for (let i = 0; i < N; i++) {
     const multi = i % 3 === 0;
     const t = multi
-      ? makeTorrent({ name: `Album ${i}`, files: Array.from({ length: 12 }, (_, k) => ({ path: [`CD${k >> 3}`, `${k}.flac`], length: 30_000_000 })), announce: "https://tracker.example/a", pieceLength: 2 ** 20 })
-      : makeTorrent({ name: `file-${i}.mkv`, length: 2_000_000_000 + i, announce: "https://other.example/b", pieceLength: 2 ** 22 }); // realistic piece sizes: ~350-480 pieces
+      ? makeTorrent({
+          name: `Album ${i}`,
+          files: Array.from({ length: 12 }, (_, k) => ({ path: [`CD${k >> 3}`, `${k}.flac`], length: 30_000_000 })),
+          announce: "https://tracker.example/a",
+          pieceLength: 2 ** 20,
+        })
+      : makeTorrent({
+          name: `file-${i}.mkv`,
+          length: 2_000_000_000 + i,
+          announce: "https://other.example/b",
+          pieceLength: 2 ** 22,
+        }); // realistic piece sizes: ~350-480 pieces
     const dir = multi ? `${data}/Album ${i}` : data;
     writeSession(session, t, { directory: dir, complete: 1 });
-    layouts.push({ dir, files: multi ? Array.from({ length: 12 }, (_, k) => `CD${k >> 3}/${k}.flac`) : [`file-${i}.mkv`] });
+    layouts.push({
+      dir,
+      files: multi ? Array.from({ length: 12 }, (_, k) => `CD${k >> 3}/${k}.flac`) : [`file-${i}.mkv`],
+    });
   }
   const rows: string[] = [];
   // --against BIN: the same runs with another build (the previous release), interleaved.
@@ -63,11 +76,16 @@ function coldStart(): string {
     const db = join(work, `${label.replace(/\W+/g, "-")}-${bins.indexOf(bin)}-${fresh ? r : 0}.db`);
     if (fresh) for (const f of [db, `${db}-wal`, `${db}-shm`]) rmSync(f, { force: true });
     const t = performance.now();
-    const p = Bun.spawnSync([bin, "rtorrent", ...cmd, "--no-log", "--db", db, session, data], { stderr: "pipe", stdout: "ignore" });
+    const p = Bun.spawnSync([bin, "rtorrent", ...cmd, "--no-log", "--db", db, session, data], {
+      stderr: "pipe",
+      stdout: "ignore",
+    });
     const ms = performance.now() - t;
     if (p.exitCode !== 0) throw new Error(`${bin} failed: ${p.stderr}`);
     // -n writes no database: its summary says what it would have indexed.
-    const count = cmd.includes("-n") ? Number(/ (\d+) added, /.exec(p.stderr.toString())?.[1]) : new Database(db, { readonly: true }).query<{ n: number }, []>("SELECT COUNT(*) n FROM torrent_data").get()!.n;
+    const count = cmd.includes("-n")
+      ? Number(/ (\d+) added, /.exec(p.stderr.toString())?.[1])
+      : new Database(db, { readonly: true }).query<{ n: number }, []>("SELECT COUNT(*) n FROM torrent_data").get()!.n;
     if (count !== N) throw new Error(`indexed ${count} of ${N}`);
     log(`${label} (${bins.indexOf(bin) ? "against" : "this build"}) run ${r + 1}: ${ms.toFixed(0)} ms`);
     return { ms, rss: (p.resourceUsage?.maxRSS ?? 0) / 2 ** 20 };
@@ -82,19 +100,28 @@ function coldStart(): string {
       }
     }
     const [me, them] = got;
-    const cmp = them ? ` | ${median(them.times).toFixed(0)} | ${(median(them.times) / median(me!.times)).toFixed(2)}× |` : " |";
-    rows.push(`| ${label} | ${median(me!.times).toFixed(0)} | ${Math.min(...me!.times).toFixed(0)}–${Math.max(...me!.times).toFixed(0)} | ${median(me!.rss).toFixed(0)}${cmp}`);
+    const cmp = them
+      ? ` | ${median(them.times).toFixed(0)} | ${(median(them.times) / median(me!.times)).toFixed(2)}× |`
+      : " |";
+    rows.push(
+      `| ${label} | ${median(me!.times).toFixed(0)} | ${Math.min(...me!.times).toFixed(0)}–${Math.max(...me!.times).toFixed(0)} | ${median(me!.rss).toFixed(0)}${cmp}`,
+    );
   };
   run("cold --once (empty index), data absent", ["--once"], true);
   run("again --once (all unchanged)", ["--once"], false);
   run("cold --clean (empty index), data absent", ["--clean"], true);
   log("writing the data: every file of every torrent, empty…");
-  for (const l of layouts) for (const f of l.files) {
-    mkdirSync(join(l.dir, f, ".."), { recursive: true });
-    writeFileSync(join(l.dir, f), "");
-  }
+  for (const l of layouts)
+    for (const f of l.files) {
+      mkdirSync(join(l.dir, f, ".."), { recursive: true });
+      writeFileSync(join(l.dir, f), "");
+    }
   const files = layouts.reduce((n, l) => n + l.files.length, 0);
-  run(`cold --clean -r -n (empty index), ${files.toLocaleString("en")} data files present`, ["--clean", "-r", "-n"], true);
+  run(
+    `cold --clean -r -n (empty index), ${files.toLocaleString("en")} data files present`,
+    ["--clean", "-r", "-n"],
+    true,
+  );
   return `## Cold start and --clean: ${N.toLocaleString("en")} torrents
 
 A session of ${N.toLocaleString("en")} torrents (a third multi-file with 12 files, the rest single
@@ -118,7 +145,10 @@ async function burst(): Promise<string> {
     const home = join(work, `burst-${r}`);
     await using rt = await startRtorrent(home);
     const db = join(home, "index.db");
-    const sw = Bun.spawn([SEEDWATCH, "rtorrent", "--no-log", "--db", db, rt.session], { stderr: "pipe", stdout: "ignore" });
+    const sw = Bun.spawn([SEEDWATCH, "rtorrent", "--no-log", "--db", db, rt.session], {
+      stderr: "pipe",
+      stdout: "ignore",
+    });
     let stderr = "";
     let added = 0;
     let lastAdded = 0;
@@ -137,9 +167,15 @@ async function burst(): Promise<string> {
     // When did rtorrent write its last session file? Watch the directory ourselves.
     const { InotifyWatcher } = await import("../src/watch/inotify.ts");
     let lastWrite = 0;
-    const w = new InotifyWatcher({ onEvent: (e) => { if (e.names[0] === "IN_MOVED_TO") lastWrite = performance.now(); } });
+    const w = new InotifyWatcher({
+      onEvent: (e) => {
+        if (e.names[0] === "IN_MOVED_TO") lastWrite = performance.now();
+      },
+    });
     await w.add(rt.session, { recursive: false, events: ["IN_MOVED_TO"] });
-    const ts = Array.from({ length: 200 }, (_, i) => makeTorrent({ name: `burst-${r}-${i}`, length: 1000 + i, announce: "http://127.0.0.1:9/announce" }));
+    const ts = Array.from({ length: 200 }, (_, i) =>
+      makeTorrent({ name: `burst-${r}-${i}`, length: 1000 + i, announce: "http://127.0.0.1:9/announce" }),
+    );
     await rt.rpc.multicall(ts.map((t) => ["load.raw", "", t.bytes]));
     while (added < 200) await Bun.sleep(1);
     lags.push(lastAdded - lastWrite);

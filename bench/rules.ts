@@ -19,7 +19,9 @@ const RUNS = Number(args[args.indexOf("--runs") + 1]) || 3;
 const FILES = Number(args[args.indexOf("--files") + 1]) || 10_000;
 const gen = generator();
 const work = mkdtempSync(join(OUT, "rules-"));
-const tmpfs = process.getuid?.() === 0 && Bun.spawnSync(["mount", "-t", "tmpfs", "-o", "size=2g", "seedwatch-rules", work]).exitCode === 0;
+const tmpfs =
+  process.getuid?.() === 0 &&
+  Bun.spawnSync(["mount", "-t", "tmpfs", "-o", "size=2g", "seedwatch-rules", work]).exitCode === 0;
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
 interface Tool {
@@ -35,9 +37,12 @@ const seedwatch: Tool = {
       action === "move"
         ? `new FileManagerScheduler({ rules: [new FileManagerRule({ action: "move", src_re: "^${src}/(?<n>.*)$", dst_re: "${dst}/$<n>", auto_create: true })] })`
         : `new ShellScheduler({ cmd: ["touch", "${dst}/{name}"] })`;
-    writeFileSync(cfg, `import { Pyinotifyd, Watch, FileManagerScheduler, FileManagerRule, ShellScheduler } from "seedwatch";
+    writeFileSync(
+      cfg,
+      `import { Pyinotifyd, Watch, FileManagerScheduler, FileManagerRule, ShellScheduler } from "seedwatch";
 const s = ${sched};
-export default new Pyinotifyd({ watches: [new Watch({ path: "${src}", rec: true, auto_add: true, event_map: { IN_CLOSE_WRITE: s, IN_MOVED_TO: s } })] });`);
+export default new Pyinotifyd({ watches: [new Watch({ path: "${src}", rec: true, auto_add: true, event_map: { IN_CLOSE_WRITE: s, IN_MOVED_TO: s } })] });`,
+    );
     const p = Bun.spawn(["setsid", SEEDWATCH, "run", cfg], { stdout: "ignore", stderr: "pipe" });
     await readyWhen(p, /running /);
     return p;
@@ -56,7 +61,12 @@ const shellLoop: Tool = {
 };
 
 const TOOLS = [seedwatch, shellLoop];
-const sections = [await throughput("move", FILES), await throughput("touch", 1000), await latency(), await correctness()];
+const sections = [
+  await throughput("move", FILES),
+  await throughput("touch", 1000),
+  await latency(),
+  await correctness(),
+];
 if (tmpfs) Bun.spawnSync(["umount", work]);
 rmSync(work, { recursive: true, force: true });
 
@@ -96,10 +106,15 @@ async function throughput(action: "move" | "touch", n: number): Promise<string> 
       log(`${action} ${tool.name} run ${r + 1}: ${got.count}/${n} in ${(got.at - t0).toFixed(0)} ms`);
     }
     base[tool.name] = median(times);
-    rows.push(`| ${tool.name} | ${Math.min(...done)} / ${n} | ${median(times).toFixed(0)} | ${(n / (median(times) / 1000)).toFixed(0)} | ${median(cpu).toFixed(0)} |`);
+    rows.push(
+      `| ${tool.name} | ${Math.min(...done)} / ${n} | ${median(times).toFixed(0)} | ${(n / (median(times) / 1000)).toFixed(0)} | ${median(cpu).toFixed(0)} |`,
+    );
   }
   const ratio = base[shellLoop.name]! / base[seedwatch.name]!;
-  const what = action === "move" ? `${n.toLocaleString("en")} files through a move rule (delay 0)` : `${n.toLocaleString("en")} events through a shell command (\`touch\` a marker per file)`;
+  const what =
+    action === "move"
+      ? `${n.toLocaleString("en")} files through a move rule (delay 0)`
+      : `${n.toLocaleString("en")} events through a shell command (\`touch\` a marker per file)`;
   return `## ${what}
 
 A C loop creates the files as fast as it can in the watched directory; the time runs
@@ -121,7 +136,10 @@ async function latency(): Promise<string> {
       const p = await tool.start(src, dst, "move");
       const seen = new Map<string, bigint>();
       const { InotifyWatcher } = await import("../src/watch/inotify.ts");
-      const w = new InotifyWatcher({ onEvent: (e) => void (e.names[0] === "IN_MOVED_TO" && seen.set(e.path.slice(e.path.lastIndexOf("/") + 1), monoNs())) });
+      const w = new InotifyWatcher({
+        onEvent: (e) =>
+          void (e.names[0] === "IN_MOVED_TO" && seen.set(e.path.slice(e.path.lastIndexOf("/") + 1), monoNs())),
+      });
       await w.add(dst, { recursive: false, events: ["IN_MOVED_TO"] });
       const g = Bun.spawn([gen, "lat", src, "100", "5000"]);
       await g.exited;
@@ -131,7 +149,9 @@ async function latency(): Promise<string> {
       await w.close();
       await stop(p);
     }
-    rows.push(`| ${tool.name} | ${lat.length} | ${percentile(lat, 50).toFixed(2)} | ${percentile(lat, 90).toFixed(2)} | ${percentile(lat, 99).toFixed(2)} |`);
+    rows.push(
+      `| ${tool.name} | ${lat.length} | ${percentile(lat, 50).toFixed(2)} | ${percentile(lat, 90).toFixed(2)} | ${percentile(lat, 99).toFixed(2)} |`,
+    );
   }
   return `## Event-to-action latency
 
@@ -151,7 +171,11 @@ async function correctness(): Promise<string> {
     const dst = fresh("dst");
     const p = await tool.start(src, dst, "touch");
     const n = 200;
-    const maker = Bun.spawn(["bash", "-c", `for i in $(seq 1 ${n}); do mkdir -p "${src}/t$i/a/b" && echo x > "${src}/t$i/a/b/f$i"; done`]);
+    const maker = Bun.spawn([
+      "bash",
+      "-c",
+      `for i in $(seq 1 ${n}); do mkdir -p "${src}/t$i/a/b" && echo x > "${src}/t$i/a/b/f$i"; done`,
+    ]);
     await maker.exited;
     const got = await untilCount(dst, n, 3000);
     // 2. a name with a newline, and one with a leading dash
@@ -160,7 +184,9 @@ async function correctness(): Promise<string> {
     const deadline = performance.now() + 3000;
     const both = () => existsSync(join(dst, "two\nlines")) && existsSync(join(dst, "-rf"));
     while (!both() && performance.now() < deadline) await Bun.sleep(10);
-    rows.push(`| ${tool.name} | ${got.count} / ${n} | ${existsSync(join(dst, "two\nlines")) ? "yes" : "no"} | ${existsSync(join(dst, "-rf")) ? "yes" : "no"} |`);
+    rows.push(
+      `| ${tool.name} | ${got.count} / ${n} | ${existsSync(join(dst, "two\nlines")) ? "yes" : "no"} | ${existsSync(join(dst, "-rf")) ? "yes" : "no"} |`,
+    );
     await stop(p);
   }
   return `## What each one gets right

@@ -16,7 +16,9 @@ import { cpuMs, cpuPreciseMs, generator, median, memMiB, OUT, percentile, SEEDWA
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
 const runs = Number(args[args.indexOf("--runs") + 1]) || (quick ? 1 : 3);
-const only = args.includes("--only") ? args[args.indexOf("--only") + 1]!.split(",") : ["startup", "burst", "setup", "idle", "latency"];
+const only = args.includes("--only")
+  ? args[args.indexOf("--only") + 1]!.split(",")
+  : ["startup", "burst", "setup", "idle", "latency"];
 const BURST = quick ? 20_000 : 200_000;
 const SETUPS = quick ? [10_000] : [10_000, 100_000];
 const IDLE_S = quick ? 3 : 10;
@@ -70,13 +72,17 @@ async function burst(): Promise<string> {
       res.got.push(w.lines);
       await w.stop();
       rmSync(dir, { recursive: true, force: true });
-      log(`burst ${tool.name} run ${r + 1}: ${w.lines}/${2 * BURST} lines, last after ${(w.lastLineAt - t0).toFixed(0)} ms (generator ${genMs.toFixed(0)} ms)`);
+      log(
+        `burst ${tool.name} run ${r + 1}: ${w.lines}/${2 * BURST} lines, last after ${(w.lastLineAt - t0).toFixed(0)} ms (generator ${genMs.toFixed(0)} ms)`,
+      );
     }
   }
   const base = results.inotifywait!;
   for (const [name, r] of Object.entries(results)) {
     const ratio = median(r.ms) / median(base.ms);
-    rows.push(`| ${name} | ${Math.min(...r.got)} / ${2 * BURST} | ${median(r.ms).toFixed(0)} | ${ratio.toFixed(2)} | ${median(r.cpu).toFixed(0)} | ${median(r.rss).toFixed(1)} |`);
+    rows.push(
+      `| ${name} | ${Math.min(...r.got)} / ${2 * BURST} | ${median(r.ms).toFixed(0)} | ${ratio.toFixed(2)} | ${median(r.cpu).toFixed(0)} | ${median(r.rss).toFixed(1)} |`,
+    );
   }
   return `## Burst: ${BURST.toLocaleString("en")} files created as fast as a C loop can (${(2 * BURST).toLocaleString("en")} events)
 
@@ -93,7 +99,8 @@ async function setup(): Promise<string> {
   for (const n of SETUPS) {
     const dir = fresh(`setup-${n}`);
     const width = Math.round(Math.sqrt(n));
-    for (let i = 0; i < width; i++) for (let j = 0; j < Math.ceil(n / width); j++) mkdirSync(join(dir, `d${i}`, `e${j}`), { recursive: true });
+    for (let i = 0; i < width; i++)
+      for (let j = 0; j < Math.ceil(n / width); j++) mkdirSync(join(dir, `d${i}`, `e${j}`), { recursive: true });
     const times: Record<string, number[]> = {};
     const rss: Record<string, number[]> = {};
     for (let r = 0; r < runs; r++) {
@@ -106,7 +113,9 @@ async function setup(): Promise<string> {
     }
     for (const tool of TOOLS) {
       const ratio = median(times[tool.name]!) / median(times.inotifywait!);
-      rows.push(`| ${n.toLocaleString("en")} | ${tool.name} | ${median(times[tool.name]!).toFixed(0)} | ${ratio.toFixed(2)} | ${median(rss[tool.name]!).toFixed(1)} |`);
+      rows.push(
+        `| ${n.toLocaleString("en")} | ${tool.name} | ${median(times[tool.name]!).toFixed(0)} | ${ratio.toFixed(2)} | ${median(rss[tool.name]!).toFixed(1)} |`,
+      );
     }
     rmSync(dir, { recursive: true, force: true });
     log(`setup ${n}: done`);
@@ -128,7 +137,10 @@ async function idle(): Promise<string> {
   for (const p of procs) await p.w.ready(p.tool.ready);
   const empty = Bun.spawn(["sleep", String(IDLE_S + 10)]);
   await Bun.sleep(SETTLE_S * 1000); // start-up's tail (a GC after loading) is not idling
-  const pids: [string, number][] = [...procs.map((p) => [p.name, p.w.pid] as [string, number]), ["sleep (empty process)", empty.pid]];
+  const pids: [string, number][] = [
+    ...procs.map((p) => [p.name, p.w.pid] as [string, number]),
+    ["sleep (empty process)", empty.pid],
+  ];
   const start = new Map(pids.map(([name, pid]) => [name, cpuPreciseMs(pid)]));
   await Bun.sleep(IDLE_S * 1000);
   const rows = pids.map(([name, pid]) => `| ${name} | ${(cpuPreciseMs(pid) - start.get(name)!).toFixed(2)} |`);
@@ -161,7 +173,9 @@ async function latency(): Promise<string> {
       await w.stop();
       rmSync(dir, { recursive: true, force: true });
     }
-    rows.push(`| ${tool.name} | ${all.length} | ${percentile(all, 50).toFixed(0)} | ${percentile(all, 90).toFixed(0)} | ${percentile(all, 99).toFixed(0)} |`);
+    rows.push(
+      `| ${tool.name} | ${all.length} | ${percentile(all, 50).toFixed(0)} | ${percentile(all, 90).toFixed(0)} | ${percentile(all, 99).toFixed(0)} |`,
+    );
   }
   return `## Event latency
 
@@ -189,7 +203,10 @@ function header(): string {
 function scratchDir(): { path: string; tmpfs: boolean } {
   mkdirSync(OUT, { recursive: true });
   const path = mkdtempSync(join(OUT, "scratch-"));
-  const m = process.getuid?.() === 0 ? Bun.spawnSync(["mount", "-t", "tmpfs", "-o", "size=4g", "seedwatch-bench", path]) : undefined;
+  const m =
+    process.getuid?.() === 0
+      ? Bun.spawnSync(["mount", "-t", "tmpfs", "-o", "size=4g", "seedwatch-bench", path])
+      : undefined;
   return { path, tmpfs: m?.exitCode === 0 };
 }
 
@@ -204,4 +221,3 @@ function cleanup(): void {
   if (scratch.tmpfs) Bun.spawnSync(["umount", scratch.path]);
   rmSync(scratch.path, { recursive: true, force: true });
 }
-

@@ -25,7 +25,18 @@ export async function startup(variants: Variant[], runs: number): Promise<string
   const rows: string[] = [];
   for (const [i, v] of variants.entries()) {
     const out = join(OUT, `startup-${i}`);
-    const b = Bun.spawnSync([process.execPath, "build", "--compile", ...v.flags, ...COMMON, `--outfile=${out}`, join(import.meta.dir, "../src/main.ts")], { stdout: "pipe", stderr: "pipe" });
+    const b = Bun.spawnSync(
+      [
+        process.execPath,
+        "build",
+        "--compile",
+        ...v.flags,
+        ...COMMON,
+        `--outfile=${out}`,
+        join(import.meta.dir, "../src/main.ts"),
+      ],
+      { stdout: "pipe", stderr: "pipe" },
+    );
     if (b.exitCode !== 0) throw new Error(`build ${v.name} failed: ${b.stderr}`);
     const version = time([out, "--version"], runs);
     const help = time([out, "watch", "--help"], runs);

@@ -35,7 +35,10 @@ export interface Libc {
 
 /** Thrown when no libc with the inotify symbols can be loaded. */
 export class LibcUnavailable extends Error {
-  constructor(readonly tried: string[], readonly reasons: string[]) {
+  constructor(
+    readonly tried: string[],
+    readonly reasons: string[],
+  ) {
     super(`could not load libc (tried ${tried.join(", ")}): ${reasons.at(-1) ?? "unknown"}`);
     this.name = "LibcUnavailable";
   }

@@ -72,7 +72,12 @@ export class NativeError extends SeedError {
 }
 
 /** A NativeError from an errno name ("ENOENT"), or from a node:fs error that carries one. */
-export function nativeError(syscall: string, from: string | NodeJS.ErrnoException, path?: string, hint?: string): NativeError {
+export function nativeError(
+  syscall: string,
+  from: string | NodeJS.ErrnoException,
+  path?: string,
+  hint?: string,
+): NativeError {
   const name = typeof from === "string" ? from : (from.code ?? "EIO");
   const errno = (osConstants.errno as Record<string, number>)[name] ?? 0;
   return new NativeError(syscall, errno, name, path, hint);

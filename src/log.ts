@@ -138,7 +138,14 @@ function messageOf(o: LogObject): string {
 
 function lineOf(o: LogObject): LogLine {
   const trace = (o as LogObject & { trace?: unknown }).trace;
-  return { date: o.date, level: o.level, type: o.type, tag: o.tag, msg: messageOf(o), stack: typeof trace === "string" ? trace : undefined };
+  return {
+    date: o.date,
+    level: o.level,
+    type: o.type,
+    tag: o.tag,
+    msg: messageOf(o),
+    stack: typeof trace === "string" ? trace : undefined,
+  };
 }
 
 function oneLine(text: string): string {
@@ -146,7 +153,8 @@ function oneLine(text: string): string {
 }
 
 function styleNow(): LineStyle {
-  return (stderrStyle ??= format === "json" ? "json" : process.env.JOURNAL_STREAM && !process.stderr.isTTY ? "journal" : "text");
+  return (stderrStyle ??=
+    format === "json" ? "json" : process.env.JOURNAL_STREAM && !process.stderr.isTTY ? "journal" : "text");
 }
 
 function stderrReporter(): ConsolaReporter {

@@ -11,11 +11,26 @@ import { losslessArgs } from "./commands/argv.ts";
 
 const VERBS: Record<string, { describe: string; load: () => Promise<{ default: SeedCommand }> }> = {
   watch: { describe: "print or act on filesystem events, like inotifywait", load: () => import("./commands/watch.ts") },
-  run: { describe: "run a rules file: watches, delayed tasks, shell commands, move/copy/delete", load: () => import("./commands/run.ts") },
-  service: { describe: "install or remove the systemd/OpenRC service that runs a config", load: () => import("./commands/service.ts") },
-  rtorrent: { describe: "index rtorrent's session, run hooks, remove erased torrents' data", load: () => import("./commands/rtorrent.ts") },
-  torrents: { describe: "ask the rtorrent index: list, show, owner PATH, orphans PATHS", load: () => import("./commands/torrents.ts") },
-  init: { describe: "write types and examples for rtorrent hooks and run configs", load: () => import("./commands/init.ts") },
+  run: {
+    describe: "run a rules file: watches, delayed tasks, shell commands, move/copy/delete",
+    load: () => import("./commands/run.ts"),
+  },
+  service: {
+    describe: "install or remove the systemd/OpenRC service that runs a config",
+    load: () => import("./commands/service.ts"),
+  },
+  rtorrent: {
+    describe: "index rtorrent's session, run hooks, remove erased torrents' data",
+    load: () => import("./commands/rtorrent.ts"),
+  },
+  torrents: {
+    describe: "ask the rtorrent index: list, show, owner PATH, orphans PATHS",
+    load: () => import("./commands/torrents.ts"),
+  },
+  init: {
+    describe: "write types and examples for rtorrent hooks and run configs",
+    load: () => import("./commands/init.ts"),
+  },
   doctor: { describe: "check this machine: libc, inotify and its limits", load: () => import("./commands/doctor.ts") },
 };
 
@@ -39,7 +54,9 @@ const EXIT_WORDS: Record<keyof typeof EXIT, string> = {
 
 /** "Exit codes: 0 ok, 2 usage, …, 1 bug." in lines of at most 80 columns. */
 function exitCodes(): string {
-  const keys = (Object.keys(EXIT_WORDS) as (keyof typeof EXIT)[]).filter((k) => k !== "internal").sort((a, b) => EXIT[a] - EXIT[b]);
+  const keys = (Object.keys(EXIT_WORDS) as (keyof typeof EXIT)[])
+    .filter((k) => k !== "internal")
+    .sort((a, b) => EXIT[a] - EXIT[b]);
   const items = [...keys, "internal" as const].map((k) => `${EXIT[k]} ${EXIT_WORDS[k]}`);
   const lines = ["Exit codes:"];
   for (const [i, item] of items.entries()) {
@@ -64,7 +81,6 @@ ${Object.entries(VERBS)
 
 ${exitCodes()}
 `;
-
 
 /** Verbs that run until stopped. */
 const DAEMONS = new Set(["watch", "rtorrent", "run"]);
@@ -98,7 +114,9 @@ async function main(argv: string[]): Promise<number> {
   if (verb === "--version" || verb === "-V") return print(`${versionLine()}\n`);
   const entry = VERBS[verb];
   if (!entry) {
-    const hint = verb.startsWith("-") ? "options go after the command: seedwatch <command> [OPTIONS]" : "seedwatch --help lists the commands";
+    const hint = verb.startsWith("-")
+      ? "options go after the command: seedwatch <command> [OPTIONS]"
+      : "seedwatch --help lists the commands";
     throw new UsageError(`unknown command ${JSON.stringify(verb)}`, hint);
   }
   const cmd = (await entry.load()).default;
@@ -125,7 +143,9 @@ function report(err: unknown): number {
     process.stderr.write(`seedwatch: ${e.message}\nhint: seedwatch --help\n`);
     return EXIT.usage;
   }
-  process.stderr.write(`seedwatch: internal error (a bug; please report it with this output)\n${e?.stack ?? String(err)}\n`);
+  process.stderr.write(
+    `seedwatch: internal error (a bug; please report it with this output)\n${e?.stack ?? String(err)}\n`,
+  );
   return EXIT.internal;
 }
 

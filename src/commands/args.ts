@@ -9,7 +9,15 @@ import { UsageError } from "../errors.ts";
 export type ArgSpec =
   | { type: "boolean"; alias?: string; description: string; default?: boolean }
   | { type: "count"; alias?: string; description: string }
-  | { type: "string"; alias?: string; description: string; valueHint?: string; default?: string; repeat?: false; also?: string[] }
+  | {
+      type: "string";
+      alias?: string;
+      description: string;
+      valueHint?: string;
+      default?: string;
+      repeat?: false;
+      also?: string[];
+    }
   | { type: "list"; alias?: string; description: string; valueHint?: string; also?: string[] }
   | { type: "positional"; description: string; variadic?: boolean; required?: boolean; valueHint?: string };
 
@@ -36,7 +44,7 @@ export interface Verb<S extends Spec> {
   /** Shown under the options in --help: worked examples and notes. */
   examples?: string;
   /** Returns the exit code (0 when omitted). */
-  run(args: Parsed<S>): Promise<number | void>;
+  run(args: Parsed<S>): Promise<number | undefined>;
 }
 
 export interface SeedCommand extends CommandDef {
@@ -58,18 +66,31 @@ export function defineVerb<S extends Spec>(verb: Verb<S>): SeedCommand {
 /** --help: usage line, arguments, options wrapped to 80 columns, then the examples. */
 export function renderHelp<S extends Spec>(verb: Verb<S>): string {
   const pos = Object.entries(verb.args).filter(([, s]) => s.type === "positional");
-  const opts = Object.entries(verb.args).filter((e): e is [string, Exclude<ArgSpec, { type: "positional" }>] => e[1].type !== "positional");
+  const opts = Object.entries(verb.args).filter(
+    (e): e is [string, Exclude<ArgSpec, { type: "positional" }>] => e[1].type !== "positional",
+  );
   const usage = pos.map(([k, s]) => {
     const hint = ("valueHint" in s && s.valueHint) || k.toUpperCase();
     return "required" in s && s.required === false ? `[${hint}]` : hint;
   });
-  const lines = [verb.description, "", `USAGE  seedwatch ${verb.name}${opts.length ? " [OPTIONS]" : ""} ${usage.join(" ")}`.trimEnd()];
+  const lines = [
+    verb.description,
+    "",
+    `USAGE  seedwatch ${verb.name}${opts.length ? " [OPTIONS]" : ""} ${usage.join(" ")}`.trimEnd(),
+  ];
   if (opts.length) {
     lines.push("", "OPTIONS");
     for (const [key, s] of opts) {
       const value = s.type === "string" || s.type === "list" ? ` ${s.valueHint ?? "VALUE"}` : "";
       const names = `${s.alias ? `-${s.alias}, ` : "    "}--${kebab(key)}${value}`;
-      const extra = s.type === "list" ? " (repeatable)" : s.type === "count" ? " (repeat for more)" : "default" in s && typeof s.default === "string" ? ` (default: ${s.default})` : "";
+      const extra =
+        s.type === "list"
+          ? " (repeatable)"
+          : s.type === "count"
+            ? " (repeat for more)"
+            : "default" in s && typeof s.default === "string"
+              ? ` (default: ${s.default})`
+              : "";
       lines.push(`  ${names}`, ...wrap(s.description + extra, 70).map((l) => `          ${l}`));
     }
   }
@@ -89,7 +110,8 @@ export function parseArgs<S extends Spec>(raw: readonly string[], spec: S, verb 
     }
     for (const f of [key, kebab(key), ...("also" in s && s.also ? s.also : [])]) byFlag.set(`--${f}`, key);
     if (s.alias) byFlag.set(`-${s.alias}`, key);
-    out[key] = s.type === "boolean" ? (s.default ?? false) : s.type === "count" ? 0 : s.type === "list" ? [] : s.default;
+    out[key] =
+      s.type === "boolean" ? (s.default ?? false) : s.type === "count" ? 0 : s.type === "list" ? [] : s.default;
   }
   const loose: string[] = [];
   for (let i = 0; i < raw.length; i++) {
@@ -140,7 +162,11 @@ export function parseArgs<S extends Spec>(raw: readonly string[], spec: S, verb 
       let value = inline;
       if (value === undefined) {
         value = raw[i + 1];
-        if (value === undefined) throw new UsageError(`${flag} needs a value`, `seedwatch ${verb} ${flag} ${"valueHint" in s && s.valueHint ? s.valueHint.toUpperCase() : "VALUE"}`);
+        if (value === undefined)
+          throw new UsageError(
+            `${flag} needs a value`,
+            `seedwatch ${verb} ${flag} ${"valueHint" in s && s.valueHint ? s.valueHint.toUpperCase() : "VALUE"}`,
+          );
         i++;
       }
       if (s.type === "list") (out[key] as string[]).push(value);
@@ -183,7 +209,9 @@ function unknownFlag(flag: string, known: string[], verb: string): UsageError {
     .map((k) => [k, distance(flag, k)] as const)
     .filter(([, d]) => d <= 2)
     .sort((a, b) => a[1] - b[1])[0];
-  const hint = near ? `did you mean ${near[0]}? 'seedwatch ${verb} --help' lists every option` : `'seedwatch ${verb} --help' lists every option`;
+  const hint = near
+    ? `did you mean ${near[0]}? 'seedwatch ${verb} --help' lists every option`
+    : `'seedwatch ${verb} --help' lists every option`;
   return new UsageError(`unknown option ${flag}`, hint);
 }
 
@@ -217,8 +245,12 @@ function kebab(s: string): string {
 function cittyArgs(spec: Spec): ArgsDef {
   const out: ArgsDef = {};
   for (const [key, s] of Object.entries(spec)) {
-    const common = { description: s.description, ...("valueHint" in s && s.valueHint ? { valueHint: s.valueHint } : {}) };
-    if (s.type === "positional") out[key] = { type: "positional", required: false, ...common }; // parseArgs checks
+    const common = {
+      description: s.description,
+      ...("valueHint" in s && s.valueHint ? { valueHint: s.valueHint } : {}),
+    };
+    if (s.type === "positional")
+      out[key] = { type: "positional", required: false, ...common }; // parseArgs checks
     else {
       const alias = s.alias ? { alias: [s.alias] } : {};
       const type = s.type === "boolean" || s.type === "count" ? "boolean" : "string";
@@ -229,4 +261,3 @@ function cittyArgs(spec: Spec): ArgsDef {
   }
   return out;
 }
-

@@ -9,19 +9,29 @@ import { indexFindings, sessionFindings, type Finding } from "../rtorrent/doctor
 import { defineVerb } from "./args.ts";
 import { dataDir } from "../xdg.ts";
 
-
 export default defineVerb({
   name: "doctor",
   description: "Check this machine for what seedwatch needs: libc, inotify, and inotify's limits",
   args: {
     json: { type: "boolean", description: "print the findings as a JSON array" },
-    db: { type: "string", valueHint: "FILE", description: "the rtorrent index to check (default: ~/.local/share/seedwatch/rtorrent.db)" },
-    session: { type: "string", valueHint: "DIR", description: "an rtorrent session directory to check (lock, leftovers)" },
+    db: {
+      type: "string",
+      valueHint: "FILE",
+      description: "the rtorrent index to check (default: ~/.local/share/seedwatch/rtorrent.db)",
+    },
+    session: {
+      type: "string",
+      valueHint: "DIR",
+      description: "an rtorrent session directory to check (lock, leftovers)",
+    },
   },
   examples: `
 Exit status: 0 when nothing failed (warnings included), 8 when a check failed.`,
   async run(a) {
-    const findings: Finding[] = [...inotifyFindings(), ...indexFindings(resolve(a.db ?? join(dataDir(), "rtorrent.db")))];
+    const findings: Finding[] = [
+      ...inotifyFindings(),
+      ...indexFindings(resolve(a.db ?? join(dataDir(), "rtorrent.db"))),
+    ];
     if (a.session) findings.push(...sessionFindings(resolve(a.session)));
     if (a.json) process.stdout.write(`${JSON.stringify(findings, null, 2)}\n`);
     else {
@@ -48,12 +58,21 @@ function* inotifyFindings(): Generator<Finding> {
       continue;
     }
     const used = inUse[name];
-    const usedText = used === undefined ? "" : ` (${used} in use by ${usage.processes} process${usage.processes === 1 ? "" : "es"} visible to this user)`;
+    const usedText =
+      used === undefined
+        ? ""
+        : ` (${used} in use by ${usage.processes} process${usage.processes === 1 ? "" : "es"} visible to this user)`;
     const want = RECOMMENDED[name];
     const fix = `sudo sysctl fs.inotify.${name}=${want}; to keep it: echo fs.inotify.${name}=${want} | sudo tee /etc/sysctl.d/90-seedwatch.conf`;
     const close = used !== undefined && used > value * 0.8;
     if (value < want || close) {
-      const why = close ? "nearly used up" : name === "max_user_watches" ? "one watch per directory: a large seedbox needs more" : name === "max_user_instances" ? "each watching program takes one" : "a burst larger than this is lost and rescanned";
+      const why = close
+        ? "nearly used up"
+        : name === "max_user_watches"
+          ? "one watch per directory: a large seedbox needs more"
+          : name === "max_user_instances"
+            ? "each watching program takes one"
+            : "a burst larger than this is lost and rescanned";
       yield { check, status: "warn", detail: `${value}${usedText}: ${why}`, fix };
     } else yield { check, status: "ok", detail: `${value}${usedText}` };
   }

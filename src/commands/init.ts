@@ -8,10 +8,19 @@ import { defineVerb } from "./args.ts";
 
 export default defineVerb({
   name: "init",
-  description: "Write seedwatch.d.ts (types for rtorrent hooks and run configs), an example hooks.ts and config.ts, and a tsconfig.json into DIR",
+  description:
+    "Write seedwatch.d.ts (types for rtorrent hooks and run configs), an example hooks.ts and config.ts, and a tsconfig.json into DIR",
   args: {
-    dir: { type: "positional", required: false, valueHint: "DIR", description: "where (default: the current directory)" },
-    force: { type: "boolean", description: "overwrite the example and tsconfig.json too (seedwatch.d.ts is always refreshed)" },
+    dir: {
+      type: "positional",
+      required: false,
+      valueHint: "DIR",
+      description: "where (default: the current directory)",
+    },
+    force: {
+      type: "boolean",
+      description: "overwrite the example and tsconfig.json too (seedwatch.d.ts is always refreshed)",
+    },
   },
   examples: `
   seedwatch init ~/.config/seedwatch && seedwatch rtorrent --hooks ~/.config/seedwatch/hooks.ts ~/.session
@@ -22,7 +31,8 @@ export default defineVerb({
     const wrote: string[] = [];
     const put = (name: string, text: string, always: boolean) => {
       const path = join(dir, name);
-      if (existsSync(path) && !always && !a.force) return process.stdout.write(`kept    ${path} (exists; --force to replace)\n`);
+      if (existsSync(path) && !always && !a.force)
+        return process.stdout.write(`kept    ${path} (exists; --force to replace)\n`);
       try {
         writeFileSync(path, text);
       } catch (err) {
@@ -47,6 +57,13 @@ function makeDirectory(dir: string): void {
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     const code = e.code === "EEXIST" ? "ENOTDIR" : (e.code ?? "EIO");
-    throw nativeError("mkdir", code, dir, code === "ENOTDIR" ? "DIR must be a directory (or not exist yet): where to write seedwatch.d.ts and the examples" : "choose a directory you can write to, e.g. ~/.config/seedwatch");
+    throw nativeError(
+      "mkdir",
+      code,
+      dir,
+      code === "ENOTDIR"
+        ? "DIR must be a directory (or not exist yet): where to write seedwatch.d.ts and the examples"
+        : "choose a directory you can write to, e.g. ~/.config/seedwatch",
+    );
   }
 }

@@ -11,24 +11,76 @@ import { applyLogArgs, LOG_ARGS } from "./logging-args.ts";
 
 export default defineVerb({
   name: "rtorrent",
-  description: "Index rtorrent's session directory in SQLite, run hooks on add, remove and completion, and safely remove erased torrents' data",
+  description:
+    "Index rtorrent's session directory in SQLite, run hooks on add, remove and completion, and safely remove erased torrents' data",
   args: {
     session: { type: "positional", valueHint: "SESSION", description: "rtorrent's session directory" },
-    paths: { type: "positional", variadic: true, required: false, valueHint: "PATHS...", description: "download roots: removal never goes outside them; --clean checks them" },
-    clean: { type: "boolean", description: "reconcile the index with the session and PATHS once, then exit (refused while rtorrent runs; with -r, also delete files under PATHS that no torrent owns)" },
+    paths: {
+      type: "positional",
+      variadic: true,
+      required: false,
+      valueHint: "PATHS...",
+      description: "download roots: removal never goes outside them; --clean checks them",
+    },
+    clean: {
+      type: "boolean",
+      description:
+        "reconcile the index with the session and PATHS once, then exit (refused while rtorrent runs; with -r, also delete files under PATHS that no torrent owns)",
+    },
     force: { type: "boolean", alias: "f", description: "--clean even if rtorrent.lock looks held" },
-    noAction: { type: "boolean", alias: "n", also: ["dry-run"], description: "change nothing at all (files and database) and print exactly what would be done" },
-    remove: { type: "boolean", alias: "r", description: "when a torrent is erased, delete its files that no other torrent uses (same path or same inode)" },
-    hooks: { type: "list", valueHint: "FILE", description: "a .ts or .js file exporting pre_add, post_add, pre_remove, post_remove, complete, pre_loop, post_loop" },
-    sqlFile: { type: "string", valueHint: "FILE", also: ["db"], description: `the index (default: ${"$XDG_DATA_HOME"}/seedwatch/rtorrent.db, i.e. ~/.local/share/seedwatch/rtorrent.db)` },
-    logFile: { type: "string", valueHint: "FILE", description: "also log to this file (default: ~/.local/share/seedwatch/rtorrent.log)" },
+    noAction: {
+      type: "boolean",
+      alias: "n",
+      also: ["dry-run"],
+      description: "change nothing at all (files and database) and print exactly what would be done",
+    },
+    remove: {
+      type: "boolean",
+      alias: "r",
+      description: "when a torrent is erased, delete its files that no other torrent uses (same path or same inode)",
+    },
+    hooks: {
+      type: "list",
+      valueHint: "FILE",
+      description:
+        "a .ts or .js file exporting pre_add, post_add, pre_remove, post_remove, complete, pre_loop, post_loop",
+    },
+    sqlFile: {
+      type: "string",
+      valueHint: "FILE",
+      also: ["db"],
+      description: `the index (default: ${"$XDG_DATA_HOME"}/seedwatch/rtorrent.db, i.e. ~/.local/share/seedwatch/rtorrent.db)`,
+    },
+    logFile: {
+      type: "string",
+      valueHint: "FILE",
+      description: "also log to this file (default: ~/.local/share/seedwatch/rtorrent.log)",
+    },
     noLog: { type: "boolean", description: "no log file" },
     once: { type: "boolean", description: "reconcile, run pending completions, and exit with a status (for cron)" },
     trash: { type: "string", valueHint: "DIR", description: "with -r: move files into DIR instead of deleting them" },
-    maxDelete: { type: "string", valueHint: "N", description: "with -r: never delete more than N files in one run; a run that would is stopped and says so" },
-    hookTimeout: { type: "string", valueHint: "SECONDS", default: "120", description: "a hook still running after this long is logged and the index goes on; one that blocks seedwatch itself this long (a synchronous loop) ends it with exit 12, and is skipped for that torrent from then on" },
-    daemon: { type: "boolean", alias: "d", description: "accepted for rtorrent_event compatibility: run under systemd, or from cron with --once" },
-    sleep: { type: "string", valueHint: "SECONDS", description: "accepted for rtorrent_event compatibility; not needed (events are handled as they come)" },
+    maxDelete: {
+      type: "string",
+      valueHint: "N",
+      description: "with -r: never delete more than N files in one run; a run that would is stopped and says so",
+    },
+    hookTimeout: {
+      type: "string",
+      valueHint: "SECONDS",
+      default: "120",
+      description:
+        "a hook still running after this long is logged and the index goes on; one that blocks seedwatch itself this long (a synchronous loop) ends it with exit 12, and is skipped for that torrent from then on",
+    },
+    daemon: {
+      type: "boolean",
+      alias: "d",
+      description: "accepted for rtorrent_event compatibility: run under systemd, or from cron with --once",
+    },
+    sleep: {
+      type: "string",
+      valueHint: "SECONDS",
+      description: "accepted for rtorrent_event compatibility; not needed (events are handled as they come)",
+    },
     ...LOG_ARGS,
   },
   examples: `
@@ -53,7 +105,10 @@ HOOKS
   db is a bun:sqlite Database (torrent_data, session_files); types: seedwatch init.`,
   async run(a) {
     applyLogArgs(a);
-    if (a.daemon || a.sleep !== undefined) log.withTag("rtorrent").warn("-d/--daemon and --sleep are not needed: run under systemd, or from cron with --once");
+    if (a.daemon || a.sleep !== undefined)
+      log
+        .withTag("rtorrent")
+        .warn("-d/--daemon and --sleep are not needed: run under systemd, or from cron with --once");
     const session = directory(a.session!, "SESSION"); // required: the parser has checked
     const roots = a.paths.map((p) => directory(p, "PATHS"));
     if (!a.noLog && !a.noAction) addLogFile(a.logFile ?? join(dataDir(), "rtorrent.log"));
@@ -76,7 +131,7 @@ HOOKS
 });
 
 function directory(path: string, what: string): string {
-  let st;
+  let st: ReturnType<typeof statSync>;
   try {
     st = statSync(path);
   } catch {
@@ -88,6 +143,12 @@ function directory(path: string, what: string): string {
 
 function count(text: string, field: string): number {
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`must be a whole number, not ${JSON.stringify(text)}`, field, text, `for example ${field} 100`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new ConfigError(
+      `must be a whole number, not ${JSON.stringify(text)}`,
+      field,
+      text,
+      `for example ${field} 100`,
+    );
   return n;
 }

@@ -119,7 +119,8 @@ export async function superviseConfig(configPath: string): Promise<number> {
     out.info(`got signal ${signal}, shutdown`);
     finish(EXIT.ok);
   };
-  const onHup = () => (stopping ? out.warn("got signal SIGHUP, but shutdown is already in progress") : reload("got signal SIGHUP"));
+  const onHup = () =>
+    stopping ? out.warn("got signal SIGHUP, but shutdown is already in progress") : reload("got signal SIGHUP");
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
   process.on("SIGHUP", onHup);
@@ -135,4 +136,3 @@ export async function superviseConfig(configPath: string): Promise<number> {
   process.off("SIGHUP", onHup);
   return code;
 }
-

@@ -7,10 +7,20 @@ import { applyLogArgs, LOG_ARGS } from "./logging-args.ts";
 
 export default defineVerb({
   name: "run",
-  description: "Run a rules file (pyinotifyd's model in TypeScript): watches, event maps, delayed and cancellable tasks, shell commands, move/copy/delete rules",
+  description:
+    "Run a rules file (pyinotifyd's model in TypeScript): watches, event maps, delayed and cancellable tasks, shell commands, move/copy/delete rules",
   args: {
-    config: { type: "positional", valueHint: "CONFIG.ts", description: "the config: a .ts or .js module whose default export is a Pyinotifyd" },
-    check: { type: "boolean", alias: "t", description: "load and validate, check every watch path as run would (exists, is a directory, can be read: same error and exit code), print what would be watched and where each event goes, and exit (pyinotifyd -t)" },
+    config: {
+      type: "positional",
+      valueHint: "CONFIG.ts",
+      description: "the config: a .ts or .js module whose default export is a Pyinotifyd",
+    },
+    check: {
+      type: "boolean",
+      alias: "t",
+      description:
+        "load and validate, check every watch path as run would (exists, is a directory, can be read: same error and exit code), print what would be watched and where each event goes, and exit (pyinotifyd -t)",
+    },
     ...LOG_ARGS,
   },
   examples: `

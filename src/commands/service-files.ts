@@ -57,7 +57,9 @@ export function install(s: ServiceSpec, say: (l: string) => void): string {
     }
     mkdirSync(dirname(at), { recursive: true });
     writeFileSync(at, f.text, { mode: f.path.startsWith("/etc/init.d/") ? 0o755 : 0o644 });
-    say(`wrote   ${at}${f.text === CONFIG_EXAMPLE ? " (an example that watches nothing until you set INCOMING in it)" : ""}`);
+    say(
+      `wrote   ${at}${f.text === CONFIG_EXAMPLE ? " (an example that watches nothing until you set INCOMING in it)" : ""}`,
+    );
   }
   const ctl = s.user ? "systemctl --user" : "systemctl";
   return s.init === "systemd"

@@ -10,14 +10,29 @@ import { defineVerb } from "./args.ts";
 
 export default defineVerb({
   name: "service",
-  description: "Install or remove the service that runs a config (systemd unit, system or --user, or OpenRC init script)",
+  description:
+    "Install or remove the service that runs a config (systemd unit, system or --user, or OpenRC init script)",
   args: {
     action: { type: "positional", valueHint: "install|uninstall", description: "what to do" },
     user: { type: "boolean", description: "a systemd user unit under ~/.config/systemd/user (no root needed)" },
-    init: { type: "string", valueHint: "systemd|openrc", description: "the init system (default: the one this machine runs)" },
-    config: { type: "string", valueHint: "FILE", description: "the config to run (default: /etc/seedwatch/config.ts, or ~/.config/seedwatch/config.ts with --user); an example is written if it does not exist" },
+    init: {
+      type: "string",
+      valueHint: "systemd|openrc",
+      description: "the init system (default: the one this machine runs)",
+    },
+    config: {
+      type: "string",
+      valueHint: "FILE",
+      description:
+        "the config to run (default: /etc/seedwatch/config.ts, or ~/.config/seedwatch/config.ts with --user); an example is written if it does not exist",
+    },
     name: { type: "string", valueHint: "NAME", default: "seedwatch", description: "the service's name" },
-    stopTimeout: { type: "string", valueHint: "SECONDS", default: "90", description: "how long stopping may take before SIGKILL (more than the config's shutdown_timeout)" },
+    stopTimeout: {
+      type: "string",
+      valueHint: "SECONDS",
+      default: "90",
+      description: "how long stopping may take before SIGKILL (more than the config's shutdown_timeout)",
+    },
     root: { type: "string", valueHint: "DIR", description: "write under DIR instead of / (packaging, trying it out)" },
   },
   examples: `
@@ -32,14 +47,22 @@ EXAMPLES
   With --root (packaging) nothing is checked. A second uninstall says there was
   nothing to remove and exits 0, so package scripts can run it twice.`,
   async run(a) {
-    if (a.action !== "install" && a.action !== "uninstall") throw new UsageError(`unknown action ${JSON.stringify(a.action)}`, "seedwatch service install|uninstall");
-    const init = (a.init ?? (existsSync("/run/systemd/system") || !existsSync("/sbin/openrc-run") ? "systemd" : "openrc")) as InitSystem;
-    if (init !== "systemd" && init !== "openrc") throw new ConfigError("must be systemd or openrc", "--init", a.init, "--init systemd or --init openrc");
-    if (a.user && init === "openrc") throw new UsageError("OpenRC has no per-user services", "use --init systemd --user, or install system-wide as root");
+    if (a.action !== "install" && a.action !== "uninstall")
+      throw new UsageError(`unknown action ${JSON.stringify(a.action)}`, "seedwatch service install|uninstall");
+    const init = (a.init ??
+      (existsSync("/run/systemd/system") || !existsSync("/sbin/openrc-run") ? "systemd" : "openrc")) as InitSystem;
+    if (init !== "systemd" && init !== "openrc")
+      throw new ConfigError("must be systemd or openrc", "--init", a.init, "--init systemd or --init openrc");
+    if (a.user && init === "openrc")
+      throw new UsageError(
+        "OpenRC has no per-user services",
+        "use --init systemd --user, or install system-wide as root",
+      );
     const home = process.env.HOME ?? homedir();
     const root = resolve(a.root ?? "/");
     const stop = Number(a.stopTimeout);
-    if (!Number.isInteger(stop) || stop < 1) throw new ConfigError("must be a whole number of seconds", "--stop-timeout", a.stopTimeout, "--stop-timeout 90");
+    if (!Number.isInteger(stop) || stop < 1)
+      throw new ConfigError("must be a whole number of seconds", "--stop-timeout", a.stopTimeout, "--stop-timeout 90");
     const spec: ServiceSpec = {
       init,
       user: a.user,
@@ -51,16 +74,31 @@ EXAMPLES
       home,
     };
     if (!a.user && root === "/" && !writable("/etc")) {
-      throw new NativeError("open", 13, "EACCES", "/etc", "a system service needs root: sudo seedwatch service …, or --user for a user unit");
+      throw new NativeError(
+        "open",
+        13,
+        "EACCES",
+        "/etc",
+        "a system service needs root: sudo seedwatch service …, or --user for a user unit",
+      );
     }
     const say = (l: string) => process.stdout.write(`${l}\n`);
-    if (a.action === "uninstall") return uninstall(spec, say), 0;
+    if (a.action === "uninstall") {
+      uninstall(spec, say);
+      return 0;
+    }
     const enable = install(spec, say);
-    if (root !== "/") return say(`next, on the installed system: seedwatch run --check ${spec.config} && ${enable}`), 0;
+    if (root !== "/") {
+      say(`next, on the installed system: seedwatch run --check ${spec.config} && ${enable}`);
+      return 0;
+    }
     try {
       await checkConfig(spec.config);
     } catch (err) {
-      if (err instanceof SeedError) say(`installed, but not ready to start: ${spec.config} does not pass 'seedwatch run --check' (below); fix it, then: ${enable}`);
+      if (err instanceof SeedError)
+        say(
+          `installed, but not ready to start: ${spec.config} does not pass 'seedwatch run --check' (below); fix it, then: ${enable}`,
+        );
       throw err;
     }
     say(`next: ${enable}`);

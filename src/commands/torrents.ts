@@ -15,11 +15,28 @@ const ACTIONS = ["list", "show", "owner", "orphans"] as const;
 
 export default defineVerb({
   name: "torrents",
-  description: "Ask the rtorrent index: list torrents, show one, which torrent owns a path, which files no torrent owns",
+  description:
+    "Ask the rtorrent index: list torrents, show one, which torrent owns a path, which files no torrent owns",
   args: {
-    action: { type: "positional", required: false, valueHint: "list|show|owner|orphans", description: "what to ask (default: list)" },
-    rest: { type: "positional", variadic: true, required: false, valueHint: "ARGS...", description: "show: HASH (a unique prefix will do); owner: PATH...; orphans: PATHS..." },
-    db: { type: "string", valueHint: "FILE", also: ["sql-file"], description: "the index (default: ~/.local/share/seedwatch/rtorrent.db)" },
+    action: {
+      type: "positional",
+      required: false,
+      valueHint: "list|show|owner|orphans",
+      description: "what to ask (default: list)",
+    },
+    rest: {
+      type: "positional",
+      variadic: true,
+      required: false,
+      valueHint: "ARGS...",
+      description: "show: HASH (a unique prefix will do); owner: PATH...; orphans: PATHS...",
+    },
+    db: {
+      type: "string",
+      valueHint: "FILE",
+      also: ["sql-file"],
+      description: "the index (default: ~/.local/share/seedwatch/rtorrent.db)",
+    },
     json: { type: "boolean", description: "print JSON" },
   },
   examples: `
@@ -30,27 +47,54 @@ EXAMPLES
   seedwatch torrents orphans ~/downloads  files no torrent owns (what --clean -r would delete)`,
   async run(a) {
     const action = (a.action ?? "list") as (typeof ACTIONS)[number];
-    if (!ACTIONS.includes(action)) throw new UsageError(`unknown action ${JSON.stringify(a.action)}`, `one of ${ACTIONS.join(", ")}`);
+    if (!ACTIONS.includes(action))
+      throw new UsageError(`unknown action ${JSON.stringify(a.action)}`, `one of ${ACTIONS.join(", ")}`);
     const path = resolve(a.db ?? join(dataDir(), "rtorrent.db"));
-    if (!existsSync(path)) throw new NativeError("open", 2, "ENOENT", path, "no index yet: run 'seedwatch rtorrent SESSION' first, or name it with --db");
+    if (!existsSync(path))
+      throw new NativeError(
+        "open",
+        2,
+        "ENOENT",
+        path,
+        "no index yet: run 'seedwatch rtorrent SESSION' first, or name it with --db",
+      );
     const store = SessionStore.openCopy(path); // read-only use; never writes the file
     try {
-      const print = (human: string, data: unknown) => process.stdout.write(a.json ? `${JSON.stringify(data, null, 2)}\n` : human);
+      const print = (human: string, data: unknown) =>
+        process.stdout.write(a.json ? `${JSON.stringify(data, null, 2)}\n` : human);
       if (action === "list") {
-        if (a.rest.length > 0) throw new UsageError(`list takes no argument (got ${JSON.stringify(a.rest[0])})`, "seedwatch torrents list [--json]; show HASH for one torrent");
+        if (a.rest.length > 0)
+          throw new UsageError(
+            `list takes no argument (got ${JSON.stringify(a.rest[0])})`,
+            "seedwatch torrents list [--json]; show HASH for one torrent",
+          );
         const all = store.list();
         print(all.map(line).join(""), all);
       } else if (action === "show") {
         const t = find(store, a.rest[0]);
         const files = store.files(t.hash);
-        print(`${line(t)}  directory: ${showPath(t.directory)}\n${files.map((f) => `  ${showPath(f.path)}  ${size(f.size)}\n`).join("")}`, { ...t, files });
+        print(
+          `${line(t)}  directory: ${showPath(t.directory)}\n${files.map((f) => `  ${showPath(f.path)}  ${size(f.size)}\n`).join("")}`,
+          { ...t, files },
+        );
       } else if (action === "owner") {
         if (a.rest.length === 0) throw new UsageError("owner needs a PATH", "seedwatch torrents owner PATH...");
         const rows = a.rest.map((p) => ({ path: absolute(p), owners: ownersOf(store, absolute(p)) }));
-        print(rows.map((r) => `${showPath(r.path)}: ${r.owners.length ? r.owners.map((t) => `${t.hash} "${showPath(t.name)}"`).join(", ") : "no torrent"}\n`).join(""), rows);
+        print(
+          rows
+            .map(
+              (r) =>
+                `${showPath(r.path)}: ${r.owners.length ? r.owners.map((t) => `${t.hash} "${showPath(t.name)}"`).join(", ") : "no torrent"}\n`,
+            )
+            .join(""),
+          rows,
+        );
       } else {
         if (a.rest.length === 0) throw new UsageError("orphans needs PATHS", "seedwatch torrents orphans ~/downloads");
-        const lost = orphans(sessionProtection(store, undefined), a.rest.map((p) => resolved(absolute(p)) ?? absolute(p)));
+        const lost = orphans(
+          sessionProtection(store, undefined),
+          a.rest.map((p) => resolved(absolute(p)) ?? absolute(p)),
+        );
         print(lost.map((p) => `${showPath(p)}\n`).join(""), lost);
       }
       return 0;
@@ -63,8 +107,17 @@ EXAMPLES
 function find(store: SessionStore, prefix: string | undefined): StoredTorrent {
   if (!prefix) throw new UsageError("show needs a HASH", "seedwatch torrents show HASH (a unique prefix will do)");
   const hits = [...store.hashes()].filter((h) => h.startsWith(prefix.toUpperCase()));
-  if (hits.length > 1) throw new UsageError(`${prefix} matches ${hits.length} torrents`, "give more of the hash; 'seedwatch torrents' lists them");
-  if (hits.length === 0) throw new SeedError(`no torrent ${prefix} in the index`, { code: "not-found", exitCode: EXIT.notFound, hint: "'seedwatch torrents' lists them; a torrent just added is indexed by a running 'seedwatch rtorrent'" });
+  if (hits.length > 1)
+    throw new UsageError(
+      `${prefix} matches ${hits.length} torrents`,
+      "give more of the hash; 'seedwatch torrents' lists them",
+    );
+  if (hits.length === 0)
+    throw new SeedError(`no torrent ${prefix} in the index`, {
+      code: "not-found",
+      exitCode: EXIT.notFound,
+      hint: "'seedwatch torrents' lists them; a torrent just added is indexed by a running 'seedwatch rtorrent'",
+    });
   return store.get(hits[0]!)!;
 }
 
@@ -74,14 +127,17 @@ function line(t: StoredTorrent): string {
 
 /** Torrents that own `path`, as given or with its folders resolved (a torrent's directory may be a symlink). */
 function ownersOf(store: SessionStore, path: string): StoredTorrent[] {
-  const hashes = new Set([...store.owners(path), ...(resolved(path) === undefined ? [] : store.owners(resolved(path)!))]);
+  const hashes = new Set([
+    ...store.owners(path),
+    ...(resolved(path) === undefined ? [] : store.owners(resolved(path)!)),
+  ]);
   return [...hashes].map((h) => store.get(h)!);
 }
 
 function size(n: number): string {
   const units = ["B", "KiB", "MiB", "GiB", "TiB"];
   let i = 0;
-  while (n >= 1024 && i < units.length - 1) (n /= 1024), i++;
+  for (; n >= 1024 && i < units.length - 1; i++) n /= 1024;
   return `${i ? n.toFixed(1) : n} ${units[i]}`;
 }
 

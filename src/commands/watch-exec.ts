@@ -4,7 +4,14 @@
 
 import { hasEscapes, type FsEvent } from "../events/index.ts";
 import { log } from "../log.ts";
-import { eventEnv, eventValues, EVENT_PLACEHOLDERS, expandWords, splitCommand, usesPlaceholders } from "../rules/argv.ts";
+import {
+  eventEnv,
+  eventValues,
+  EVENT_PLACEHOLDERS,
+  expandWords,
+  splitCommand,
+  usesPlaceholders,
+} from "../rules/argv.ts";
 import { BunProcessRunner, requireCommand, type ProcessRunner } from "../rules/process.ts";
 
 export class ExecQueue {
@@ -55,7 +62,8 @@ export class ExecQueue {
   }
 
   private async runOne(ev: FsEvent): Promise<void> {
-    if (hasEscapes(ev.path)) this.log.warn(`${JSON.stringify(ev.path)} is not UTF-8: the command gets U+FFFD for its bad bytes`);
+    if (hasEscapes(ev.path))
+      this.log.warn(`${JSON.stringify(ev.path)} is not UTF-8: the command gets U+FFFD for its bad bytes`);
     const argv = expandWords(this.words, eventValues(ev));
     if (this.append) argv.push(ev.path);
     const r = await this.runner.run({ argv, env: eventEnv(ev), timeoutMs: this.timeoutMs, output: "inherit" });

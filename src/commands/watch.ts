@@ -1,7 +1,16 @@
 // seedwatch watch: inotifywait for people who cannot afford to miss a file.
 
 import { EXIT, UsageError, ConfigError } from "../errors.ts";
-import { compileFormat, DEFAULT_FORMAT, DEFAULT_TIMEFMT, encodePath, eventJson, hasEscapes, parseEventNames, type FsEvent } from "../events/index.ts";
+import {
+  compileFormat,
+  DEFAULT_FORMAT,
+  DEFAULT_TIMEFMT,
+  encodePath,
+  eventJson,
+  hasEscapes,
+  parseEventNames,
+  type FsEvent,
+} from "../events/index.ts";
 import { log } from "../log.ts";
 import { InotifyWatcher, makeFilter, PollWatcher, type Watcher } from "../watch/index.ts";
 import { defineVerb } from "./args.ts";
@@ -14,18 +23,50 @@ export default defineVerb({
   args: {
     paths: { type: "positional", variadic: true, valueHint: "PATH...", description: "directories to watch" },
     recursive: { type: "boolean", alias: "r", description: "watch sub-directories too, including new ones" },
-    events: { type: "list", alias: "e", valueHint: "EVENT,...", description: "events to report: create, close_write, moved_to, delete, … or IN_* names; 'all' for everything (default: every change, no reads)" },
-    exclude: { type: "list", valueHint: "RE", description: "skip paths matching this regular expression (searched in the full path); excluded directories are not descended into" },
+    events: {
+      type: "list",
+      alias: "e",
+      valueHint: "EVENT,...",
+      description:
+        "events to report: create, close_write, moved_to, delete, … or IN_* names; 'all' for everything (default: every change, no reads)",
+    },
+    exclude: {
+      type: "list",
+      valueHint: "RE",
+      description:
+        "skip paths matching this regular expression (searched in the full path); excluded directories are not descended into",
+    },
     include: { type: "list", valueHint: "RE", description: "report only paths matching this regular expression" },
-    excludeGlob: { type: "list", valueHint: "GLOB", description: "skip paths matching this glob ('*.part'; with a '/' it matches the full path)" },
+    excludeGlob: {
+      type: "list",
+      valueHint: "GLOB",
+      description: "skip paths matching this glob ('*.part'; with a '/' it matches the full path)",
+    },
     includeGlob: { type: "list", valueHint: "GLOB", description: "report only paths matching this glob" },
-    format: { type: "string", valueHint: "FMT", description: `output format: %w dir/, %f name, %e events, %Xe events joined by X, %T time, %p path, %k kind, %o move source (default '${DEFAULT_FORMAT}')` },
-    timefmt: { type: "string", valueHint: "FMT", description: `strftime format for %T in --format (default '${DEFAULT_TIMEFMT}')` },
+    format: {
+      type: "string",
+      valueHint: "FMT",
+      description: `output format: %w dir/, %f name, %e events, %Xe events joined by X, %T time, %p path, %k kind, %o move source (default '${DEFAULT_FORMAT}')`,
+    },
+    timefmt: {
+      type: "string",
+      valueHint: "FMT",
+      description: `strftime format for %T in --format (default '${DEFAULT_TIMEFMT}')`,
+    },
     json: { type: "boolean", description: "one JSON object per event: time, kind, path, events, dir, root, from/to" },
-    exec: { type: "string", valueHint: "CMD", description: "run CMD per event, no shell: {path} {name} {events} {kind} {from} … are replaced inside its words; without placeholders the path is appended. Values are also in $SEEDWATCH_PATH, $SEEDWATCH_EVENTS, …" },
+    exec: {
+      type: "string",
+      valueHint: "CMD",
+      description:
+        "run CMD per event, no shell: {path} {name} {events} {kind} {from} … are replaced inside its words; without placeholders the path is appended. Values are also in $SEEDWATCH_PATH, $SEEDWATCH_EVENTS, …",
+    },
     jobs: { type: "string", valueHint: "N", description: "with --exec: how many commands may run at once (default 1)" },
     timeout: { type: "string", valueHint: "SECONDS", description: "with --exec: kill a command that runs longer" },
-    poll: { type: "string", valueHint: "MS", description: "poll every MS milliseconds instead of inotify (NFS, SMB, FUSE)" },
+    poll: {
+      type: "string",
+      valueHint: "MS",
+      description: "poll every MS milliseconds instead of inotify (NFS, SMB, FUSE)",
+    },
     ...LOG_ARGS,
   },
   examples: `
@@ -59,7 +100,10 @@ NOTES
         finish(EXIT.notFound);
       }
     };
-    const watcher: Watcher = a.poll === undefined ? new InotifyWatcher({ onEvent }) : new PollWatcher({ onEvent }, positiveInt(a.poll, "--poll"));
+    const watcher: Watcher =
+      a.poll === undefined
+        ? new InotifyWatcher({ onEvent })
+        : new PollWatcher({ onEvent }, positiveInt(a.poll, "--poll"));
     try {
       for (const path of a.paths) await watcher.add(path, { recursive: a.recursive, events, filter });
     } catch (err) {
@@ -67,7 +111,11 @@ NOTES
       throw err;
     }
     const s = watcher.stats();
-    log.withTag("watch").info(`watching ${s.watches} director${s.watches === 1 ? "y" : "ies"}${a.poll ? ` (polling every ${a.poll} ms)` : ""}${s.degraded ? `; ${s.degraded} left out` : ""}`);
+    log
+      .withTag("watch")
+      .info(
+        `watching ${s.watches} director${s.watches === 1 ? "y" : "ies"}${a.poll ? ` (polling every ${a.poll} ms)` : ""}${s.degraded ? `; ${s.degraded} left out` : ""}`,
+      );
 
     const stop = (signal: string) => {
       log.withTag("watch").debug(`got ${signal}, stopping`);
@@ -103,13 +151,25 @@ interface WatchArgs {
 
 /** Validate the options and build what they describe; every mistake is a SeedError. */
 function configure(a: WatchArgs) {
-  if (a.json && a.format !== undefined) throw new UsageError("--json and --format exclude each other", "use --json for machines, --format for people and shell loops");
+  if (a.json && a.format !== undefined)
+    throw new UsageError(
+      "--json and --format exclude each other",
+      "use --json for machines, --format for people and shell loops",
+    );
   refuseIdleOptions(a);
   const events = parseEventNames(a.events.length ? a.events : ["changes"], "--events");
-  const filter = makeFilter({ exclude: a.exclude, include: a.include, excludeGlob: a.excludeGlob, includeGlob: a.includeGlob });
+  const filter = makeFilter({
+    exclude: a.exclude,
+    include: a.include,
+    excludeGlob: a.excludeGlob,
+    includeGlob: a.includeGlob,
+  });
   const timeoutMs = a.timeout === undefined ? undefined : positiveNumber(a.timeout, "--timeout") * 1000;
-  const exec = a.exec === undefined ? undefined : new ExecQueue(a.exec, positiveInt(a.jobs ?? "1", "--jobs"), timeoutMs);
-  const print = exec ? undefined : printer(a.json ? undefined : (a.format ?? DEFAULT_FORMAT), a.timefmt ?? DEFAULT_TIMEFMT);
+  const exec =
+    a.exec === undefined ? undefined : new ExecQueue(a.exec, positiveInt(a.jobs ?? "1", "--jobs"), timeoutMs);
+  const print = exec
+    ? undefined
+    : printer(a.json ? undefined : (a.format ?? DEFAULT_FORMAT), a.timefmt ?? DEFAULT_TIMEFMT);
   return { events, filter, exec, print };
 }
 
@@ -119,16 +179,34 @@ function configure(a: WatchArgs) {
  */
 function refuseIdleOptions(a: WatchArgs): void {
   if (a.exec === undefined) {
-    for (const [flag, given] of [["--jobs", a.jobs], ["--timeout", a.timeout]] as const) {
-      if (given !== undefined) throw new UsageError(`${flag} only applies with --exec`, `add --exec CMD to run a command per event, or drop ${flag}`);
+    for (const [flag, given] of [
+      ["--jobs", a.jobs],
+      ["--timeout", a.timeout],
+    ] as const) {
+      if (given !== undefined)
+        throw new UsageError(
+          `${flag} only applies with --exec`,
+          `add --exec CMD to run a command per event, or drop ${flag}`,
+        );
     }
   } else {
-    for (const [flag, given] of [["--format", a.format !== undefined], ["--json", a.json], ["--timefmt", a.timefmt !== undefined]] as const) {
-      if (given) throw new UsageError(`${flag} has no effect with --exec: nothing is printed`, "the command gets each event as {path} {events} {kind} … and $SEEDWATCH_PATH, $SEEDWATCH_EVENTS, …");
+    for (const [flag, given] of [
+      ["--format", a.format !== undefined],
+      ["--json", a.json],
+      ["--timefmt", a.timefmt !== undefined],
+    ] as const) {
+      if (given)
+        throw new UsageError(
+          `${flag} has no effect with --exec: nothing is printed`,
+          "the command gets each event as {path} {events} {kind} … and $SEEDWATCH_PATH, $SEEDWATCH_EVENTS, …",
+        );
     }
   }
   if (a.timefmt !== undefined && !(a.format ?? "").includes("%T")) {
-    throw new UsageError("--timefmt only applies to %T in --format", a.json ? "--json always gives the time as ISO 8601" : "e.g. --format '%T %w%f' --timefmt '%H:%M:%S'");
+    throw new UsageError(
+      "--timefmt only applies to %T in --format",
+      a.json ? "--json always gives the time as ISO 8601" : "e.g. --format '%T %w%f' --timefmt '%H:%M:%S'",
+    );
   }
 }
 
@@ -176,12 +254,24 @@ async function flushStdout(): Promise<void> {
 
 function positiveInt(text: string, field: string): number {
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new ConfigError(`must be a whole number above 0, not ${JSON.stringify(text)}`, field, text, `for example ${field} ${field === "--poll" ? 1000 : 4}`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new ConfigError(
+      `must be a whole number above 0, not ${JSON.stringify(text)}`,
+      field,
+      text,
+      `for example ${field} ${field === "--poll" ? 1000 : 4}`,
+    );
   return n;
 }
 
 function positiveNumber(text: string, field: string): number {
   const n = Number(text);
-  if (!(n > 0)) throw new ConfigError(`must be a number above 0, not ${JSON.stringify(text)}`, field, text, `for example ${field} 30`);
+  if (!(n > 0))
+    throw new ConfigError(
+      `must be a number above 0, not ${JSON.stringify(text)}`,
+      field,
+      text,
+      `for example ${field} 30`,
+    );
   return n;
 }

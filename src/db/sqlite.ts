@@ -43,7 +43,11 @@ export function openSqlite(path: string, o: OpenOptions): Database {
   } catch (err) {
     db?.close();
     if (err instanceof DatabaseError) throw err;
-    throw new DatabaseError(`cannot ${o.copy ? "read" : "open"} ${o.what} ${JSON.stringify(path)}: ${(err as Error).message}`, hint, err);
+    throw new DatabaseError(
+      `cannot ${o.copy ? "read" : "open"} ${o.what} ${JSON.stringify(path)}: ${(err as Error).message}`,
+      hint,
+      err,
+    );
   }
 }
 
@@ -80,7 +84,10 @@ function migrate(db: Database, migrations: readonly Migration[]): void {
   const latest = Math.max(0, ...migrations.map((m) => m.version));
   const version = schemaVersion(db);
   if (version > latest) {
-    throw new DatabaseError(`schema version ${version} is newer than this seedwatch understands (${latest})`, "use the newer seedwatch that wrote it, or move the file aside to start a new one");
+    throw new DatabaseError(
+      `schema version ${version} is newer than this seedwatch understands (${latest})`,
+      "use the newer seedwatch that wrote it, or move the file aside to start a new one",
+    );
   }
   const due = migrations.filter((m) => m.version > version).sort((a, b) => a.version - b.version);
   if (due.length === 0) return;

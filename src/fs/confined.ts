@@ -12,7 +12,19 @@
 //      a folder renamed or swapped meanwhile cannot redirect the act elsewhere.
 // The last component is never followed: unlinking a symlink removes the link itself.
 
-import { closeSync, constants as C, copyFileSync, lstatSync, mkdirSync, openSync, readlinkSync, realpathSync, renameSync, rmdirSync, unlinkSync } from "node:fs";
+import {
+  closeSync,
+  constants as C,
+  copyFileSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readlinkSync,
+  realpathSync,
+  renameSync,
+  rmdirSync,
+  unlinkSync,
+} from "node:fs";
 import { decodePath, joinPath, lastElement, parentPath } from "../events/path.ts";
 import { fsPath } from "./path.ts";
 
@@ -60,7 +72,8 @@ export function linksOnPath(path: string): string[] {
     const p = joinPath(at, c);
     let target: string | undefined;
     try {
-      if (lstatSync(fsPath(p)).isSymbolicLink()) target = decodePath(readlinkSync(fsPath(p), { encoding: "buffer" }) as unknown as Buffer);
+      if (lstatSync(fsPath(p)).isSymbolicLink())
+        target = decodePath(readlinkSync(fsPath(p), { encoding: "buffer" }) as unknown as Buffer);
     } catch {
       // missing: the rest of the path is only text
     }
@@ -113,7 +126,10 @@ function inParent(path: string, roots: readonly string[], act: (at: string) => v
   const real = joinPath(folder, lastElement(path));
   const allowed = roots.map(resolved).filter((r): r is string => r !== undefined);
   if (!allowed.some((r) => real !== r && within(real, r))) {
-    return { ok: false, reason: `it resolves to ${JSON.stringify(real)}, outside ${allowed.map((r) => JSON.stringify(r)).join(", ") || "every allowed root"}` };
+    return {
+      ok: false,
+      reason: `it resolves to ${JSON.stringify(real)}, outside ${allowed.map((r) => JSON.stringify(r)).join(", ") || "every allowed root"}`,
+    };
   }
   let fd: number;
   try {
@@ -123,7 +139,8 @@ function inParent(path: string, roots: readonly string[], act: (at: string) => v
   }
   try {
     const opened = decodePath(readlinkSync(`/proc/self/fd/${fd}`, { encoding: "buffer" }) as unknown as Buffer);
-    if (opened !== folder) return { ok: false, reason: `its folder changed while acting (now ${JSON.stringify(opened)})` };
+    if (opened !== folder)
+      return { ok: false, reason: `its folder changed while acting (now ${JSON.stringify(opened)})` };
     act(fsPath(`/proc/self/fd/${fd}/${lastElement(path)}`));
     return { ok: true, real };
   } catch (err) {

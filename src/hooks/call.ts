@@ -30,7 +30,12 @@ export function defaultLimitMs(): number {
   const s = Number(text);
   if (text === undefined || text === "") return DEFAULT_LIMIT_MS;
   if (Number.isFinite(s) && s > 0) return s * 1000;
-  if (!warnedEnv) log.withTag("hooks").warn(`SEEDWATCH_HOOK_TIMEOUT=${JSON.stringify(text)} is not a number of seconds; using ${DEFAULT_LIMIT_MS / 1000}`);
+  if (!warnedEnv)
+    log
+      .withTag("hooks")
+      .warn(
+        `SEEDWATCH_HOOK_TIMEOUT=${JSON.stringify(text)} is not a number of seconds; using ${DEFAULT_LIMIT_MS / 1000}`,
+      );
   warnedEnv = true;
   return DEFAULT_LIMIT_MS;
 }
@@ -54,7 +59,12 @@ export function watched<T>(call: UserCall, fn: () => T, limitMs = defaultLimitMs
 }
 
 /** Call a hook; never throws. A failure's `error` is one line naming the hook and its subject. */
-export async function callHook(call: UserCall, fn: (...args: never[]) => unknown, args: unknown[], timeoutMs: number): Promise<HookOutcome> {
+export async function callHook(
+  call: UserCall,
+  fn: (...args: never[]) => unknown,
+  args: unknown[],
+  timeoutMs: number,
+): Promise<HookOutcome> {
   const before = call.key === undefined ? undefined : hungBefore(call.hook, call.key);
   if (before) return skip(call, before);
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -98,5 +108,9 @@ function forSubject(call: UserCall): string {
 }
 
 function isThenable(v: unknown): v is PromiseLike<unknown> {
-  return (typeof v === "object" || typeof v === "function") && v !== null && typeof (v as { then?: unknown }).then === "function";
+  return (
+    (typeof v === "object" || typeof v === "function") &&
+    v !== null &&
+    typeof (v as { then?: unknown }).then === "function"
+  );
 }

@@ -26,7 +26,13 @@ export async function loadConfig(path: string, fresh = false): Promise<ValidConf
 async function load(path: string, fresh: boolean): Promise<ValidConfig> {
   const mod = await loadModule(path, "config file", fresh);
   const value = mod.default ?? mod.pyinotifyd;
-  if (value === undefined) throw new ConfigError("exports no Pyinotifyd", "config", undefined, "add: export default new Pyinotifyd({ watches: [...] })");
+  if (value === undefined)
+    throw new ConfigError(
+      "exports no Pyinotifyd",
+      "config",
+      undefined,
+      "add: export default new Pyinotifyd({ watches: [...] })",
+    );
   let config: ValidConfig;
   try {
     config = validateConfig(value);
@@ -50,5 +56,6 @@ function watchJob(options: { job: Job }): void {
   if (watchedJobs.has(options)) return;
   watchedJobs.add(options);
   const job = options.job;
-  options.job = (event, taskId) => watched({ hook: "TaskScheduler job", subject: event.path }, () => job(event, taskId));
+  options.job = (event, taskId) =>
+    watched({ hook: "TaskScheduler job", subject: event.path }, () => job(event, taskId));
 }

@@ -18,7 +18,8 @@ export interface Described {
 
 /** What a hook or job threw. */
 export function describeError(err: unknown): Described {
-  if (!(err instanceof Error)) return { message: typeof err === "string" ? err : Bun.inspect(err).replace(/\s*\n\s*/g, " ") };
+  if (!(err instanceof Error))
+    return { message: typeof err === "string" ? err : Bun.inspect(err).replace(/\s*\n\s*/g, " ") };
   const name = err.name && err.name !== "Error" ? `${err.name}: ` : "";
   const frames = userFrames(err.stack ?? "");
   const where = frames.map(frameLocation).find(Boolean);
@@ -46,7 +47,8 @@ export function describeLoadError(err: unknown): { lines: string[]; count: numbe
   const many = (err as { errors?: unknown })?.errors;
   const messages = Array.isArray(many) ? many : [err];
   const located = messages.map(buildMessage).filter((m): m is { message: string; position: Position } => !!m);
-  if (located.length > 0) return { lines: located.flatMap((m) => pointAt(m.position, m.message)), count: located.length };
+  if (located.length > 0)
+    return { lines: located.flatMap((m) => pointAt(m.position, m.message)), count: located.length };
   if (!(err instanceof Error) || err.name === "ResolveMessage") return undefined;
   const d = describeError(err);
   const at = d.where && /^(.*):(\d+):(\d+)$/.exec(d.where);

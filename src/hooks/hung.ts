@@ -57,7 +57,9 @@ function readHangs(path: string): Map<string, HangRecord> {
   try {
     if (existsSync(path)) text = readFileSync(path, "utf8");
   } catch (err) {
-    log.withTag("hooks").warn(`cannot read ${path}: ${(err as Error).message}; no hook is skipped for having blocked before`);
+    log
+      .withTag("hooks")
+      .warn(`cannot read ${path}: ${(err as Error).message}; no hook is skipped for having blocked before`);
   }
   for (const line of text.split("\n")) {
     if (!line.trim()) continue;

@@ -17,7 +17,11 @@ import { registerSeedwatchModule } from "./virtual.ts";
 export async function loadModule(path: string, what = "hook file", fresh = false): Promise<Record<string, unknown>> {
   registerSeedwatchModule();
   const abs = resolve(path);
-  if (!existsSync(abs)) throw new HookError(`${what} not found: ${abs}`, `check the path${what === "hook file" ? " given to --hooks" : ""}`);
+  if (!existsSync(abs))
+    throw new HookError(
+      `${what} not found: ${abs}`,
+      `check the path${what === "hook file" ? " given to --hooks" : ""}`,
+    );
   try {
     // A query on the plain path makes Bun load the file again (a file:// URL would not).
     const url = fresh ? `${abs}?v=${Date.now()}` : pathToFileURL(abs).href;
@@ -31,7 +35,9 @@ export async function loadModule(path: string, what = "hook file", fresh = false
 // --- internal ---
 
 function loadError(err: unknown, abs: string, what: string, fresh: boolean): HookError {
-  const hint = fresh ? "fix the file and save it again; until it loads, the version already running stays" : "fix the file, then start seedwatch again";
+  const hint = fresh
+    ? "fix the file and save it again; until it loads, the version already running stays"
+    : "fix the file, then start seedwatch again";
   const located = describeLoadError(err);
   if (located) {
     const errors = located.count === 1 ? "1 error" : `${located.count} errors`;

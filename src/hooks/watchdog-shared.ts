@@ -110,10 +110,21 @@ export class Shared {
 }
 
 /** What the watchdog says when it ends the process: one line. */
-export function blockedLine(b: { calls: SlotCall[]; certain: boolean; afterAwait: boolean; blockedMs: number; limitMs: number; unnamed: number; recorded: string[]; recordError?: string }): string {
+export function blockedLine(b: {
+  calls: SlotCall[];
+  certain: boolean;
+  afterAwait: boolean;
+  blockedMs: number;
+  limitMs: number;
+  unnamed: number;
+  recorded: string[];
+  recordError?: string;
+}): string {
   const exiting = `exiting with status ${HUNG_EXIT}`;
   const limit = `limit ${seconds(b.limitMs)}${b.afterAwait ? ", for code after an await" : ""}`;
-  const where = b.recorded.length ? ` (recorded in ${[...new Set(b.recorded)].join(", ")}: delete the line to run it again)` : "";
+  const where = b.recorded.length
+    ? ` (recorded in ${[...new Set(b.recorded)].join(", ")}: delete the line to run it again)`
+    : "";
   const failed = b.recordError ? ` (could not record it: ${b.recordError})` : "";
   if (b.certain && b.calls.length === 1) {
     const c = b.calls[0]!;

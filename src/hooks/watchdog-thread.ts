@@ -47,7 +47,16 @@ function report(shared: Shared, blockedMs: number, limitMs: number): void {
   const unnamed = sync === 0 ? Atomics.load(shared.i32, H.overflow) : sync < 0 ? 1 : 0;
   const certain = sync !== 0 || calls.length + unnamed === 1;
   const { recorded, error } = record(calls, certain, blockedMs);
-  const line = blockedLine({ calls, certain, afterAwait: sync === 0, blockedMs, limitMs, unnamed, recorded, ...(error ? { recordError: error } : {}) });
+  const line = blockedLine({
+    calls,
+    certain,
+    afterAwait: sync === 0,
+    blockedMs,
+    limitMs,
+    unnamed,
+    recorded,
+    ...(error ? { recordError: error } : {}),
+  });
   const style = shared.readStyle();
   const entry = { date: new Date(), level: 0, type: "error", tag: "watchdog", msg: line };
   write(() => writeSync(2, formatLine(style.stderr, entry, false)));
@@ -60,7 +69,18 @@ function record(calls: SlotCall[], certain: boolean, blockedMs: number): { recor
   for (const c of calls) {
     if (c.key === undefined || !c.hangFile) continue;
     try {
-      appendFileSync(c.hangFile, hangLine({ time, hook: c.hook, key: c.key, ...(c.subject ? { subject: c.subject } : {}), blockedMs: Math.round(blockedMs), limitMs: c.limitMs, certain }));
+      appendFileSync(
+        c.hangFile,
+        hangLine({
+          time,
+          hook: c.hook,
+          key: c.key,
+          ...(c.subject ? { subject: c.subject } : {}),
+          blockedMs: Math.round(blockedMs),
+          limitMs: c.limitMs,
+          certain,
+        }),
+      );
       recorded.push(c.hangFile);
     } catch (err) {
       return { recorded, error: (err as Error).message };

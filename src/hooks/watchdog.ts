@@ -40,7 +40,8 @@ export function enter(call: { hook: string; subject?: string; key?: string }, li
   syncStack.push(ticket);
   if (shared) {
     const file = call.key === undefined ? undefined : hangFile();
-    if (ticket.slot >= 0) shared.writeSlot(ticket.slot, { ...call, limitMs: ticket.limitMs, ...(file ? { hangFile: file } : {}) });
+    if (ticket.slot >= 0)
+      shared.writeSlot(ticket.slot, { ...call, limitMs: ticket.limitMs, ...(file ? { hangFile: file } : {}) });
     else Atomics.add(shared.i32, H.overflow, 1);
     publish(shared, true);
   }
@@ -89,7 +90,9 @@ function ensureStarted(): Shared | undefined {
   try {
     const shared = new Shared(new SharedArrayBuffer(SHARED_BYTES));
     const worker = new Worker(threadUrl());
-    worker.addEventListener("error", (e) => log.withTag("hooks").warn(`the hook watchdog stopped: ${e.message}; a hook that blocks will hang seedwatch`));
+    worker.addEventListener("error", (e) =>
+      log.withTag("hooks").warn(`the hook watchdog stopped: ${e.message}; a hook that blocks will hang seedwatch`),
+    );
     worker.postMessage(shared.buffer);
     worker.unref();
     state = shared;

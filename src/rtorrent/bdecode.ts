@@ -78,7 +78,10 @@ export function bdecode(buf: Uint8Array): Decoded {
     const digits = end - first;
     // Canonical only: no empty, no leading zero (but "0"), no "-0".
     if (digits === 0 || (buf[first] === 0x30 && (digits > 1 || neg)) || !allDigits(first, end)) {
-      throw new BencodeError(`malformed integer ${JSON.stringify(String.fromCharCode(...buf.subarray(start, end)))}`, start);
+      throw new BencodeError(
+        `malformed integer ${JSON.stringify(String.fromCharCode(...buf.subarray(start, end)))}`,
+        start,
+      );
     }
     pos = end + 1;
     if (digits <= 15) {
@@ -98,7 +101,8 @@ export function bdecode(buf: Uint8Array): Decoded {
     for (; i < buf.length && i - start <= 15; i++) {
       const c = buf[i]!;
       if (c === 0x3a) break;
-      if (c < 0x30 || c > 0x39 || (i > start && buf[start] === 0x30)) throw new BencodeError("malformed string length", start);
+      if (c < 0x30 || c > 0x39 || (i > start && buf[start] === 0x30))
+        throw new BencodeError("malformed string length", start);
       len = len * 10 + (c - 0x30);
     }
     if (i === start || buf[i] !== 0x3a) throw new BencodeError("malformed string length", start);

@@ -12,7 +12,7 @@ export function orphans(protection: Protection, roots: string[]): string[] {
   const stack = [...roots];
   while (stack.length > 0) {
     const dir = stack.pop()!;
-    let entries;
+    let entries: ReturnType<typeof listDir>;
     try {
       entries = listDir(dir);
     } catch {
@@ -21,7 +21,12 @@ export function orphans(protection: Protection, roots: string[]): string[] {
     for (const e of entries) {
       const path = joinPath(dir, e.name);
       if (e.type === "dir") stack.push(path);
-      else if ((e.type === "file" || e.type === "link") && !protection.keepReason(path) && !(e.type === "link" && protection.folderReason(path))) out.push(path);
+      else if (
+        (e.type === "file" || e.type === "link") &&
+        !protection.keepReason(path) &&
+        !(e.type === "link" && protection.folderReason(path))
+      )
+        out.push(path);
     }
   }
   return out.sort();

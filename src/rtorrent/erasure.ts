@@ -45,7 +45,9 @@ export class Erasure {
 
   /** Delete what of `e`'s data no live torrent can need; undefined when held back (kept pending). */
   erase(e: Erased, protection: Protection): RemovalResult | undefined {
-    const plan = protection.blockAll ? undefined : planRemoval(e.hash, e.files, e.base, e.multiFile, this.o.roots, protection);
+    const plan = protection.blockAll
+      ? undefined
+      : planRemoval(e.hash, e.files, e.base, e.multiFile, this.o.roots, protection);
     const held = this.heldBack(e, protection, plan);
     if (held || !plan) {
       this.counts.refusedDeletes += plan?.remove.length ?? e.files.length;
@@ -53,7 +55,12 @@ export class Erasure {
       pending(this.o.store.db).keep(e, held!);
       return undefined;
     }
-    const result = carryOut(plan, { dryRun: this.o.dryRun, trash: this.o.trash, trashBase: parentPath(e.base) }, protection, this.o.say);
+    const result = carryOut(
+      plan,
+      { dryRun: this.o.dryRun, trash: this.o.trash, trashBase: parentPath(e.base) },
+      protection,
+      this.o.say,
+    );
     this.counts.deleted += result.removed.length;
     pending(this.o.store.db).drop(e.hash);
     return result;
@@ -72,7 +79,9 @@ export class Erasure {
       const r = this.erase(e, protection);
       if (r) {
         done++;
-        this.o.say(`deleted ${r.removed.length} of ${e.files.length} file(s) of ${e.hash} ${JSON.stringify(e.name)}, erased earlier and held back until now`);
+        this.o.say(
+          `deleted ${r.removed.length} of ${e.files.length} file(s) of ${e.hash} ${JSON.stringify(e.name)}, erased earlier and held back until now`,
+        );
       }
     }
     return done;
@@ -99,7 +108,9 @@ function pending(db: Database) {
   return {
     keep(e: Erased, reason: string): void {
       db.transaction(() => {
-        db.query("INSERT OR REPLACE INTO pending_erasures (hash, name, base, multi, reason, since) VALUES (?, ?, ?, ?, ?, ?)").run(e.hash, encodePath(e.name), encodePath(e.base), e.multiFile ? 1 : 0, reason, Date.now());
+        db.query(
+          "INSERT OR REPLACE INTO pending_erasures (hash, name, base, multi, reason, since) VALUES (?, ?, ?, ?, ?, ?)",
+        ).run(e.hash, encodePath(e.name), encodePath(e.base), e.multiFile ? 1 : 0, reason, Date.now());
         db.query("DELETE FROM pending_erasure_files WHERE hash = ?").run(e.hash);
         const put = db.query("INSERT OR IGNORE INTO pending_erasure_files (hash, file) VALUES (?, ?)");
         for (const f of e.files) put.run(e.hash, encodePath(f));
@@ -110,8 +121,14 @@ function pending(db: Database) {
       db.query("DELETE FROM pending_erasures WHERE hash = ?").run(hash);
     },
     all(): Erased[] {
-      const rows = db.query<{ hash: string; name: Uint8Array; base: Uint8Array; multi: number }, []>("SELECT hash, name, base, multi FROM pending_erasures ORDER BY since").all();
-      const files = db.query<{ file: Uint8Array }, [string]>("SELECT file FROM pending_erasure_files WHERE hash = ? ORDER BY rowid");
+      const rows = db
+        .query<{ hash: string; name: Uint8Array; base: Uint8Array; multi: number }, []>(
+          "SELECT hash, name, base, multi FROM pending_erasures ORDER BY since",
+        )
+        .all();
+      const files = db.query<{ file: Uint8Array }, [string]>(
+        "SELECT file FROM pending_erasure_files WHERE hash = ? ORDER BY rowid",
+      );
       return rows.map((r) => ({
         hash: r.hash,
         name: decodePath(r.name),

@@ -22,7 +22,11 @@ export function unblockAdvice(session: string, hash: string): string {
  * behind their session files (a reconcile is pending): those are read now.
  * `session` undefined (a query without a session): every indexed torrent counts as live.
  */
-export function sessionProtection(store: SessionStore, session: string | undefined, stale: ReadonlySet<string> = new Set()): Protection {
+export function sessionProtection(
+  store: SessionStore,
+  session: string | undefined,
+  stale: ReadonlySet<string> = new Set(),
+): Protection {
   const paths = store.allPaths();
   const names = store.names();
   const hints = store.allHints();
@@ -35,7 +39,13 @@ export function sessionProtection(store: SessionStore, session: string | undefin
       const g = readNow(session, hash, names.get(hash) ?? "", paths.get(hash) ?? []);
       if (g) guarded.push(g);
     } else if (u) guarded.push(fromUnreadable(u, names.get(hash) ?? "", paths.get(hash) ?? [], session));
-    else guarded.push({ hash, name: names.get(hash) ?? "", paths: paths.get(hash) ?? [], ...(hints.has(hash) ? { hint: hints.get(hash)! } : {}) });
+    else
+      guarded.push({
+        hash,
+        name: names.get(hash) ?? "",
+        paths: paths.get(hash) ?? [],
+        ...(hints.has(hash) ? { hint: hints.get(hash)! } : {}),
+      });
   }
   return new Protection(guarded);
 }
@@ -57,7 +67,12 @@ function readNow(session: string, hash: string, name: string, known: string[]): 
   if (r.kind === "absent") return undefined;
   if (r.kind === "ok") {
     const t = r.torrent;
-    return { hash, name: t.name, paths: [...t.files.map((f) => f.path), ...t.alternates, ...known], ...(t.uncertain ? { hint: t.uncertain } : {}) };
+    return {
+      hash,
+      name: t.name,
+      paths: [...t.files.map((f) => f.path), ...t.alternates, ...known],
+      ...(t.uncertain ? { hint: t.uncertain } : {}),
+    };
   }
   if (r.kind === "bad" && !r.loadable && known.length === 0) return undefined; // rtorrent loads no such entry
   const reason = r.kind === "partial" ? `its ${r.missing} is missing` : r.reason;
@@ -65,5 +80,14 @@ function readNow(session: string, hash: string, name: string, known: string[]): 
 }
 
 function fromUnreadable(u: Unreadable, name: string, known: string[], session: string | undefined): Guarded {
-  return { hash: u.hash, name, paths: known, hint: u.hint, unreadable: { reason: u.reason, unblock: session === undefined ? "see seedwatch rtorrent's log" : unblockAdvice(session, u.hash) } };
+  return {
+    hash: u.hash,
+    name,
+    paths: known,
+    hint: u.hint,
+    unreadable: {
+      reason: u.reason,
+      unblock: session === undefined ? "see seedwatch rtorrent's log" : unblockAdvice(session, u.hash),
+    },
+  };
 }

@@ -59,7 +59,8 @@ export class Protection {
         this.addFolders(d, g);
       }
       for (const tail of g.hint?.tails ?? []) this.tails.push({ tail, g });
-      if (g.unreadable && g.hint?.directory === undefined) blockAll ??= g; // its data could be anywhere
+      if (g.unreadable && g.hint?.directory === undefined)
+        blockAll ??= g; // its data could be anywhere
       else if (g.unreadable) this.guardLinksBelow(g.hint!.directory!, g);
     }
     this.blockAll = blockAll;
@@ -83,7 +84,9 @@ export class Protection {
       const linked = target && this.viaLink.get(id(target));
       if (linked) return describe(linked, "it reaches the same data through a symlink");
       // A link to a folder may be the folder an unreadable torrent's data hangs from.
-      const below = target?.isDirectory() ? this.tails.find((x) => lstatOrNone(path + x.tail) !== undefined) : undefined;
+      const below = target?.isDirectory()
+        ? this.tails.find((x) => lstatOrNone(path + x.tail) !== undefined)
+        : undefined;
       if (below) return describe(below.g, `its data may be ${JSON.stringify(path + below.tail)}, through this link`);
     }
     for (const p of [path, real]) {

@@ -83,7 +83,10 @@ function raws(r: Extract<ReadResult, { kind: "ok" }>): (Uint8Array | undefined)[
 /** Worker threads reading side by side, a batch each in turn. */
 class WorkerReader implements SessionReader {
   private readonly workers: Worker[] = [];
-  private readonly waiting = new Map<number, { resolve: (m: Map<string, ReadResult>) => void; reject: (e: Error) => void }>();
+  private readonly waiting = new Map<
+    number,
+    { resolve: (m: Map<string, ReadResult>) => void; reject: (e: Error) => void }
+  >();
   private next = 0;
 
   constructor(
@@ -91,7 +94,9 @@ class WorkerReader implements SessionReader {
     count: number,
   ) {
     // Inside the binary, worker entry points are named relative to src/ (see build.ts).
-    const url = import.meta.url.startsWith("file:///$bunfs/") ? "./rtorrent/read-worker.ts" : new URL("./read-worker.ts", import.meta.url).href;
+    const url = import.meta.url.startsWith("file:///$bunfs/")
+      ? "./rtorrent/read-worker.ts"
+      : new URL("./read-worker.ts", import.meta.url).href;
     for (let i = 0; i < count; i++) {
       const worker = new Worker(url);
       worker.onmessage = (e: MessageEvent<{ id: number; packed: Packed }>) => {

@@ -42,7 +42,14 @@ export interface RemovalResult {
 }
 
 /** Which of `files` (an erased torrent's) may go, given PATHS and what the session needs now. */
-export function planRemoval(hash: string, files: string[], base: string, multiFile: boolean, roots: string[], protection: Protection): RemovalPlan {
+export function planRemoval(
+  hash: string,
+  files: string[],
+  base: string,
+  multiFile: boolean,
+  roots: string[],
+  protection: Protection,
+): RemovalPlan {
   const allowed = roots.length > 0 ? roots : [base];
   const plan: RemovalPlan = { hash, remove: [], keep: [], top: multiFile ? base : undefined, roots: allowed };
   const realBase = resolved(base);
@@ -54,12 +61,20 @@ export function planRemoval(hash: string, files: string[], base: string, multiFi
   return plan;
 }
 
-export function carryOut(plan: RemovalPlan, opts: RemovalOptions, protection: Protection, say: (line: string) => void): RemovalResult {
+export function carryOut(
+  plan: RemovalPlan,
+  opts: RemovalOptions,
+  protection: Protection,
+  say: (line: string) => void,
+): RemovalResult {
   const result: RemovalResult = { removed: [], failed: [], pruned: [] };
   const verb = opts.dryRun ? "would " : "";
   for (const k of plan.keep) if (k.reason !== "not on disk") say(`${verb}keep ${JSON.stringify(k.path)}: ${k.reason}`);
   for (const path of plan.remove) {
-    const to = opts.trash === undefined ? undefined : joinPath(opts.trash, pathBelow(opts.trashBase ?? "/", path) ?? lastElement(path));
+    const to =
+      opts.trash === undefined
+        ? undefined
+        : joinPath(opts.trash, pathBelow(opts.trashBase ?? "/", path) ?? lastElement(path));
     say(`${verb}${to ? "move" : "remove"} ${JSON.stringify(path)}${to ? ` to ${JSON.stringify(to)}` : ""}`);
     if (opts.dryRun) {
       result.removed.push(path);
@@ -73,7 +88,8 @@ export function carryOut(plan: RemovalPlan, opts: RemovalOptions, protection: Pr
     }
   }
   if (plan.top) result.pruned = prune(result.removed, plan, protection, opts.dryRun);
-  for (const d of result.pruned) say(`${opts.dryRun ? "would remove" : "removed"} empty directory ${JSON.stringify(d)}`);
+  for (const d of result.pruned)
+    say(`${opts.dryRun ? "would remove" : "removed"} empty directory ${JSON.stringify(d)}`);
   return result;
 }
 
@@ -83,9 +99,11 @@ export function carryOut(plan: RemovalPlan, opts: RemovalOptions, protection: Pr
 function confinement(path: string, realBase: string | undefined, roots: string[]): string | undefined {
   const real = resolvedEntry(path);
   if (real === undefined) return "not on disk";
-  if (realBase === undefined || !within(real, realBase) || real === realBase) return `outside the torrent's directory (it resolves to ${JSON.stringify(real)})`;
+  if (realBase === undefined || !within(real, realBase) || real === realBase)
+    return `outside the torrent's directory (it resolves to ${JSON.stringify(real)})`;
   const realRoots = roots.map(resolved).filter((r): r is string => r !== undefined);
-  if (!realRoots.some((r) => real !== r && within(real, r))) return `outside the PATHS given (it resolves to ${JSON.stringify(real)})`;
+  if (!realRoots.some((r) => real !== r && within(real, r)))
+    return `outside the PATHS given (it resolves to ${JSON.stringify(real)})`;
   return undefined;
 }
 
@@ -95,7 +113,10 @@ function prune(removed: string[], plan: RemovalPlan, protection: Protection, dry
   const roots = new Set(plan.roots.map((r) => resolved(r) ?? r));
   if (top === undefined) return [];
   const gone = new Set(removed.map((p) => resolvedEntry(p) ?? p));
-  const isEmpty = (dir: string) => readdirSync(fsPath(dir), { encoding: "buffer" }).every((n) => gone.has(joinPath(dir, decodePath(n as unknown as Buffer))));
+  const isEmpty = (dir: string) =>
+    readdirSync(fsPath(dir), { encoding: "buffer" }).every((n) =>
+      gone.has(joinPath(dir, decodePath(n as unknown as Buffer))),
+    );
   const pruned: string[] = [];
   const dirs = new Set([...gone].map((p) => dirname(p)));
   for (let dir of [...dirs].sort((a, b) => b.length - a.length)) {

@@ -40,7 +40,11 @@ export async function runRtorrent(r: RtorrentRun): Promise<number> {
   if (r.clean) {
     const lock = rtorrentLock(r.session);
     if (lock.held && !r.force) {
-      throw new SeedError(`rtorrent is running on this session (lock held by ${lock.by})`, { code: "locked", exitCode: EXIT.usage, hint: "stop rtorrent first, or pass -f if you are sure" });
+      throw new SeedError(`rtorrent is running on this session (lock held by ${lock.by})`, {
+        code: "locked",
+        exitCode: EXIT.usage,
+        hint: "stop rtorrent first, or pass -f if you are sure",
+      });
     }
     if (!lock.held && lock.stale) out.info(`stale rtorrent.lock (${lock.stale}): going ahead`);
   }
@@ -57,7 +61,12 @@ export async function runRtorrent(r: RtorrentRun): Promise<number> {
   }
 }
 
-async function oneShot(r: RtorrentRun, tracker: SessionTracker, store: SessionStore, say: (l: string) => void): Promise<number> {
+async function oneShot(
+  r: RtorrentRun,
+  tracker: SessionTracker,
+  store: SessionStore,
+  say: (l: string) => void,
+): Promise<number> {
   const summary = await tracker.reconcileAll(progress());
   await tracker.settled();
   if (r.clean && r.roots.length > 0) cleanOrphans(r, store, summary, say);
@@ -71,7 +80,9 @@ function cleanOrphans(r: RtorrentRun, store: SessionStore, summary: Summary, say
   const protection = sessionProtection(store, r.session);
   if (protection.blockAll) {
     const b = protection.blockAll;
-    out.warn(`nothing under PATHS is treated as orphaned: ${b.hash} is in the session but cannot be read (${b.unreadable?.reason}), so any file could be its data; ${unblockAdvice(r.session, b.hash)}`);
+    out.warn(
+      `nothing under PATHS is treated as orphaned: ${b.hash} is in the session but cannot be read (${b.unreadable?.reason}), so any file could be its data; ${unblockAdvice(r.session, b.hash)}`,
+    );
     if (r.remove) summary.refusedDeletes++;
     return;
   }
@@ -124,7 +135,13 @@ export async function startRtorrent(r: RtorrentRun): Promise<RtorrentService> {
   const out = log.withTag("rtorrent");
   const tracker = makeTracker({ ...r, dryRun: false }, store, hooks, (line) => out.info(line));
   const svc = await serve(r, tracker, store, hooks);
-  return { ended: svc.ended, stop: async () => (await svc.stop(), store.close()) };
+  return {
+    ended: svc.ended,
+    async stop() {
+      await svc.stop();
+      store.close();
+    },
+  };
 }
 
 /** Beside the index: the hooks that blocked seedwatch, by torrent, so that a restart skips them. */
@@ -136,10 +153,29 @@ function makeTracker(r: RtorrentRun, store: SessionStore, hooks: Hooks, say: (li
   const { session, args, remove, roots, dryRun, trash, maxDelete, hookTimeoutMs } = r;
   const warn = (line: string) => log.withTag("rtorrent").warn(line);
   const debug = logs("debug") ? (line: string) => log.withTag("rtorrent").debug(line) : () => {}; // 20,000 records cost more than the index
-  return new SessionTracker({ session, store, hooks, args, remove, roots, dryRun, trash, maxDelete, hookTimeoutMs, say, warn, debug });
+  return new SessionTracker({
+    session,
+    store,
+    hooks,
+    args,
+    remove,
+    roots,
+    dryRun,
+    trash,
+    maxDelete,
+    hookTimeoutMs,
+    say,
+    warn,
+    debug,
+  });
 }
 
-async function serve(r: RtorrentRun, tracker: SessionTracker, store: SessionStore, hooks: Hooks): Promise<RtorrentService> {
+async function serve(
+  r: RtorrentRun,
+  tracker: SessionTracker,
+  store: SessionStore,
+  hooks: Hooks,
+): Promise<RtorrentService> {
   const out = log.withTag("rtorrent");
   let end!: (code: number) => void;
   const ended = new Promise<number>((res) => (end = res));
@@ -151,9 +187,17 @@ async function serve(r: RtorrentRun, tracker: SessionTracker, store: SessionStor
     },
   });
   // Watch first, then reconcile: nothing written meanwhile can be missed.
-  await watcher.add(r.session, { recursive: false, events: ["IN_CREATE", "IN_CLOSE_WRITE", "IN_MOVED_TO", "IN_MOVED_FROM", "IN_DELETE", "IN_ATTRIB"] });
+  await watcher.add(r.session, {
+    recursive: false,
+    events: ["IN_CREATE", "IN_CLOSE_WRITE", "IN_MOVED_TO", "IN_MOVED_FROM", "IN_DELETE", "IN_ATTRIB"],
+  });
   report(await tracker.reconcileAll(progress()), false);
-  await loopHook("pre_loop", hooks.pre_loop, [store.db, watcher, r.args, tracker.queues, tracker.qfuncs, tracker.inotifyFuncs], r.hookTimeoutMs);
+  await loopHook(
+    "pre_loop",
+    hooks.pre_loop,
+    [store.db, watcher, r.args, tracker.queues, tracker.qfuncs, tracker.inotifyFuncs],
+    r.hookTimeoutMs,
+  );
   out.info(`watching ${r.session}`);
   return {
     ended,
@@ -167,7 +211,12 @@ async function serve(r: RtorrentRun, tracker: SessionTracker, store: SessionStor
 }
 
 /** pre_loop and post_loop, under the watchdog like every hook; a failure is one line (stack at -v). */
-async function loopHook(name: string, fn: ((...a: never[]) => unknown) | undefined, args: unknown[], timeoutMs: number): Promise<void> {
+async function loopHook(
+  name: string,
+  fn: ((...a: never[]) => unknown) | undefined,
+  args: unknown[],
+  timeoutMs: number,
+): Promise<void> {
   if (!fn) return;
   const r = await callHook({ hook: `hook ${name}` }, fn, args, timeoutMs);
   if (!r.ok && r.kind !== "skipped") log.withTag("rtorrent").warn(withStack(r.error, r.stack));
@@ -179,7 +228,8 @@ async function loadHooks(files: string[]): Promise<Hooks> {
   for (const f of files) {
     const mod = await loadModule(f);
     const source = (mod.default && typeof mod.default === "object" ? mod.default : mod) as Record<string, unknown>;
-    for (const name of HOOK_NAMES) if (typeof source[name] === "function") (found[name] ??= []).push(source[name] as never);
+    for (const name of HOOK_NAMES)
+      if (typeof source[name] === "function") (found[name] ??= []).push(source[name] as never);
   }
   const hooks: Hooks = {};
   for (const [name, fns] of Object.entries(found)) {
@@ -206,7 +256,10 @@ function progress(): ((done: number, total: number) => void) | undefined {
 function report(s: Summary, dryRun: boolean): void {
   const parts = [`${s.added} added`, `${s.updated} updated`, `${s.removed} removed`, `${s.unchanged} unchanged`];
   if (s.waiting) parts.push(`${s.waiting} waiting for their .rtorrent`);
-  if (s.skipped.length) parts.push(`${s.skipped.length} unreadable (${s.skipped.map((k) => k.hash.slice(0, 8)).join(", ")}: see the warnings above)`);
+  if (s.skipped.length)
+    parts.push(
+      `${s.skipped.length} unreadable (${s.skipped.map((k) => k.hash.slice(0, 8)).join(", ")}: see the warnings above)`,
+    );
   if (s.completions) parts.push(`${s.completions} completion(s)`);
   if (s.deleted) parts.push(`${s.deleted} file(s) deleted`);
   if (s.hookFailures) parts.push(`${s.hookFailures} hook failure(s)`);

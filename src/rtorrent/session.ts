@@ -82,11 +82,24 @@ export function readSession(sessionDir: string, hash: string): ReadResult {
   const torrent = readEntry(base);
   if (torrent === undefined) return { kind: "absent" };
   const rtorrent = readEntry(`${base}.rtorrent`);
-  if (typeof torrent === "string") return { kind: "bad", reason: `${hash}.torrent: ${torrent}`, hint: stateHint(rtorrent), loadable: !torrent.endsWith(NOT_A_FILE) };
+  if (typeof torrent === "string")
+    return {
+      kind: "bad",
+      reason: `${hash}.torrent: ${torrent}`,
+      hint: stateHint(rtorrent),
+      loadable: !torrent.endsWith(NOT_A_FILE),
+    };
   const meta = attempt(() => parseMeta(hash, torrent));
   if (typeof meta === "string") return { kind: "bad", reason: meta, hint: stateHint(rtorrent), loadable: true };
-  if (rtorrent === undefined) return { kind: "partial", missing: `${hash}.torrent.rtorrent`, hint: { tails: tails(meta) } };
-  if (typeof rtorrent === "string") return { kind: "bad", reason: `${hash}.torrent.rtorrent: ${rtorrent}`, hint: { tails: tails(meta) }, loadable: true };
+  if (rtorrent === undefined)
+    return { kind: "partial", missing: `${hash}.torrent.rtorrent`, hint: { tails: tails(meta) } };
+  if (typeof rtorrent === "string")
+    return {
+      kind: "bad",
+      reason: `${hash}.torrent.rtorrent: ${rtorrent}`,
+      hint: { tails: tails(meta) },
+      loadable: true,
+    };
   const state = attempt(() => parseState(hash, rtorrent));
   if (typeof state === "string") return { kind: "bad", reason: state, hint: { tails: tails(meta) }, loadable: true };
   const resume = readEntry(`${base}.libtorrent_resume`);
@@ -115,7 +128,8 @@ export function readEntry(path: string): Uint8Array | string | undefined {
   }
   try {
     const st = fstatSync(fd);
-    if (!st.isFile()) return `is ${st.isDirectory() ? "a directory" : st.isFIFO() ? "a FIFO" : st.isSocket() ? "a socket" : "a device"}${NOT_A_FILE}`;
+    if (!st.isFile())
+      return `is ${st.isDirectory() ? "a directory" : st.isFIFO() ? "a FIFO" : st.isSocket() ? "a socket" : "a device"}${NOT_A_FILE}`;
     if (st.size > MAX_SESSION_FILE) return `is ${st.size} bytes, too large for a session file`;
     const buf = new Uint8Array(st.size);
     let n = 0;
@@ -161,7 +175,8 @@ function attempt<T>(fn: () => T): T | string {
 
 function parseMeta(hash: string, bytes: Uint8Array): Meta {
   const meta = decode(`${hash}.torrent`, bytes);
-  if (!isDict(meta.value) || !meta.info || !isDict(meta.value.info)) throw new RefusedError(`${hash}.torrent: no info dictionary`);
+  if (!isDict(meta.value) || !meta.info || !isDict(meta.value.info))
+    throw new RefusedError(`${hash}.torrent: no info dictionary`);
   const actual = infoHash(bytes.subarray(meta.info[0], meta.info[1]));
   if (actual !== hash) throw new RefusedError(`${hash}.torrent: its info hashes to ${actual}, not to its name`);
   const info = meta.value.info;
@@ -169,7 +184,13 @@ function parseMeta(hash: string, bytes: Uint8Array): Meta {
   const names = found.length > 1 ? unique(found, (n) => n) : found;
   if (names.length === 0) throw new RefusedError(`${hash}.torrent: name: not a string`);
   const tracker = trackerOf(meta.value);
-  if (!Array.isArray(info.files)) return { name: names[0]!, tracker, multi: false, layouts: [{ variants: names.map((n) => [n]), size: int(info.length) ?? 0 }] };
+  if (!Array.isArray(info.files))
+    return {
+      name: names[0]!,
+      tracker,
+      multi: false,
+      layouts: [{ variants: names.map((n) => [n]), size: int(info.length) ?? 0 }],
+    };
   const layouts: Meta["layouts"] = [];
   for (const f of info.files) {
     if (!isDict(f)) throw new RefusedError(`${hash}.torrent: a files entry is not a dictionary`);
@@ -237,14 +258,17 @@ function variants(d: BDict, key: string): BValue[] {
   for (const k in d) if (k !== key && k.startsWith(`${key}.`)) (others ??= []).push(k); // rare: most torrents have only `key`
   const plain = d[key] === undefined ? [] : [d[key]!];
   if (!others) return plain;
-  return [...others.filter((k) => k.toLowerCase() === `${key}.utf-8`), key, ...others.filter((k) => k.toLowerCase() !== `${key}.utf-8`)].flatMap((k) => (d[k] === undefined ? [] : [d[k]!]));
+  return [
+    ...others.filter((k) => k.toLowerCase() === `${key}.utf-8`),
+    key,
+    ...others.filter((k) => k.toLowerCase() !== `${key}.utf-8`),
+  ].flatMap((k) => (d[k] === undefined ? [] : [d[k]!]));
 }
 
 function unique<T>(items: T[], id: (t: T) => string): T[] {
   const seen = new Set<string>();
   return items.filter((t) => !seen.has(id(t)) && !!seen.add(id(t)));
 }
-
 
 function decode(file: string, bytes: Uint8Array): ReturnType<typeof bdecode> {
   try {

@@ -59,7 +59,6 @@ export interface TorrentState {
   completeHookAt: number | null;
 }
 
-
 const ADDED_COLUMNS: [table: string, column: string, decl: string][] = [
   ["torrent_data", "base", "text"],
   ["torrent_data", "directory", "text"],
@@ -82,7 +81,10 @@ const ADDED_COLUMNS: [table: string, column: string, decl: string][] = [
 export class SessionStore {
   readonly db: Database;
 
-  private constructor(readonly path: string, db: Database) {
+  private constructor(
+    readonly path: string,
+    db: Database,
+  ) {
     this.db = db;
   }
 
@@ -96,11 +98,19 @@ export class SessionStore {
    * computes exactly what a real run would, and the file is never written.
    */
   static openCopy(path: string): SessionStore {
-    return new SessionStore(path, openSqlite(path, { migrations: MIGRATIONS, what: "the index", flag: "--db", copy: true }));
+    return new SessionStore(
+      path,
+      openSqlite(path, { migrations: MIGRATIONS, what: "the index", flag: "--db", copy: true }),
+    );
   }
 
   hashes(): Set<string> {
-    return new Set(this.db.query<{ hash: string }, []>("SELECT hash FROM torrent_data").all().map((r) => r.hash));
+    return new Set(
+      this.db
+        .query<{ hash: string }, []>("SELECT hash FROM torrent_data")
+        .all()
+        .map((r) => r.hash),
+    );
   }
 
   get(hash: string): StoredTorrent | undefined {
@@ -111,7 +121,9 @@ export class SessionStore {
   /** The few fields a reconcile needs, by primary key (cheaper than get()). */
   state(hash: string): TorrentState | undefined {
     const r = this.db
-      .query<StateRow, [string]>("SELECT name, directory, tracker, custom1, custom2, custom3, custom4, custom5, complete, complete_hook_at FROM torrent_data WHERE hash = ?")
+      .query<StateRow, [string]>(
+        "SELECT name, directory, tracker, custom1, custom2, custom3, custom4, custom5, complete, complete_hook_at FROM torrent_data WHERE hash = ?",
+      )
       .get(hash);
     if (!r) return undefined;
     return {
@@ -171,21 +183,55 @@ export class SessionStore {
                custom1, custom2, custom3, custom4, custom5, added_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, CASE WHEN ?10 = 1 THEN ?16 END, ?11, ?12, ?13, ?14, ?15, ?16, ?16)`,
           )
-          .run(t.hash, toDb(t.name), t.tracker, t.raw.torrent, t.raw.resume ?? null, t.raw.rtorrent, toDb(t.base), toDb(t.directory), t.size, t.complete ? 1 : 0, ...t.custom, now);
+          .run(
+            t.hash,
+            toDb(t.name),
+            t.tracker,
+            t.raw.torrent,
+            t.raw.resume ?? null,
+            t.raw.rtorrent,
+            toDb(t.base),
+            toDb(t.directory),
+            t.size,
+            t.complete ? 1 : 0,
+            ...t.custom,
+            now,
+          );
         this.putFiles(t);
-        if (t.alternates.length > 0 || t.uncertain) this.writeHints(t.hash, { alternates: t.alternates, hint: t.uncertain ?? {} });
+        if (t.alternates.length > 0 || t.uncertain)
+          this.writeHints(t.hash, { alternates: t.alternates, hint: t.uncertain ?? {} });
         return "added";
       }
-      const oldFiles = this.db.query<{ file: Uint8Array | string }, [string]>("SELECT file FROM session_files WHERE hash = ? ORDER BY rowid").all(t.hash);
-      const filesChanged = oldFiles.length !== t.files.length || oldFiles.some((r, i) => fromDb(r.file) !== t.files[i]!.path);
-      const same = !filesChanged && old.name === t.name && old.directory === t.directory && old.tracker === t.tracker && old.custom.every((c, i) => c === t.custom[i]);
+      const oldFiles = this.db
+        .query<{ file: Uint8Array | string }, [string]>("SELECT file FROM session_files WHERE hash = ? ORDER BY rowid")
+        .all(t.hash);
+      const filesChanged =
+        oldFiles.length !== t.files.length || oldFiles.some((r, i) => fromDb(r.file) !== t.files[i]!.path);
+      const same =
+        !filesChanged &&
+        old.name === t.name &&
+        old.directory === t.directory &&
+        old.tracker === t.tracker &&
+        old.custom.every((c, i) => c === t.custom[i]);
       if (same) return "unchanged";
       this.db
         .query(
           `UPDATE torrent_data SET name = ?2, tracker = ?3, torrent = ?4, libtorrent = ?5, rtorrent = ?6, base = ?7, directory = ?8,
              size = ?9, custom1 = ?10, custom2 = ?11, custom3 = ?12, custom4 = ?13, custom5 = ?14, updated_at = ?15 WHERE hash = ?1`,
         )
-        .run(t.hash, toDb(t.name), t.tracker, t.raw.torrent, t.raw.resume ?? null, t.raw.rtorrent, toDb(t.base), toDb(t.directory), t.size, ...t.custom, now);
+        .run(
+          t.hash,
+          toDb(t.name),
+          t.tracker,
+          t.raw.torrent,
+          t.raw.resume ?? null,
+          t.raw.rtorrent,
+          toDb(t.base),
+          toDb(t.directory),
+          t.size,
+          ...t.custom,
+          now,
+        );
       if (filesChanged) {
         this.db.query("DELETE FROM session_files WHERE hash = ?").run(t.hash);
         this.putFiles(t);
@@ -213,20 +259,35 @@ export class SessionStore {
       list.push(typeof file === "string" ? file : decodePath(file));
       out.set(hash, list);
     };
-    for (const r of this.db.query<{ hash: string; file: Uint8Array | string }, []>("SELECT hash, file FROM session_files").all()) add(r.hash, r.file);
-    for (const r of this.db.query<{ hash: string; value: Uint8Array }, []>("SELECT hash, value FROM data_hints WHERE kind = 'alternate'").all()) add(r.hash, r.value);
+    for (const r of this.db
+      .query<{ hash: string; file: Uint8Array | string }, []>("SELECT hash, file FROM session_files")
+      .all())
+      add(r.hash, r.file);
+    for (const r of this.db
+      .query<{ hash: string; value: Uint8Array }, []>("SELECT hash, value FROM data_hints WHERE kind = 'alternate'")
+      .all())
+      add(r.hash, r.value);
     return out;
   }
 
   /** Every indexed torrent's name, by hash. */
   names(): Map<string, string> {
-    return new Map(this.db.query<{ hash: string; name: DbText }, []>("SELECT hash, name FROM torrent_data").all().map((r) => [r.hash, fromDb(r.name)]));
+    return new Map(
+      this.db
+        .query<{ hash: string; name: DbText }, []>("SELECT hash, name FROM torrent_data")
+        .all()
+        .map((r) => [r.hash, fromDb(r.name)]),
+    );
   }
 
   /** The tails and directory hints of every hash that has some (alternates are in allPaths). */
   allHints(): Map<string, DataHint> {
     const out = new Map<string, DataHint>();
-    for (const r of this.db.query<{ hash: string; kind: string; value: Uint8Array }, []>("SELECT hash, kind, value FROM data_hints WHERE kind <> 'alternate'").all()) {
+    for (const r of this.db
+      .query<{ hash: string; kind: string; value: Uint8Array }, []>(
+        "SELECT hash, kind, value FROM data_hints WHERE kind <> 'alternate'",
+      )
+      .all()) {
       const h = out.get(r.hash) ?? {};
       if (r.kind === "tail") (h.tails ??= []).push(decodePath(r.value));
       else h.directory = decodePath(r.value);
@@ -237,11 +298,16 @@ export class SessionStore {
 
   /** Hints of a hash: alternates, and tails/directory of an uncertain or unreadable torrent. */
   hints(hash: string): StoredHints {
-    const rows = this.db.query<{ kind: string; value: Uint8Array }, [string]>("SELECT kind, value FROM data_hints WHERE hash = ?").all(hash);
+    const rows = this.db
+      .query<{ kind: string; value: Uint8Array }, [string]>("SELECT kind, value FROM data_hints WHERE hash = ?")
+      .all(hash);
     const of = (kind: string) => rows.filter((r) => r.kind === kind).map((r) => decodePath(r.value));
     const tails = of("tail");
     const directory = of("directory")[0];
-    return { alternates: of("alternate"), hint: { ...(tails.length ? { tails } : {}), ...(directory !== undefined ? { directory } : {}) } };
+    return {
+      alternates: of("alternate"),
+      hint: { ...(tails.length ? { tails } : {}), ...(directory !== undefined ? { directory } : {}) },
+    };
   }
 
   /** Torrents of the session that could not be read when last seen, with what is known of their data. */
@@ -255,7 +321,11 @@ export class SessionStore {
   /** Record that `hash` cannot be read now (its index rows, if any, stay as they were). */
   markUnreadable(u: Unreadable, now = Date.now()): void {
     const run = () => {
-      this.db.query("INSERT INTO unreadable (hash, reason, since) VALUES (?1, ?2, ?3) ON CONFLICT(hash) DO UPDATE SET reason = ?2").run(u.hash, u.reason, now);
+      this.db
+        .query(
+          "INSERT INTO unreadable (hash, reason, since) VALUES (?1, ?2, ?3) ON CONFLICT(hash) DO UPDATE SET reason = ?2",
+        )
+        .run(u.hash, u.reason, now);
       this.writeHints(u.hash, { alternates: this.hints(u.hash).alternates, hint: u.hint });
     };
     if (this.db.inTransaction) run();
@@ -285,7 +355,12 @@ export class SessionStore {
 
   /** Complete torrents whose `complete` hook has not run yet. */
   pendingCompletions(): string[] {
-    return this.db.query<{ hash: string }, []>("SELECT hash FROM torrent_data WHERE complete = 1 AND complete_hook_at IS NULL ORDER BY completed_at").all().map((r) => r.hash);
+    return this.db
+      .query<{ hash: string }, []>(
+        "SELECT hash FROM torrent_data WHERE complete = 1 AND complete_hook_at IS NULL ORDER BY completed_at",
+      )
+      .all()
+      .map((r) => r.hash);
   }
 
   markCompleteHookRun(hash: string, now = Date.now()): void {
@@ -294,7 +369,10 @@ export class SessionStore {
 
   /** Torrents whose files include `path`. */
   owners(path: string): string[] {
-    return this.db.query<{ hash: string }, [Uint8Array]>("SELECT DISTINCT hash FROM session_files WHERE file = ?").all(encodePath(path)).map((r) => r.hash);
+    return this.db
+      .query<{ hash: string }, [Uint8Array]>("SELECT DISTINCT hash FROM session_files WHERE file = ?")
+      .all(encodePath(path))
+      .map((r) => r.hash);
   }
 
   close(): void {
@@ -415,19 +493,26 @@ const MIGRATIONS: Migration[] = [
       // rtorrent_event also made sfh ON session_files(hash); the primary key (hash, file)
       // already serves lookups by hash, so new indexes skip it (an old one is left alone).
       for (const [table, column, decl] of ADDED_COLUMNS) {
-        const has = db.query<{ name: string }, []>(`PRAGMA table_info(${table})`).all().some((c) => c.name === column);
+        const has = db
+          .query<{ name: string }, []>(`PRAGMA table_info(${table})`)
+          .all()
+          .some((c) => c.name === column);
         if (!has) db.run(`ALTER TABLE ${table} ADD COLUMN ${column} ${decl}`);
       }
-      },
+    },
   },
   {
     // What removal must protect beyond the files themselves (session.ts, protect.ts), and
     // erasures held back (erasure.ts).
     version: 2,
     up(db) {
-      db.run("CREATE TABLE data_hints (hash text NOT NULL, kind text NOT NULL, value blob NOT NULL, PRIMARY KEY (hash, kind, value))");
+      db.run(
+        "CREATE TABLE data_hints (hash text NOT NULL, kind text NOT NULL, value blob NOT NULL, PRIMARY KEY (hash, kind, value))",
+      );
       db.run("CREATE TABLE unreadable (hash text PRIMARY KEY, reason text NOT NULL, since integer NOT NULL)");
-      db.run("CREATE TABLE pending_erasures (hash text PRIMARY KEY, name blob, base blob NOT NULL, multi integer NOT NULL, reason text, since integer NOT NULL)");
+      db.run(
+        "CREATE TABLE pending_erasures (hash text PRIMARY KEY, name blob, base blob NOT NULL, multi integer NOT NULL, reason text, since integer NOT NULL)",
+      );
       db.run("CREATE TABLE pending_erasure_files (hash text NOT NULL, file blob NOT NULL, PRIMARY KEY (hash, file))");
       // dev and ino are no longer recorded (removal looks at the disk when it acts): no index to keep up.
       db.run("DROP INDEX IF EXISTS sfi");

@@ -103,7 +103,18 @@ export interface Summary {
 }
 
 export function emptySummary(): Summary {
-  return { added: 0, updated: 0, removed: 0, unchanged: 0, waiting: 0, skipped: [], completions: 0, hookFailures: 0, deleted: 0, refusedDeletes: 0 };
+  return {
+    added: 0,
+    updated: 0,
+    removed: 0,
+    unchanged: 0,
+    waiting: 0,
+    skipped: [],
+    completions: 0,
+    hookFailures: 0,
+    deleted: 0,
+    refusedDeletes: 0,
+  };
 }
 
 type Action = "add" | "update" | "remove" | "none";
@@ -117,7 +128,10 @@ interface BulkView {
 export class SessionTracker {
   /** rtorrent_event's queues: `complete` first, then any a pre_loop hook adds. */
   readonly queues: Record<string, string[]> = { complete: [] };
-  readonly qfuncs: Record<string, (db: Database, path: string, args: unknown, queues: Record<string, string[]>) => unknown> = {};
+  readonly qfuncs: Record<
+    string,
+    (db: Database, path: string, args: unknown, queues: Record<string, string[]>) => unknown
+  > = {};
   /** Extra handlers a pre_loop hook may add, keyed "<ext> <IN_NAME>" (e.g. "torrent IN_CREATE"). */
   readonly inotifyFuncs = new Map<string, (path: string) => unknown>();
   readonly summary = emptySummary();
@@ -145,7 +159,9 @@ export class SessionTracker {
     const view: BulkView = { known, unreadable };
     const removals: string[] = [];
     const reader = openReader(this.o.session, all.length);
-    const batches = Array.from({ length: Math.ceil(all.length / BATCH) }, (_, i) => all.slice(i * BATCH, (i + 1) * BATCH));
+    const batches = Array.from({ length: Math.ceil(all.length / BATCH) }, (_, i) =>
+      all.slice(i * BATCH, (i + 1) * BATCH),
+    );
     const ahead = batches.slice(0, READ_AHEAD).map((b) => reader.read(b));
     for (const [i, batch] of batches.entries()) {
       const results = await ahead.shift()!;
@@ -177,7 +193,11 @@ export class SessionTracker {
     if (ev.kind === "rescanned") return void this.reconcileAll();
     const name = ev.path.slice(ev.path.lastIndexOf("/") + 1);
     const m = SESSION_FILE.exec(name);
-    const ext = name.replace(/\.new$/, "").split(".").pop() ?? "";
+    const ext =
+      name
+        .replace(/\.new$/, "")
+        .split(".")
+        .pop() ?? "";
     this.inotifyFuncs.get(`${ext} ${ev.names[0]}`)?.(ev.path);
     if (m) this.schedule(m[1]!);
     this.kickQueues();
@@ -216,7 +236,8 @@ export class SessionTracker {
       for (let n = items.length; n > 0 && items.length > 0; n--) {
         const path = items.shift()!;
         if (name === "complete") await this.runComplete(path);
-        else if (this.qfuncs[name]) await this.hook(`queue ${name}`, this.qfuncs[name] as Fn, [this.o.store.db, path, this.o.args, this.queues]);
+        else if (this.qfuncs[name])
+          await this.hook(`queue ${name}`, this.qfuncs[name] as Fn, [this.o.store.db, path, this.o.args, this.queues]);
       }
     }
     if (Object.values(this.queues).some((q) => q.length > 0) && !this.queueTimer) {
@@ -231,7 +252,8 @@ export class SessionTracker {
 
   /** Items wait in a queue (a completion, or a user queue fed by an inotify handler): run them. */
   private kickQueues(): void {
-    if (!this.lanes.busy(QUEUE_LANE) && Object.values(this.queues).some((q) => q.length > 0)) void this.lanes.run(QUEUE_LANE, () => this.runQueues());
+    if (!this.lanes.busy(QUEUE_LANE) && Object.values(this.queues).some((q) => q.length > 0))
+      void this.lanes.run(QUEUE_LANE, () => this.runQueues());
   }
 
   private listSession(): { onDisk: Set<string>; markers: Set<string> } {
@@ -256,7 +278,8 @@ export class SessionTracker {
   private bulk(hash: string, r: ReadResult, removals: string[], view: BulkView): void {
     const action = this.actionOf(hash, r, view);
     if (action === "remove") return void removals.push(hash);
-    if (action === "add" && (this.o.hooks.pre_add || this.o.hooks.post_add)) return void this.lanes.run(hash, () => this.reconcile(hash));
+    if (action === "add" && (this.o.hooks.pre_add || this.o.hooks.post_add))
+      return void this.lanes.run(hash, () => this.reconcile(hash));
     this.apply(hash, r, action, this.o.debug ?? this.o.say, view);
   }
 
@@ -281,7 +304,8 @@ export class SessionTracker {
     if (action === "add") await this.hook("pre_add", this.o.hooks.pre_add, [this.o.store.db, file, this.o.args], named); // a failure is logged; the index still follows the session
     const again = action === "add" ? readSession(this.o.session, hash) : r; // the hook took time: what is there now
     this.apply(hash, again, this.actionOf(hash, again), this.o.say);
-    if (action === "add" && this.o.store.state(hash)) await this.hook("post_add", this.o.hooks.post_add, [this.o.store.db, file, this.o.args], named);
+    if (action === "add" && this.o.store.state(hash))
+      await this.hook("post_add", this.o.hooks.post_add, [this.o.store.db, file, this.o.args], named);
     this.kickQueues();
   }
 
@@ -303,7 +327,9 @@ export class SessionTracker {
     const result = store.upsert(t, Date.now(), !(view && !view.known.has(hash)));
     if (result === "added") {
       this.summary.added++;
-      say(`${dryRun ? "would add" : "added"} ${hash} ${JSON.stringify(t.name)} (${t.files.length} file${t.files.length === 1 ? "" : "s"})`);
+      say(
+        `${dryRun ? "would add" : "added"} ${hash} ${JSON.stringify(t.name)} (${t.files.length} file${t.files.length === 1 ? "" : "s"})`,
+      );
     } else {
       this.summary[result === "updated" ? "updated" : "unchanged"]++;
       if (result === "updated") say(`${dryRun ? "would update" : "updated"} ${hash} ${JSON.stringify(t.name)}`);
@@ -325,7 +351,9 @@ export class SessionTracker {
     if (this.warned.get(hash) === reason) return;
     this.warned.set(hash, reason);
     if (notLoaded) return this.o.warn(`${hash}: ${reason}; skipped (rtorrent does not load it either)`);
-    this.o.warn(`${hash}: ${reason}; ${known ? "its index entry is kept as it was" : "not indexed"}, and what could be its data is protected from removal; read again when it changes`);
+    this.o.warn(
+      `${hash}: ${reason}; ${known ? "its index entry is kept as it was" : "not indexed"}, and what could be its data is protected from removal; read again when it changes`,
+    );
   }
 
   private checkComplete(hash: string, complete: boolean, result: UpsertResult): void {
@@ -345,7 +373,12 @@ export class SessionTracker {
     const stored = hash ? this.o.store.get(hash) : undefined;
     if (!hash || !stored || stored.completeHookAt) return; // erased meanwhile, or done
     this.summary.completions++;
-    const ran = this.o.hooks.complete ? await this.hook("complete", this.o.hooks.complete, [this.o.store.db, path, this.o.args, this.queues], { hash, name: stored.name }) : "ok";
+    const ran = this.o.hooks.complete
+      ? await this.hook("complete", this.o.hooks.complete, [this.o.store.db, path, this.o.args, this.queues], {
+          hash,
+          name: stored.name,
+        })
+      : "ok";
     // Skipped (it blocked seedwatch once): not done, so clearing the hang record runs it.
     if (ran !== "skipped" && !this.queues.complete!.includes(path)) this.o.store.markCompleteHookRun(hash);
   }
@@ -358,7 +391,9 @@ export class SessionTracker {
     const file = joinPath(this.o.session, `${hash}.torrent`);
     const torfiles = store.files(hash).map((f) => f.path);
     const row = store.db
-      .query<{ torrent: Uint8Array | null; libtorrent: Uint8Array | null; rtorrent: Uint8Array | null }, [string]>("SELECT torrent, libtorrent, rtorrent FROM torrent_data WHERE hash = ?")
+      .query<{ torrent: Uint8Array | null; libtorrent: Uint8Array | null; rtorrent: Uint8Array | null }, [string]>(
+        "SELECT torrent, libtorrent, rtorrent FROM torrent_data WHERE hash = ?",
+      )
       .get(hash)!;
     await this.hook("pre_remove", this.o.hooks.pre_remove, [store.db, file, this.o.args], { hash, name: known.name });
     store.remove(hash);
@@ -368,10 +403,24 @@ export class SessionTracker {
     const erased = { hash, name: known.name, files: torfiles, base: known.base, multiFile };
     const removed = this.o.remove ? this.erasure.erase(erased, shared ?? this.protection(new Set([hash]))) : undefined;
     const would = this.o.dryRun ? "would be " : "";
-    this.o.say(`${this.o.dryRun ? "would remove" : "removed"} ${hash} ${JSON.stringify(known.name)} from the index${removed ? `; ${removed.removed.length} of ${torfiles.length} file(s) ${would}deleted` : ""}`);
-    const rm: RmTuple = { name: known.name, tracker: known.tracker, hash, rmfiles: removed?.removed ?? [], torfiles, tor: row.torrent, ltor: row.libtorrent, rtor: row.rtorrent };
+    this.o.say(
+      `${this.o.dryRun ? "would remove" : "removed"} ${hash} ${JSON.stringify(known.name)} from the index${removed ? `; ${removed.removed.length} of ${torfiles.length} file(s) ${would}deleted` : ""}`,
+    );
+    const rm: RmTuple = {
+      name: known.name,
+      tracker: known.tracker,
+      hash,
+      rmfiles: removed?.removed ?? [],
+      torfiles,
+      tor: row.torrent,
+      ltor: row.libtorrent,
+      rtor: row.rtorrent,
+    };
     if (wasUnreadable && !shared) this.retryErasures(); // it may have held others back
-    await this.hook("post_remove", this.o.hooks.post_remove, [store.db, file, this.o.args, rm], { hash, name: known.name });
+    await this.hook("post_remove", this.o.hooks.post_remove, [store.db, file, this.o.args, rm], {
+      hash,
+      name: known.name,
+    });
   }
 
   /** Erasures held back earlier: try them again with the session as it is now (-r only). */
@@ -391,13 +440,19 @@ export class SessionTracker {
    * "skipped": a hook that blocked the process for `torrent` before is skipped (said once
    * per run, not a failure: the hang was reported, with exit status 12, when it happened).
    */
-  private async hook(name: string, fn: Fn | undefined, args: unknown[], torrent?: { hash: string; name?: string | undefined }): Promise<"ok" | "failed" | "skipped"> {
+  private async hook(
+    name: string,
+    fn: Fn | undefined,
+    args: unknown[],
+    torrent?: { hash: string; name?: string | undefined },
+  ): Promise<"ok" | "failed" | "skipped"> {
     if (!fn) return "ok";
     if (this.o.dryRun) {
       this.o.say(`would run hook ${name}`);
       return "ok";
     }
-    const subject = torrent && (torrent.name === undefined ? torrent.hash : `${torrent.hash} ${JSON.stringify(torrent.name)}`);
+    const subject =
+      torrent && (torrent.name === undefined ? torrent.hash : `${torrent.hash} ${JSON.stringify(torrent.name)}`);
     const r = await callHook({ hook: `hook ${name}`, subject, key: torrent?.hash }, fn, args, this.o.hookTimeoutMs);
     if (r.ok) return "ok";
     if (r.kind === "skipped") return "skipped";

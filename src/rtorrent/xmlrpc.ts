@@ -16,7 +16,7 @@ export class RpcFault extends Error {
 }
 
 export function encodeCall(method: string, params: RpcValue[]): string {
-  return `<?xml version="1.0"?><methodCall><methodName>${escape(method)}</methodName><params>${params.map((p) => `<param>${value(p)}</param>`).join("")}</params></methodCall>`;
+  return `<?xml version="1.0"?><methodCall><methodName>${escapeXml(method)}</methodName><params>${params.map((p) => `<param>${value(p)}</param>`).join("")}</params></methodCall>`;
 }
 
 /** The response's value; a <fault> becomes an RpcFault. */
@@ -56,8 +56,18 @@ export class ScgiClient {
 
   /** system.multicall: one round trip for many calls; each result, or its fault. */
   async multicall(calls: [string, ...RpcValue[]][]): Promise<(RpcValue | RpcFault)[]> {
-    const r = (await this.call("system.multicall", calls.map(([methodName, ...params]) => ({ methodName, params })))) as RpcValue[];
-    return r.map((x) => (Array.isArray(x) ? x[0]! : new RpcFault(Number((x as { faultCode: number }).faultCode), String((x as { faultString: string }).faultString))));
+    const r = (await this.call(
+      "system.multicall",
+      calls.map(([methodName, ...params]) => ({ methodName, params })),
+    )) as RpcValue[];
+    return r.map((x) =>
+      Array.isArray(x)
+        ? x[0]!
+        : new RpcFault(
+            Number((x as { faultCode: number }).faultCode),
+            String((x as { faultString: string }).faultString),
+          ),
+    );
   }
 
   private exchange(request: Uint8Array): Promise<Uint8Array> {
@@ -70,7 +80,14 @@ export class ScgiClient {
           data: (_s, d) => void chunks.push(new Uint8Array(d)),
           close: () => resolve(Buffer.concat(chunks)),
           error: (_s, err) => reject(err),
-          connectError: (_s, err) => reject(new HttpError(`cannot reach rtorrent at ${this.socketPath}: ${err.message}`, 0, "is rtorrent running with network.scgi.open_local set to this path?")),
+          connectError: (_s, err) =>
+            reject(
+              new HttpError(
+                `cannot reach rtorrent at ${this.socketPath}: ${err.message}`,
+                0,
+                "is rtorrent running with network.scgi.open_local set to this path?",
+              ),
+            ),
         },
       }).catch(reject);
     });
@@ -80,20 +97,31 @@ export class ScgiClient {
 // --- internal ---
 
 function value(v: RpcValue): string {
-  if (typeof v === "string") return `<value><string>${escape(v)}</string></value>`;
+  if (typeof v === "string") return `<value><string>${escapeXml(v)}</string></value>`;
   if (typeof v === "boolean") return `<value><boolean>${v ? 1 : 0}</boolean></value>`;
-  if (typeof v === "number" || typeof v === "bigint") return Number.isSafeInteger(Number(v)) && Math.abs(Number(v)) < 2 ** 31 ? `<value><i4>${v}</i4></value>` : `<value><i8>${v}</i8></value>`;
+  if (typeof v === "number" || typeof v === "bigint")
+    return Number.isSafeInteger(Number(v)) && Math.abs(Number(v)) < 2 ** 31
+      ? `<value><i4>${v}</i4></value>`
+      : `<value><i8>${v}</i8></value>`;
   if (v instanceof Uint8Array) return `<value><base64>${Buffer.from(v).toString("base64")}</base64></value>`;
   if (Array.isArray(v)) return `<value><array><data>${v.map(value).join("")}</data></array></value>`;
-  return `<value><struct>${Object.entries(v).map(([k, x]) => `<member><name>${escape(k)}</name>${value(x)}</member>`).join("")}</struct></value>`;
+  return `<value><struct>${Object.entries(v)
+    .map(([k, x]) => `<member><name>${escapeXml(k)}</name>${value(x)}</member>`)
+    .join("")}</struct></value>`;
 }
 
-function escape(s: string): string {
+function escapeXml(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
-function unescape(s: string): string {
-  return s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&#(\d+);/g, (_, n) => String.fromCodePoint(Number(n))).replace(/&amp;/g, "&");
+function unescapeXml(s: string): string {
+  return s
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&#(\d+);/g, (_, n) => String.fromCodePoint(Number(n)))
+    .replace(/&amp;/g, "&");
 }
 
 class Parser {
@@ -113,7 +141,8 @@ class Parser {
 
   expect(tag: string): void {
     this.ws();
-    if (!this.s.startsWith(tag, this.pos)) throw new Error(`XML-RPC: expected ${tag} at ${this.pos}: ${this.s.slice(this.pos, this.pos + 40)}`);
+    if (!this.s.startsWith(tag, this.pos))
+      throw new Error(`XML-RPC: expected ${tag} at ${this.pos}: ${this.s.slice(this.pos, this.pos + 40)}`);
     this.pos += tag.length;
   }
 
@@ -126,7 +155,16 @@ class Parser {
       const selfClosing = m[0].endsWith("/>");
       this.pos += m[0].length;
       const text = selfClosing ? "" : this.until(`</${m[1]}>`);
-      v = m[1] === "string" ? unescape(text) : m[1] === "boolean" ? text.trim() === "1" : m[1] === "base64" ? new Uint8Array(Buffer.from(text, "base64")) : m[1] === "double" ? Number(text) : toInt(text.trim());
+      v =
+        m[1] === "string"
+          ? unescapeXml(text)
+          : m[1] === "boolean"
+            ? text.trim() === "1"
+            : m[1] === "base64"
+              ? new Uint8Array(Buffer.from(text, "base64"))
+              : m[1] === "double"
+                ? Number(text)
+                : toInt(text.trim());
     } else if (this.peek("<array>")) {
       this.expect("<array>");
       this.expect("<data>");
@@ -141,13 +179,13 @@ class Parser {
       while (this.peek("<member>")) {
         this.expect("<member>");
         this.expect("<name>");
-        const name = unescape(this.until("</name>"));
+        const name = unescapeXml(this.until("</name>"));
         obj[name] = this.value();
         this.expect("</member>");
       }
       this.expect("</struct>");
       v = obj;
-    } else v = unescape(this.until("</value>", false)); // a bare value is a string
+    } else v = unescapeXml(this.until("</value>", false)); // a bare value is a string
     this.expect("</value>");
     return v;
   }

@@ -36,9 +36,16 @@ export function splitCommand(template: string, field = "command"): string[] {
       inWord = true;
     }
   }
-  if (quote) throw new ConfigError(`unterminated ${quote} quote`, field, template, "close the quote, or escape it with \\");
+  if (quote)
+    throw new ConfigError(`unterminated ${quote} quote`, field, template, "close the quote, or escape it with \\");
   if (inWord) words.push(word);
-  if (words.length === 0) throw new ConfigError("empty command", field, template, "give a program and its arguments, e.g. \"rsync -a {path} /backup/\"");
+  if (words.length === 0)
+    throw new ConfigError(
+      "empty command",
+      field,
+      template,
+      'give a program and its arguments, e.g. "rsync -a {path} /backup/"',
+    );
   return words;
 }
 
@@ -92,4 +99,16 @@ export function eventEnv(ev: FsEvent): Record<string, string> {
   };
 }
 
-export const EVENT_PLACEHOLDERS = ["path", "name", "events", "kind", "isdir", "root", "from", "to", "pathname", "maskname", "src_pathname"];
+export const EVENT_PLACEHOLDERS = [
+  "path",
+  "name",
+  "events",
+  "kind",
+  "isdir",
+  "root",
+  "from",
+  "to",
+  "pathname",
+  "maskname",
+  "src_pathname",
+];

@@ -47,9 +47,16 @@ export class RulesDaemon {
       const events = new Set<EventName>(watches.flatMap((w) => [...w.map.keys()]));
       // One watch on this path: its excludes also stop descent (else they filter events only).
       const filter = watches.length === 1 ? makeFilter({ exclude: watches[0]!.exclude }) : undefined;
-      const subscribe = [...events, ...STRUCTURE].filter((e, i, all) => e !== "IN_Q_OVERFLOW" && e !== "IN_IGNORED" && all.indexOf(e) === i);
+      const subscribe = [...events, ...STRUCTURE].filter(
+        (e, i, all) => e !== "IN_Q_OVERFLOW" && e !== "IN_IGNORED" && all.indexOf(e) === i,
+      );
       const recursive = watches.some((w) => w.rec);
-      await this.watcher.add(path, { recursive, autoAdd: watches.some((w) => w.autoAdd), events: subscribe, ...(filter ? { filter } : {}) });
+      await this.watcher.add(path, {
+        recursive,
+        autoAdd: watches.some((w) => w.autoAdd),
+        events: subscribe,
+        ...(filter ? { filter } : {}),
+      });
       this.log.info(`start listening for inotify events on '${path}'`);
     }
   }
@@ -77,9 +84,15 @@ export class RulesDaemon {
   async shutdown(): Promise<void> {
     this.paused = true;
     await this.watcher?.close();
-    const left = await Promise.all(this.config.schedulers.map((s) => s.shutdown(this.config.shutdownTimeoutMs, this.config.pending)));
+    const left = await Promise.all(
+      this.config.schedulers.map((s) => s.shutdown(this.config.shutdownTimeoutMs, this.config.pending)),
+    );
     const abandoned = left.reduce((a, b) => a + b, 0);
-    this.log.info(abandoned ? `shutdown complete; ${abandoned} task(s) were still running at the timeout (ended or left running: see above)` : "shutdown complete");
+    this.log.info(
+      abandoned
+        ? `shutdown complete; ${abandoned} task(s) were still running at the timeout (ended or left running: see above)`
+        : "shutdown complete",
+    );
   }
 
   /** The process exits now (a second signal): kill running commands' process groups. */
@@ -121,7 +134,14 @@ export class RulesDaemon {
       const root = this.rootOf(ev.to) ?? ev.root;
       for (const s of this.config.schedulers) s.follow(ev.path, ev.to, ev.dir, root, (p) => this.watched(s, p));
     } else if (ev.kind === "delete" || ev.kind === "gone" || (ev.kind === "create" && ev.names[0] === "IN_MOVED_TO")) {
-      const why = ev.kind === "gone" ? "the watched directory is gone" : ev.kind === "create" ? "replaced by an entry moved in" : ev.names[0] === "IN_MOVED_FROM" ? "moved out of the watched tree" : "deleted";
+      const why =
+        ev.kind === "gone"
+          ? "the watched directory is gone"
+          : ev.kind === "create"
+            ? "replaced by an entry moved in"
+            : ev.names[0] === "IN_MOVED_FROM"
+              ? "moved out of the watched tree"
+              : "deleted";
       for (const s of this.config.schedulers) s.left(ev.path, ev.dir, why);
     }
   }
@@ -138,7 +158,8 @@ export class RulesDaemon {
   /** The longest watched root that holds `path`. */
   private rootOf(path: string): string | undefined {
     let best: string | undefined;
-    for (const root of this.byRoot.keys()) if (path.startsWith(`${root}/`) && (!best || root.length > best.length)) best = root;
+    for (const root of this.byRoot.keys())
+      if (path.startsWith(`${root}/`) && (!best || root.length > best.length)) best = root;
     return best;
   }
 }
@@ -148,7 +169,11 @@ const STRUCTURE: EventName[] = ["IN_MOVED_FROM", "IN_MOVED_TO", "IN_DELETE"];
 
 /** The watch on `root` reports `path`: not excluded, and not too deep for rec: false. */
 function sees(w: ValidWatch, root: string, path: string): boolean {
-  if (w.exclude.length && isExcluded({ exclude: w.exclude.map((re) => ({ source: re.source, test: (p) => re.test(p) })), include: [] }, path)) return false;
+  if (
+    w.exclude.length &&
+    isExcluded({ exclude: w.exclude.map((re) => ({ source: re.source, test: (p) => re.test(p) })), include: [] }, path)
+  )
+    return false;
   return w.rec || !path.slice(root.length + 1).includes("/");
 }
 

@@ -14,22 +14,41 @@ export function describeConfig(c: ValidConfig): string {
   const lines: string[] = [];
   for (const w of c.watches) {
     const how = [
-      w.rec ? (w.autoAdd ? "recursive" : "recursive, but not into new directories: auto_add is off, files in them are not seen") : "this directory only",
+      w.rec
+        ? w.autoAdd
+          ? "recursive"
+          : "recursive, but not into new directories: auto_add is off, files in them are not seen"
+        : "this directory only",
       w.excludeText.length ? `excluding ${w.excludeText.join(", ")}` : "",
     ].filter(Boolean);
     lines.push(`watch ${w.paths.join(", ")} (${how.join("; ")})`);
     for (const [event, handlers] of w.map) {
-      lines.push(`  ${event.padEnd(16)} → ${handlers.map((h) => (h instanceof Cancel ? `Cancel(${name(h.scheduler)})` : name(h))).join(", ")}`);
+      lines.push(
+        `  ${event.padEnd(16)} → ${handlers.map((h) => (h instanceof Cancel ? `Cancel(${name(h.scheduler)})` : name(h))).join(", ")}`,
+      );
     }
   }
   if (c.watches.length === 0) lines.push("no watches: the daemon would do nothing");
   for (const [s, n] of names) {
     const o = s.options;
-    const what = s instanceof ShellScheduler ? `cmd ${JSON.stringify(s.cmd)}` : s instanceof FileManagerScheduler ? s.rules.map((r) => `${r.action} ${String(r.options.src_re)}${r.action === "delete" ? "" : ` → ${r.options.dst_re}`}`).join("; ") : "job";
-    const on = [o.files && "files", o.dirs && "directories"].filter(Boolean).join(" and ") || "nothing (files and dirs are off)";
+    const what =
+      s instanceof ShellScheduler
+        ? `cmd ${JSON.stringify(s.cmd)}`
+        : s instanceof FileManagerScheduler
+          ? s.rules
+              .map(
+                (r) =>
+                  `${r.action} ${String(r.options.src_re)}${r.action === "delete" ? "" : ` → ${r.options.dst_re}`}`,
+              )
+              .join("; ")
+          : "job";
+    const on =
+      [o.files && "files", o.dirs && "directories"].filter(Boolean).join(" and ") || "nothing (files and dirs are off)";
     lines.push(`${n} (${o.logname}): ${what}; delay ${o.delay} s; on ${on}${o.singlejob ? "; one job at a time" : ""}`);
   }
-  lines.push(`shutdown: running tasks get ${c.shutdownTimeoutMs / 1000} s; tasks still in their delay are ${c.pending === "run" ? "run" : "dropped"}`);
+  lines.push(
+    `shutdown: running tasks get ${c.shutdownTimeoutMs / 1000} s; tasks still in their delay are ${c.pending === "run" ? "run" : "dropped"}`,
+  );
   if (c.rtorrent) lines.push(`rtorrent: index of ${c.rtorrent.session}`);
   return `${lines.join("\n")}\n`;
 }

@@ -8,7 +8,20 @@
 // - what a rule just produced is not picked up again by the same scheduler, so a rule
 //   whose destination is watched cannot trigger itself in a loop.
 
-import { chmodSync, chownSync, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, unlinkSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  unlinkSync,
+} from "node:fs";
 import { dirname, join } from "node:path";
 import { ConfigError } from "../errors.ts";
 import type { FsEvent } from "../events/index.ts";
@@ -40,10 +53,36 @@ export class FileManagerRule {
   readonly options: FileManagerRuleOptions;
 
   constructor(options: FileManagerRuleOptions) {
-    const known = ["action", "src_re", "dst_re", "auto_create", "overwrite", "override", "dirmode", "filemode", "user", "group", "rec"];
-    for (const k of Object.keys(options)) if (!known.includes(k)) throw new ConfigError(`unknown key "${k}"`, "FileManagerRule", k, `known keys: ${known.join(", ")}`);
-    if (!["move", "copy", "delete"].includes(options.action)) throw new ConfigError('must be "move", "copy" or "delete"', "FileManagerRule.action", options.action, 'action: "move"');
-    if (options.action !== "delete" && !options.dst_re) throw new ConfigError(`is needed for ${options.action}`, "FileManagerRule.dst_re", options.dst_re, 'e.g. dst_re: "/done/\\g<name>"');
+    const known = [
+      "action",
+      "src_re",
+      "dst_re",
+      "auto_create",
+      "overwrite",
+      "override",
+      "dirmode",
+      "filemode",
+      "user",
+      "group",
+      "rec",
+    ];
+    for (const k of Object.keys(options))
+      if (!known.includes(k))
+        throw new ConfigError(`unknown key "${k}"`, "FileManagerRule", k, `known keys: ${known.join(", ")}`);
+    if (!["move", "copy", "delete"].includes(options.action))
+      throw new ConfigError(
+        'must be "move", "copy" or "delete"',
+        "FileManagerRule.action",
+        options.action,
+        'action: "move"',
+      );
+    if (options.action !== "delete" && !options.dst_re)
+      throw new ConfigError(
+        `is needed for ${options.action}`,
+        "FileManagerRule.dst_re",
+        options.dst_re,
+        'e.g. dst_re: "/done/\\g<name>"',
+      );
     this.options = options;
     this.action = options.action;
     this.src = compile(options.src_re);
@@ -76,7 +115,13 @@ export class FileManagerScheduler extends TaskScheduler {
   constructor(options: FileManagerSchedulerOptions) {
     const { rules, ...rest } = options;
     super({ ...rest, job: () => undefined, singlejob: false }, "FileManagerScheduler");
-    if (!Array.isArray(rules) || rules.some((r) => !(r instanceof FileManagerRule))) throw new ConfigError("must be a list of FileManagerRule", "FileManagerScheduler.rules", rules, "rules: [new FileManagerRule({ action, src_re, dst_re })]");
+    if (!Array.isArray(rules) || rules.some((r) => !(r instanceof FileManagerRule)))
+      throw new ConfigError(
+        "must be a list of FileManagerRule",
+        "FileManagerScheduler.rules",
+        rules,
+        "rules: [new FileManagerRule({ action, src_re, dst_re })]",
+      );
     this.rules = rules;
   }
 
@@ -98,15 +143,26 @@ export class FileManagerScheduler extends TaskScheduler {
     }
     const dst = rule.destination(src);
     if (!dst) throw new Error(`dst_re gives an empty destination for '${src}'`);
-    if (existsSync(dst) && !rule.overwrite) throw new Error(`unable to ${rule.action} '${src}' to '${dst}': path already exists`);
+    if (existsSync(dst) && !rule.overwrite)
+      throw new Error(`unable to ${rule.action} '${src}' to '${dst}': path already exists`);
     if (!existsSync(dirname(dst))) {
-      if (!rule.options.auto_create) throw new Error(`unable to ${rule.action} '${src}' to '${dst}': '${dirname(dst)}' does not exist (auto_create is off)`);
+      if (!rule.options.auto_create)
+        throw new Error(
+          `unable to ${rule.action} '${src}' to '${dst}': '${dirname(dst)}' does not exist (auto_create is off)`,
+        );
       this.log.info(`create directory '${dirname(dst)}'`, ev, taskId);
       makeDirs(dirname(dst), rule.options);
     }
     this.log.info(`${rule.action} '${src}' to '${dst}'`, ev, taskId);
     this.guard(dst);
-    if (rule.action === "copy") cpSync(src, dst, { recursive: true, preserveTimestamps: true, force: rule.overwrite, errorOnExist: !rule.overwrite, verbatimSymlinks: true });
+    if (rule.action === "copy")
+      cpSync(src, dst, {
+        recursive: true,
+        preserveTimestamps: true,
+        force: rule.overwrite,
+        errorOnExist: !rule.overwrite,
+        verbatimSymlinks: true,
+      });
     else move(src, dst, rule.overwrite);
     applyModes(dst, rule.options);
   }
@@ -133,7 +189,12 @@ function compile(src: string | RegExp): RegExp {
   try {
     return new RegExp(js);
   } catch (err) {
-    throw new ConfigError(`invalid regular expression: ${(err as Error).message}`, "src_re", src, "Python's (?P<name>…) and JavaScript's (?<name>…) both work");
+    throw new ConfigError(
+      `invalid regular expression: ${(err as Error).message}`,
+      "src_re",
+      src,
+      "Python's (?P<name>…) and JavaScript's (?<name>…) both work",
+    );
   }
 }
 
@@ -150,7 +211,13 @@ function move(src: string, dst: string, overwrite: boolean): void {
     renameSync(src, dst);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== "EXDEV") throw err;
-    cpSync(src, dst, { recursive: true, preserveTimestamps: true, force: overwrite, errorOnExist: !overwrite, verbatimSymlinks: true });
+    cpSync(src, dst, {
+      recursive: true,
+      preserveTimestamps: true,
+      force: overwrite,
+      errorOnExist: !overwrite,
+      verbatimSymlinks: true,
+    });
     rmSync(src, { recursive: true, force: true });
   }
 }
@@ -187,7 +254,9 @@ function applyModes(path: string, o: FileManagerRuleOptions): void {
 function resolveId(name: string | number, file: string, what: string): number {
   if (typeof name === "number") return name;
   if (/^\d+$/.test(name)) return Number(name);
-  const line = readFileSync(file, "utf8").split("\n").find((l) => l.split(":")[0] === name);
+  const line = readFileSync(file, "utf8")
+    .split("\n")
+    .find((l) => l.split(":")[0] === name);
   if (!line) throw new Error(`no such ${what} '${name}'`);
   return Number(line.split(":")[2]);
 }

@@ -13,7 +13,8 @@ export type EventMapValue = TaskScheduler | Cancel | Job | null | undefined | (T
 export class EventMap {
   readonly entries: Record<string, EventMapValue>;
   constructor(options: { default_sched?: TaskScheduler | Job; map?: Record<string, EventMapValue> } = {}) {
-    const all = options.default_sched === undefined ? {} : Object.fromEntries(EVENT_NAMES.map((n) => [n, options.default_sched]));
+    const all =
+      options.default_sched === undefined ? {} : Object.fromEntries(EVENT_NAMES.map((n) => [n, options.default_sched]));
     this.entries = { ...all, ...options.map };
   }
 }
@@ -94,37 +95,90 @@ const RTORRENT_KEYS = ["session", "paths", "remove", "hooks", "db", "trash", "ma
 
 export function validateConfig(value: unknown): ValidConfig {
   if (!(value instanceof Pyinotifyd)) {
-    throw new ConfigError("the config's default export (or `pyinotifyd`) must be a Pyinotifyd", "config", value, 'export default new Pyinotifyd({ watches: [...] }) — import { Pyinotifyd } from "seedwatch"');
+    throw new ConfigError(
+      "the config's default export (or `pyinotifyd`) must be a Pyinotifyd",
+      "config",
+      value,
+      'export default new Pyinotifyd({ watches: [...] }) — import { Pyinotifyd } from "seedwatch"',
+    );
   }
   const o = value.options;
   unknownKeys(o, PYINOTIFYD_KEYS, "Pyinotifyd");
   const schedulers = new Set<TaskScheduler>();
   const watches = (o.watches ?? []).map((w, i) => validateWatch(w, `watches[${i}]`, schedulers));
   const timeout = o.shutdown_timeout ?? 30;
-  if (typeof timeout !== "number" || !(timeout >= 0)) throw new ConfigError("must be a number of seconds", "shutdown_timeout", timeout, "e.g. shutdown_timeout: 30 (more than your largest delay)");
+  if (typeof timeout !== "number" || !(timeout >= 0))
+    throw new ConfigError(
+      "must be a number of seconds",
+      "shutdown_timeout",
+      timeout,
+      "e.g. shutdown_timeout: 30 (more than your largest delay)",
+    );
   const pending = o.shutdown_pending ?? "run";
-  if (pending !== "run" && pending !== "drop") throw new ConfigError('must be "run" or "drop"', "shutdown_pending", pending, '"run": tasks still in their delay run at shutdown; "drop": they are dropped');
+  if (pending !== "run" && pending !== "drop")
+    throw new ConfigError(
+      'must be "run" or "drop"',
+      "shutdown_pending",
+      pending,
+      '"run": tasks still in their delay run at shutdown; "drop": they are dropped',
+    );
   if (o.rtorrent !== undefined) {
     unknownKeys(o.rtorrent, RTORRENT_KEYS, "rtorrent");
-    if (typeof o.rtorrent.session !== "string") throw new ConfigError("must be the session directory", "rtorrent.session", o.rtorrent.session, 'e.g. rtorrent: { session: "/home/me/.session", paths: ["/home/me/downloads"] }');
+    if (typeof o.rtorrent.session !== "string")
+      throw new ConfigError(
+        "must be the session directory",
+        "rtorrent.session",
+        o.rtorrent.session,
+        'e.g. rtorrent: { session: "/home/me/.session", paths: ["/home/me/downloads"] }',
+      );
   }
-  return { watches, shutdownTimeoutMs: timeout * 1000, pending, logname: o.logname ?? "daemon", rtorrent: o.rtorrent, schedulers: [...schedulers] };
+  return {
+    watches,
+    shutdownTimeoutMs: timeout * 1000,
+    pending,
+    logname: o.logname ?? "daemon",
+    rtorrent: o.rtorrent,
+    schedulers: [...schedulers],
+  };
 }
 
 function validateWatch(w: unknown, field: string, schedulers: Set<TaskScheduler>): ValidWatch {
-  if (!(w instanceof Watch)) throw new ConfigError("must be a Watch", field, w, "new Watch({ path, event_map, rec, auto_add })");
+  if (!(w instanceof Watch))
+    throw new ConfigError("must be a Watch", field, w, "new Watch({ path, event_map, rec, auto_add })");
   const o = w.options;
   unknownKeys(o, WATCH_KEYS, field);
   const paths = typeof o.path === "string" ? [o.path] : o.path;
-  if (!Array.isArray(paths) || paths.length === 0 || paths.some((p) => typeof p !== "string")) throw new ConfigError("must be a path or a list of paths", `${field}.path`, o.path, 'e.g. path: "/srv/incoming" or path: ["/a", "/b/*"]');
-  for (const [k, v] of [["rec", o.rec], ["auto_add", o.auto_add]] as const) if (v !== undefined && typeof v !== "boolean") throw new ConfigError("must be true or false", `${field}.${k}`, v, `${k}: true or ${k}: false`);
-  const raw = o.event_map instanceof EventMap ? o.event_map.entries : o.event_map ?? (o.default_sched ? new EventMap({ default_sched: o.default_sched }).entries : undefined);
-  if (!raw || typeof raw !== "object") throw new ConfigError("is missing: which events go to which scheduler", `${field}.event_map`, raw, 'for example { IN_CLOSE_WRITE: sched, IN_DELETE: new Cancel(sched) }');
+  if (!Array.isArray(paths) || paths.length === 0 || paths.some((p) => typeof p !== "string"))
+    throw new ConfigError(
+      "must be a path or a list of paths",
+      `${field}.path`,
+      o.path,
+      'e.g. path: "/srv/incoming" or path: ["/a", "/b/*"]',
+    );
+  for (const [k, v] of [
+    ["rec", o.rec],
+    ["auto_add", o.auto_add],
+  ] as const)
+    if (v !== undefined && typeof v !== "boolean")
+      throw new ConfigError("must be true or false", `${field}.${k}`, v, `${k}: true or ${k}: false`);
+  const raw =
+    o.event_map instanceof EventMap
+      ? o.event_map.entries
+      : (o.event_map ?? (o.default_sched ? new EventMap({ default_sched: o.default_sched }).entries : undefined));
+  if (!raw || typeof raw !== "object")
+    throw new ConfigError(
+      "is missing: which events go to which scheduler",
+      `${field}.event_map`,
+      raw,
+      "for example { IN_CLOSE_WRITE: sched, IN_DELETE: new Cancel(sched) }",
+    );
   const map = new Map<EventName, Handler[]>();
   for (const [name, value] of Object.entries(raw)) {
     const at = `${field}.event_map.${name}`;
     if (!/^IN_[A-Z_]+$/.test(name) || !(EVENT_NAMES as readonly string[]).includes(name)) parseEventNames(name, at); // throws with a suggestion
-    const handlers = (Array.isArray(value) ? value : value === null || value === undefined ? [] : [value]).map((h, i) => handler(h, Array.isArray(value) ? `${at}[${i}]` : at));
+    const handlers = (Array.isArray(value) ? value : value === null || value === undefined ? [] : [value]).map((h, i) =>
+      handler(h, Array.isArray(value) ? `${at}[${i}]` : at),
+    );
     for (const h of handlers) schedulers.add(h instanceof Cancel ? h.scheduler : h);
     if (handlers.length) map.set(name as EventName, handlers);
   }
@@ -136,7 +190,12 @@ function validateWatch(w: unknown, field: string, schedulers: Set<TaskScheduler>
 function handler(h: unknown, field: string): Handler {
   if (h instanceof TaskScheduler || h instanceof Cancel) return h;
   if (typeof h === "function") return new TaskScheduler({ job: h as Job }); // pyinotifyd wraps a bare coroutine
-  throw new ConfigError("must be a scheduler, new Cancel(scheduler), a list of them, a function or null", field, h, "e.g. IN_CLOSE_WRITE: sched, IN_DELETE: new Cancel(sched)");
+  throw new ConfigError(
+    "must be a scheduler, new Cancel(scheduler), a list of them, a function or null",
+    field,
+    h,
+    "e.g. IN_CLOSE_WRITE: sched, IN_DELETE: new Cancel(sched)",
+  );
 }
 
 function excludes(spec: WatchOptions["exclude_filter"], field: string): RegExp[] {
@@ -144,18 +203,37 @@ function excludes(spec: WatchOptions["exclude_filter"], field: string): RegExp[]
   let list: (string | RegExp)[];
   if (typeof spec === "string") {
     try {
-      list = readFileSync(spec, "utf8").split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+      list = readFileSync(spec, "utf8")
+        .split("\n")
+        .map((l) => l.trim())
+        .filter((l) => l && !l.startsWith("#"));
     } catch (err) {
-      throw new ConfigError(`cannot read the filter file: ${(err as Error).message}`, field, spec, "a list of regexes, or a file with one per line");
+      throw new ConfigError(
+        `cannot read the filter file: ${(err as Error).message}`,
+        field,
+        spec,
+        "a list of regexes, or a file with one per line",
+      );
     }
   } else if (Array.isArray(spec)) list = spec;
-  else throw new ConfigError("must be a list of regular expressions or a file of them", field, spec, 'e.g. exclude_filter: ["^/srv/in/tmp$"]');
+  else
+    throw new ConfigError(
+      "must be a list of regular expressions or a file of them",
+      field,
+      spec,
+      'e.g. exclude_filter: ["^/srv/in/tmp$"]',
+    );
   return list.map((p, i) => {
     if (p instanceof RegExp) return p;
     try {
       return new RegExp(`^(?:${p.replace(/\(\?P<([A-Za-z_]\w*)>/g, "(?<$1>")})`); // re.match: anchored at the start
     } catch (err) {
-      throw new ConfigError(`invalid regular expression: ${(err as Error).message}`, `${field}[${i}]`, p, "patterns match from the start of the full path (Python's re.match)");
+      throw new ConfigError(
+        `invalid regular expression: ${(err as Error).message}`,
+        `${field}[${i}]`,
+        p,
+        "patterns match from the start of the full path (Python's re.match)",
+      );
     }
   });
 }
@@ -163,8 +241,16 @@ function excludes(spec: WatchOptions["exclude_filter"], field: string): RegExp[]
 function unknownKeys(o: object, known: string[], field: string): void {
   for (const k of Object.keys(o)) {
     if (!known.includes(k)) {
-      const near = known.find((x) => x.replace(/_/g, "") === k.replace(/_/g, "").toLowerCase() || (x.length > 3 && k.startsWith(x.slice(0, 4))));
-      throw new ConfigError(`unknown key "${k}"`, field, k, near ? `did you mean ${near}?` : `known keys: ${known.join(", ")}`);
+      const near = known.find(
+        (x) =>
+          x.replace(/_/g, "") === k.replace(/_/g, "").toLowerCase() || (x.length > 3 && k.startsWith(x.slice(0, 4))),
+      );
+      throw new ConfigError(
+        `unknown key "${k}"`,
+        field,
+        k,
+        near ? `did you mean ${near}?` : `known keys: ${known.join(", ")}`,
+      );
     }
   }
 }

@@ -71,12 +71,21 @@ export class BunProcessRunner implements ProcessRunner {
     let ending: Promise<void> | undefined;
     const end = () => (ending ??= endCommand(proc, req.group ?? false, req.graceMs ?? KILL_GRACE_MS));
     let timedOut = false;
-    const timer = req.timeoutMs === undefined ? undefined : setTimeout(() => ((timedOut = true), end()), req.timeoutMs);
+    const timer =
+      req.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            end();
+          }, req.timeoutMs);
     const onAbort = () => end();
     if (req.signal?.aborted) end();
     else req.signal?.addEventListener("abort", onAbort, { once: true });
     const [stdout, stderr] = capture
-      ? await Promise.all([new Response(proc.stdout as ReadableStream).text(), new Response(proc.stderr as ReadableStream).text()])
+      ? await Promise.all([
+          new Response(proc.stdout as ReadableStream).text(),
+          new Response(proc.stderr as ReadableStream).text(),
+        ])
       : ["", ""];
     await proc.exited;
     clearTimeout(timer);

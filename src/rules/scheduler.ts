@@ -67,7 +67,10 @@ export class TaskScheduler {
     checkOptions(options as unknown as Record<string, unknown>, kind, extraKeys);
     this.options = { files: true, dirs: false, delay: 0, logname: "sched", singlejob: false, ...options };
     this.log = schedLog(this.options.logname);
-    this.tasks = new TaskTable(this.options.singlejob, { log: () => this.log, disarm: (t) => this.clock.clearTimeout(t.timer) });
+    this.tasks = new TaskTable(this.options.singlejob, {
+      log: () => this.log,
+      disarm: (t) => this.clock.clearTimeout(t.timer),
+    });
   }
 
   /** The daemon's clock and log levels (tests pass a FakeClock). */
@@ -169,12 +172,14 @@ export class TaskScheduler {
 
   /** The shutdown timeout passed with these still running: end what can be ended, say which. */
   protected async abandon(tasks: Abandoned[]): Promise<void> {
-    for (const t of tasks) this.log.warn("shutdown: task left running (a job function cannot be stopped)", t.event, t.id);
+    for (const t of tasks)
+      this.log.warn("shutdown: task left running (a job function cannot be stopped)", t.event, t.id);
   }
 
   /** The process exits now (a second signal): end what can be ended at once. */
   endNow(): void {
-    for (const t of this.running) this.log.warn("exiting: task left running (a job function cannot be stopped)", t.event, t.id);
+    for (const t of this.running)
+      this.log.warn("exiting: task left running (a job function cannot be stopped)", t.event, t.id);
   }
 
   // --- internal ---
@@ -220,10 +225,25 @@ const KEYS = ["job", "files", "dirs", "delay", "logname", "singlejob", "global_v
 /** Unknown keys and wrong types fail when the config loads, naming the class and key. */
 function checkOptions(o: Record<string, unknown>, kind: string, extra: string[]): void {
   const known = [...KEYS, ...extra];
-  for (const k of Object.keys(o)) if (!known.includes(k)) throw new ConfigError(`unknown key "${k}"`, kind, k, `known keys: ${known.join(", ")}`);
-  if (typeof o.job !== "function") throw new ConfigError("must be a function (event, task_id) => …", `${kind}.job`, o.job, "job: async (event, task_id) => { … }");
-  if (o.delay !== undefined && !(typeof o.delay === "number" && o.delay >= 0)) throw new ConfigError("must be a number of seconds, 0 or more", `${kind}.delay`, o.delay, "e.g. delay: 60 (fractions work: 0.5)");
-  for (const k of ["files", "dirs", "singlejob"]) if (o[k] !== undefined && typeof o[k] !== "boolean") throw new ConfigError("must be true or false", `${kind}.${k}`, o[k], `${k}: true or ${k}: false`);
+  for (const k of Object.keys(o))
+    if (!known.includes(k)) throw new ConfigError(`unknown key "${k}"`, kind, k, `known keys: ${known.join(", ")}`);
+  if (typeof o.job !== "function")
+    throw new ConfigError(
+      "must be a function (event, task_id) => …",
+      `${kind}.job`,
+      o.job,
+      "job: async (event, task_id) => { … }",
+    );
+  if (o.delay !== undefined && !(typeof o.delay === "number" && o.delay >= 0))
+    throw new ConfigError(
+      "must be a number of seconds, 0 or more",
+      `${kind}.delay`,
+      o.delay,
+      "e.g. delay: 60 (fractions work: 0.5)",
+    );
+  for (const k of ["files", "dirs", "singlejob"])
+    if (o[k] !== undefined && typeof o[k] !== "boolean")
+      throw new ConfigError("must be true or false", `${kind}.${k}`, o[k], `${k}: true or ${k}: false`);
 }
 
 /** pyinotifyd's attribute names on top of the event. */

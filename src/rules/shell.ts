@@ -43,7 +43,12 @@ export class ShellScheduler extends TaskScheduler {
     const { cmd, timeout, ...rest } = options;
     super({ ...rest, job: () => undefined }, "ShellScheduler");
     if (typeof cmd !== "string" && !(Array.isArray(cmd) && cmd.length > 0 && cmd.every((w) => typeof w === "string"))) {
-      throw new ConfigError("must be a command line or a list of arguments", "ShellScheduler.cmd", cmd, 'cmd: "/usr/local/bin/task.sh {pathname}"');
+      throw new ConfigError(
+        "must be a command line or a list of arguments",
+        "ShellScheduler.cmd",
+        cmd,
+        'cmd: "/usr/local/bin/task.sh {pathname}"',
+      );
     }
     this.cmd = cmd;
     this.timeout = timeout;
@@ -57,13 +62,19 @@ export class ShellScheduler extends TaskScheduler {
   argvFor(ev: JobEvent): string[] {
     const values = eventValues(ev);
     if (Array.isArray(this.cmd)) return expandWords(this.cmd, values);
-    const line = this.cmd.replace(PLACEHOLDER, (all, name: string) => (name in values ? shellQuote(values[name]!) : all));
+    const line = this.cmd.replace(PLACEHOLDER, (all, name: string) =>
+      name in values ? shellQuote(values[name]!) : all,
+    );
     return ["/bin/sh", "-c", line];
   }
 
   protected override async run(ev: JobEvent, taskId: string): Promise<void> {
     const argv = this.argvFor(ev);
-    this.log.info(`execute shell command, cmd=${argv.length === 3 && argv[0] === "/bin/sh" ? argv[2] : JSON.stringify(argv)}`, ev, taskId);
+    this.log.info(
+      `execute shell command, cmd=${argv.length === 3 && argv[0] === "/bin/sh" ? argv[2] : JSON.stringify(argv)}`,
+      ev,
+      taskId,
+    );
     const cmd: Command = { event: ev, stop: new AbortController(), done: Promise.resolve() };
     const running = this.runner.run({
       argv,
@@ -77,7 +88,9 @@ export class ShellScheduler extends TaskScheduler {
     cmd.done = running;
     this.commands.set(taskId, cmd);
     const r = await running.finally(() => this.commands.delete(taskId));
-    const out = [r.stdout.trim() && `stdout: ${r.stdout.trim()}`, r.stderr.trim() && `stderr: ${r.stderr.trim()}`].filter(Boolean).join("; ");
+    const out = [r.stdout.trim() && `stdout: ${r.stdout.trim()}`, r.stderr.trim() && `stderr: ${r.stderr.trim()}`]
+      .filter(Boolean)
+      .join("; ");
     if (r.error) throw new Error(`could not start: ${r.error}`);
     if (r.aborted) throw new Error(`ended at shutdown (process group ${cmd.pid})${out ? `; ${out}` : ""}`);
     if (r.timedOut) throw new Error(`killed after ${this.timeout} s${out ? `; ${out}` : ""}`);
@@ -91,7 +104,11 @@ export class ShellScheduler extends TaskScheduler {
     for (const t of tasks) {
       const cmd = this.commands.get(t.id);
       if (!cmd) continue;
-      this.log.warn(`shutdown: ending the command, pid=${cmd.pid} (its process group: SIGTERM, SIGKILL after ${KILL_GRACE_MS / 1000} s)`, t.event, t.id);
+      this.log.warn(
+        `shutdown: ending the command, pid=${cmd.pid} (its process group: SIGTERM, SIGKILL after ${KILL_GRACE_MS / 1000} s)`,
+        t.event,
+        t.id,
+      );
       cmd.stop.abort();
       ending.push(cmd.done);
     }

@@ -32,20 +32,37 @@ export function endConfigLoad(loaded: boolean): void {
 export function enableSyslog(options: SyslogOptions = {}): void {
   calledThisLoad = true;
   const known = ["loglevel", "address", "logname", "lglevel", "name"];
-  for (const k of Object.keys(options)) if (!known.includes(k)) throw new ConfigError(`unknown key "${k}"`, "enableSyslog", k, "enableSyslog({ loglevel: INFO, address: \"/dev/log\", logname: \"daemon\" })");
+  for (const k of Object.keys(options))
+    if (!known.includes(k))
+      throw new ConfigError(
+        `unknown key "${k}"`,
+        "enableSyslog",
+        k,
+        'enableSyslog({ loglevel: INFO, address: "/dev/log", logname: "daemon" })',
+      );
   const o = options as SyslogOptions & { lglevel?: number; name?: string }; // the README's misspellings work too
   const level = o.loglevel ?? o.lglevel ?? LEVELS.INFO;
   const address = o.address ?? "/dev/log";
   const only = o.logname ?? o.name;
   const logger = Bun.which("logger");
-  if (!logger) throw new ConfigError("needs util-linux's logger(1)", "enableSyslog", undefined, "apt-get install bsdutils, or log to the journal (stderr) instead");
+  if (!logger)
+    throw new ConfigError(
+      "needs util-linux's logger(1)",
+      "enableSyslog",
+      undefined,
+      "apt-get install bsdutils, or log to the journal (stderr) instead",
+    );
   const key = JSON.stringify([level, address, only]);
   if (current?.key === key) return; // a reload with the same settings: keep it
   disableSyslog();
-  const proc = Bun.spawn([logger, "--prio-prefix", `--id=${process.pid}`, "-t", "seedwatch", "-u", address, "--socket-errors=off"], { stdin: "pipe", stdout: "ignore", stderr: "ignore" });
+  const proc = Bun.spawn(
+    [logger, "--prio-prefix", `--id=${process.pid}`, "-t", "seedwatch", "-u", address, "--socket-errors=off"],
+    { stdin: "pipe", stdout: "ignore", stderr: "ignore" },
+  );
   const reporter: ConsolaReporter = {
     log(o2) {
-      const lvl = o2.level <= 0 ? LEVELS.ERROR : o2.level === 1 ? LEVELS.WARNING : o2.level <= 3 ? LEVELS.INFO : LEVELS.DEBUG;
+      const lvl =
+        o2.level <= 0 ? LEVELS.ERROR : o2.level === 1 ? LEVELS.WARNING : o2.level <= 3 ? LEVELS.INFO : LEVELS.DEBUG;
       if (lvl < level || (only && o2.tag !== only)) return;
       const pri = 3 * 8 + (lvl >= LEVELS.ERROR ? 3 : lvl >= LEVELS.WARNING ? 4 : lvl >= LEVELS.INFO ? 6 : 7); // facility daemon
       const text = `${o2.tag ? `${o2.tag}: ` : ""}${o2.args.map(String).join(" ")}`.replaceAll("\n", " | ");
@@ -61,7 +78,9 @@ export function enableSyslog(options: SyslogOptions = {}): void {
   const broken = () => {
     if (current?.proc !== proc) return;
     disableSyslog();
-    log.withTag("daemon").warn(`syslog at ${address} stopped working (logger exited ${proc.exitCode ?? "?"}); logging to stderr only`);
+    log
+      .withTag("daemon")
+      .warn(`syslog at ${address} stopped working (logger exited ${proc.exitCode ?? "?"}); logging to stderr only`);
   };
   void proc.exited.then(() => broken());
   addSink(reporter);

@@ -104,7 +104,13 @@ export class TaskTable {
   // --- internal ---
 
   /** singlejob: one task whose event (and re-run) may each be for any path. */
-  private moveSingle(from: string, to: string, dir: boolean, rebase: (ev: FsEvent) => FsEvent, keep: (path: string) => boolean): void {
+  private moveSingle(
+    from: string,
+    to: string,
+    dir: boolean,
+    rebase: (ev: FsEvent) => FsEvent,
+    keep: (path: string) => boolean,
+  ): void {
     this.left(to, dir, `replaced by ${from}`);
     const t = this.byKey.get("singlejob");
     if (!t) return;
@@ -137,7 +143,13 @@ export class TaskTable {
       // One job per path at a time: the moved task runs as the ongoing task's re-run.
       this.host.disarm(moved);
       there.rerun = moved.event;
-      this.host.log().info(`task ${moved.id} moved onto a path whose task is running: it runs again when done`, there.event, there.id);
+      this.host
+        .log()
+        .info(
+          `task ${moved.id} moved onto a path whose task is running: it runs again when done`,
+          there.event,
+          there.id,
+        );
       return;
     }
     this.delete(there); // both running: the displaced one finishes on its own

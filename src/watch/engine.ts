@@ -235,10 +235,13 @@ export class InotifyEngine {
     }
     const pairing = pairMove(r, this.queue, () => this.kernel.drain(), performance.now());
     if (pairing.kind === "wait") {
-      this.stallTimer ??= setTimeout(() => {
-        this.stallTimer = undefined;
-        this.pump();
-      }, Math.max(0, pairing.until - performance.now()));
+      this.stallTimer ??= setTimeout(
+        () => {
+          this.stallTimer = undefined;
+          this.pump();
+        },
+        Math.max(0, pairing.until - performance.now()),
+      );
       return false;
     }
     this.queue.shift();
@@ -289,7 +292,11 @@ export class InotifyEngine {
     try {
       this.handlers.onEvent(event);
     } catch (err) {
-      this.problem({ kind: "error", path: event.path, message: `event handler failed: ${(err as Error).stack ?? err}` });
+      this.problem({
+        kind: "error",
+        path: event.path,
+        message: `event handler failed: ${(err as Error).stack ?? err}`,
+      });
     }
   }
 }

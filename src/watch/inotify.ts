@@ -83,13 +83,25 @@ export class InotifyWatcher implements Watcher {
     try {
       this.sys ??= N.libc();
     } catch (err) {
-      throw new NativeError("dlopen", N.ENOSYS, "ENOSYS", undefined, `seedwatch needs glibc (libc.so.6) on Linux: ${(err as Error).message}`);
+      throw new NativeError(
+        "dlopen",
+        N.ENOSYS,
+        "ENOSYS",
+        undefined,
+        `seedwatch needs glibc (libc.so.6) on Linux: ${(err as Error).message}`,
+      );
     }
     const fd = this.sys.inotify_init1(N.IN_NONBLOCK | N.IN_CLOEXEC);
     if (fd < 0) {
       const e = this.sys.errno();
       if (e === N.EMFILE) throw new WatchLimitError("max_user_instances", readLimit("max_user_instances"));
-      throw new NativeError("inotify_init1", e, N.errnoName(e), undefined, "is inotify enabled in this kernel? try 'seedwatch doctor', or --poll");
+      throw new NativeError(
+        "inotify_init1",
+        e,
+        N.errnoName(e),
+        undefined,
+        "is inotify enabled in this kernel? try 'seedwatch doctor', or --poll",
+      );
     }
     this.fd = fd;
   }
@@ -114,7 +126,8 @@ export class InotifyWatcher implements Watcher {
             if (!chunk) break;
           }
         } catch (err) {
-          if (!this.closed) this.engine.problem({ kind: "error", path: "", message: `reading inotify events failed: ${err}` });
+          if (!this.closed)
+            this.engine.problem({ kind: "error", path: "", message: `reading inotify events failed: ${err}` });
           return;
         }
         if (chunk?.done || this.closed) return;
@@ -124,7 +137,15 @@ export class InotifyWatcher implements Watcher {
   }
 
   private onBytes(bytes: Uint8Array, n: number): void {
-    this.engine.feed(N.parseEvents(bytes, n).records.map((r) => ({ wd: r.wd, event: nameOf(r.mask), dir: (r.mask & N.IN_ISDIR) !== 0, cookie: r.cookie, name: r.name })));
+    this.engine.feed(
+      N.parseEvents(bytes, n).records.map((r) => ({
+        wd: r.wd,
+        event: nameOf(r.mask),
+        dir: (r.mask & N.IN_ISDIR) !== 0,
+        cookie: r.cookie,
+        name: r.name,
+      })),
+    );
   }
 
   /**
@@ -201,7 +222,11 @@ export function probeInotify(): { ok: true; detail: string } | { ok: false; deta
     const e = sys.errno();
     return e === N.EMFILE
       ? { ok: false, detail: "inotify_init1: EMFILE (instance limit)", hint: "raise fs.inotify.max_user_instances" }
-      : { ok: false, detail: `inotify_init1: ${N.errnoName(e)}`, hint: "this kernel or container has no inotify; use --poll" };
+      : {
+          ok: false,
+          detail: `inotify_init1: ${N.errnoName(e)}`,
+          hint: "this kernel or container has no inotify; use --poll",
+        };
   }
   sys.close(fd);
   return { ok: true, detail: "libc loaded, inotify_init1 works" };

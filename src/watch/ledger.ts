@@ -90,7 +90,8 @@ export class SyntheticLedger<R> {
       const writer = beingWritten(path); // first: a writer that closes after this is seen below
       const now = stampOf(path);
       const was = e.write.stamp;
-      const still = writer !== true && !!now && now.ino === was.ino && now.size === was.size && now.mtimeMs === was.mtimeMs;
+      const still =
+        writer !== true && !!now && now.ino === was.ino && now.size === was.size && now.mtimeMs === was.mtimeMs;
       e.write.young = still && this.clock() - now.ctimeMs < WRITE_SETTLE_MS;
       e.write.due = still && !e.write.young;
     }
@@ -102,7 +103,8 @@ export class SyntheticLedger<R> {
     for (const [path, e] of this.entries) {
       if (e.gen > this.checked) continue;
       if (e.write?.due) due.push([path, e.write.owner]);
-      if (e.write?.young) e.gen = this.gen; // to be checked again after later drains
+      if (e.write?.young)
+        e.gen = this.gen; // to be checked again after later drains
       else this.entries.delete(path);
     }
     return due;

@@ -17,7 +17,13 @@ export type Pairing = { kind: "paired"; to: QueuedRecord } | { kind: "unpaired" 
  * Decide the fate of `from`, an IN_MOVED_FROM at the head of `queue`. `drain` reads what
  * the kernel holds into the queue.
  */
-export function pairMove(from: QueuedRecord, queue: RecordQueue, drain: () => unknown, now: number, windowMs = MOVE_PAIR_WINDOW_MS): Pairing {
+export function pairMove(
+  from: QueuedRecord,
+  queue: RecordQueue,
+  drain: () => unknown,
+  now: number,
+  windowMs = MOVE_PAIR_WINDOW_MS,
+): Pairing {
   let to = queue.takeMovedTo(from.cookie);
   if (to) return { kind: "paired", to };
   if (queue.hasOverflow()) return { kind: "unpaired" }; // the partner was among the lost

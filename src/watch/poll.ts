@@ -15,7 +15,7 @@ import { CHANGE_EVENTS, fsEvent, joinPath, trimSlashes, type EventName, type FsE
 import { log } from "../log.ts";
 import { isExcluded, isReported, NO_FILTER, type PathFilter } from "./filter.ts";
 import { rootError } from "./root-error.ts";
-import { fsPath, listDir } from "./scan.ts";
+import { type Entry, fsPath, listDir } from "./scan.ts";
 import type { Watcher, WatcherHandlers, WatcherStats, WatchOptions } from "./watcher.ts";
 
 export const DEFAULT_POLL_MS = 1000;
@@ -48,7 +48,13 @@ export class PollWatcher implements Watcher {
     private readonly handlers: WatcherHandlers,
     private readonly intervalMs = DEFAULT_POLL_MS,
   ) {
-    if (!(intervalMs >= 10)) throw new ConfigError(`must be at least 10 ms, not ${intervalMs}`, "--poll", intervalMs, "NFS servers cache attributes for seconds anyway; 1000 is a good start");
+    if (!(intervalMs >= 10))
+      throw new ConfigError(
+        `must be at least 10 ms, not ${intervalMs}`,
+        "--poll",
+        intervalMs,
+        "NFS servers cache attributes for seconds anyway; 1000 is a good start",
+      );
   }
 
   async add(path: string, options: WatchOptions = {}): Promise<void> {
@@ -67,7 +73,8 @@ export class PollWatcher implements Watcher {
       timer: setInterval(() => this.poll(root), this.intervalMs),
     };
     root.snapshot = this.list(root);
-    if (options.autoAdd === false) root.initialDirs = new Set([...root.snapshot].filter(([, n]) => n.dir).map(([p]) => p));
+    if (options.autoAdd === false)
+      root.initialDirs = new Set([...root.snapshot].filter(([, n]) => n.dir).map(([p]) => p));
     this.rootsByPath.set(clean, root);
   }
 
@@ -141,7 +148,8 @@ export class PollWatcher implements Watcher {
       } else if (root.unsettled.delete(p)) emit("IN_CLOSE_WRITE", p, false);
       else if (old.ctimeMs !== n.ctimeMs) emit("IN_ATTRIB", p, false);
     }
-    for (const e of out) if (root.events.has(e.names[0] as EventName) && isReported(root.filter, e.path)) this.deliver(e);
+    for (const e of out)
+      if (root.events.has(e.names[0] as EventName) && isReported(root.filter, e.path)) this.deliver(e);
   }
 
   private list(root: Root): Map<string, Node> {
@@ -149,7 +157,7 @@ export class PollWatcher implements Watcher {
     const stack = [root.path];
     while (stack.length > 0) {
       const dir = stack.pop()!;
-      let entries;
+      let entries: Entry[];
       try {
         entries = listDir(dir);
       } catch (err) {

@@ -13,10 +13,22 @@ export function rootError(path: string, code: string, errno = ERRNO[code] ?? 5):
     case "ENOENT":
       return new NativeError("watch", errno, code, path, "check the path for a typo, or create the directory first");
     case "ENOTDIR":
-      return new NativeError("watch", errno, code, path, "seedwatch watches directories; to follow one file, watch its directory with --include");
+      return new NativeError(
+        "watch",
+        errno,
+        code,
+        path,
+        "seedwatch watches directories; to follow one file, watch its directory with --include",
+      );
     case "EACCES":
     case "EPERM":
-      return new NativeError("watch", errno, code, path, `run as a user who can read it, or check its permissions: ls -ld ${JSON.stringify(path)}`);
+      return new NativeError(
+        "watch",
+        errno,
+        code,
+        path,
+        `run as a user who can read it, or check its permissions: ls -ld ${JSON.stringify(path)}`,
+      );
     default:
       return new NativeError("watch", errno, code, path, "'seedwatch doctor' checks inotify and its limits");
   }

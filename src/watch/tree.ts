@@ -38,7 +38,15 @@ export class WatchTree<R> {
   }
 
   addRoot(wd: number, path: string, root: R): DirNode<R> {
-    const node: DirNode<R> = { wd, name: path, parent: undefined, children: new Map(), root, listed: true, rootPath: path };
+    const node: DirNode<R> = {
+      wd,
+      name: path,
+      parent: undefined,
+      children: new Map(),
+      root,
+      listed: true,
+      rootPath: path,
+    };
     this.byWd.set(wd, node);
     return node;
   }

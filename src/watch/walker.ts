@@ -14,7 +14,7 @@ import { fsEvent, joinPath, type EventName, type FsEvent } from "../events/index
 import { isExcluded, type PathFilter } from "./filter.ts";
 import type { SyntheticLedger } from "./ledger.ts";
 import { readLimit } from "./limits.ts";
-import { listDir } from "./scan.ts";
+import { type Entry, listDir } from "./scan.ts";
 import type { DirNode, WatchTree } from "./tree.ts";
 import type { WatchProblem } from "./watcher.ts";
 
@@ -101,7 +101,8 @@ export class TreeWalker {
       known = undefined;
     }
     if (!known) return { node: this.place(parent, name, wd), descend: true };
-    if (known.parent === parent && known.name === name) return { node: known, descend: mode !== "new" || !known.listed };
+    if (known.parent === parent && known.name === name)
+      return { node: known, descend: mode !== "new" || !known.listed };
     if (known.parent === undefined || tree.isWithin(parent, known)) return undefined;
     const from = tree.path(known);
     this.drop(parent, name);
@@ -138,7 +139,7 @@ export class TreeWalker {
   /** List one directory, report its entries, watch its sub-directories. */
   private list(node: Node, dirPath: string, mode: ScanMode): Placed[] | undefined {
     const root = node.root;
-    let entries;
+    let entries: Entry[];
     this.listings++;
     try {
       entries = listDir(dirPath);
@@ -179,7 +180,7 @@ export class TreeWalker {
     const stack = [top];
     while (stack.length > 0) {
       const dir = stack.pop()!;
-      let entries;
+      let entries: Entry[];
       try {
         entries = listDir(dir);
       } catch {
@@ -200,7 +201,8 @@ export class TreeWalker {
       this.host.emit(root, fsEvent("IN_CREATE", path, dir, root.path, { synthetic: true }));
     }
     if (!file || !root.events.has("IN_CLOSE_WRITE")) return;
-    if (dedup) this.host.ledger.recordWrite(path, root); // reported when the queue has drained
+    if (dedup)
+      this.host.ledger.recordWrite(path, root); // reported when the queue has drained
     else this.host.emit(root, fsEvent("IN_CLOSE_WRITE", path, false, root.path, { synthetic: true }));
   }
 
@@ -210,7 +212,12 @@ export class TreeWalker {
     if (this.limitReported) return;
     this.limitReported = true;
     const e = new WatchLimitError("max_user_watches", readLimit("max_user_watches"), path);
-    this.host.problem({ kind: "degraded", path, code, message: `${e.message}; directories from here on are not watched (what they hold now is still reported). Hint: ${e.hint}` });
+    this.host.problem({
+      kind: "degraded",
+      path,
+      code,
+      message: `${e.message}; directories from here on are not watched (what they hold now is still reported). Hint: ${e.hint}`,
+    });
   }
 
   private degrade(path: string, code: string, message: string): void {

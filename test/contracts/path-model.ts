@@ -140,6 +140,15 @@ export function pathDiff(model: Set<string>, disk: Set<string>, limit = 20): str
   const missing = [...disk].filter((p) => !model.has(p)).sort();
   const extra = [...model].filter((p) => !disk.has(p)).sort();
   if (missing.length === 0 && extra.length === 0) return "";
-  const show = (ps: string[]) => ps.slice(0, limit).map((p) => `    ${JSON.stringify(p)}`).join("\n") + (ps.length > limit ? `\n    … ${ps.length - limit} more` : "");
-  return [missing.length ? `  on disk, never reported (${missing.length}):\n${show(missing)}` : "", extra.length ? `  reported, not on disk (${extra.length}):\n${show(extra)}` : ""].filter(Boolean).join("\n");
+  const show = (ps: string[]) =>
+    ps
+      .slice(0, limit)
+      .map((p) => `    ${JSON.stringify(p)}`)
+      .join("\n") + (ps.length > limit ? `\n    … ${ps.length - limit} more` : "");
+  return [
+    missing.length ? `  on disk, never reported (${missing.length}):\n${show(missing)}` : "",
+    extra.length ? `  reported, not on disk (${extra.length}):\n${show(extra)}` : "",
+  ]
+    .filter(Boolean)
+    .join("\n");
 }

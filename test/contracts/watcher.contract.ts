@@ -7,7 +7,7 @@ import { describe, expect, test } from "bun:test";
 import { decodePath, encodePath, type FsEvent } from "../../src/events/index.ts";
 import { makeFilter } from "../../src/watch/filter.ts";
 import type { Watcher, WatchOptions } from "../../src/watch/watcher.ts";
-import { EventLog } from "../helpers/wait.ts";
+import type { EventLog } from "../helpers/wait.ts";
 import { PathModel } from "./path-model.ts";
 
 export interface TreeOps {
@@ -128,7 +128,15 @@ export function testWatcher(name: string, make: () => Harness | Promise<Harness>
       const marker = await barrier(h);
       const model = new PathModel(r);
       h.log.events.forEach(model.apply);
-      const expected = ["a", "a/g", "renamed", "renamed/b", "renamed/b/pack", "renamed/b/pack/x", "renamed/b/pack/x/y"].map((p) => `${r}/${p}`);
+      const expected = [
+        "a",
+        "a/g",
+        "renamed",
+        "renamed/b",
+        "renamed/b/pack",
+        "renamed/b/pack/x",
+        "renamed/b/pack/x/y",
+      ].map((p) => `${r}/${p}`);
       expect([...model.paths].sort()).toEqual([...expected, marker].sort());
     });
 

@@ -25,7 +25,9 @@ export class FakeClock implements Clock {
   async advance(ms: number): Promise<void> {
     const until = this.t + ms;
     for (;;) {
-      const next = [...this.timers.entries()].filter(([, x]) => x.at <= until).sort((a, b) => a[1].at - b[1].at || a[0] - b[0])[0];
+      const next = [...this.timers.entries()]
+        .filter(([, x]) => x.at <= until)
+        .sort((a, b) => a[1].at - b[1].at || a[0] - b[0])[0];
       if (!next) break;
       this.timers.delete(next[0]);
       this.t = next[1].at;

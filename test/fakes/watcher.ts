@@ -55,7 +55,10 @@ export class FakeFs {
   }
 
   rm(path: string): void {
-    const below = [...this.entries.keys()].filter((p) => p.startsWith(`${path}/`)).sort().reverse();
+    const below = [...this.entries.keys()]
+      .filter((p) => p.startsWith(`${path}/`))
+      .sort()
+      .reverse();
     for (const p of [...below, path]) {
       const dir = this.isDir(p);
       this.entries.delete(p);
@@ -115,7 +118,13 @@ export class FakeWatcher implements Watcher {
   }
 
   stats(): WatcherStats {
-    return { roots: this.rootsByPath.size, watches: this.rootsByPath.size, degraded: 0, overflows: 0, events: this.events };
+    return {
+      roots: this.rootsByPath.size,
+      watches: this.rootsByPath.size,
+      degraded: 0,
+      overflows: 0,
+      events: this.events,
+    };
   }
 
   async close(): Promise<void> {
@@ -127,7 +136,8 @@ export class FakeWatcher implements Watcher {
   overflow(): void {
     for (const root of this.rootsByPath.values()) {
       this.deliver({ kind: "overflow", path: root.path, names: ["IN_Q_OVERFLOW"], dir: true, root: root.path });
-      for (const [p, dir] of this.fs.below(root.path)) this.report(root, fsEvent("IN_CREATE", p, dir, root.path, { synthetic: true }));
+      for (const [p, dir] of this.fs.below(root.path))
+        this.report(root, fsEvent("IN_CREATE", p, dir, root.path, { synthetic: true }));
       this.deliver({ kind: "rescanned", path: root.path, names: [], dir: true, root: root.path });
     }
   }

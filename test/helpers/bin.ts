@@ -14,7 +14,10 @@ export interface Done {
 }
 
 /** Run to completion. `prefix` wraps the command (setpriv, unshare …); `bin` replaces BIN. */
-export function runBin(args: string[], opts: { cwd?: string; env?: Record<string, string>; prefix?: string[]; bin?: string; timeoutMs?: number } = {}): Done {
+export function runBin(
+  args: string[],
+  opts: { cwd?: string; env?: Record<string, string>; prefix?: string[]; bin?: string; timeoutMs?: number } = {},
+): Done {
   const r = Bun.spawnSync([...(opts.prefix ?? []), opts.bin ?? BIN, ...args], {
     cwd: opts.cwd,
     env: { ...process.env, NO_COLOR: "1", ...opts.env },
@@ -23,7 +26,11 @@ export function runBin(args: string[], opts: { cwd?: string; env?: Record<string
     ...(opts.timeoutMs ? { timeout: opts.timeoutMs } : {}),
   });
   const code = r.exitCode ?? (r.signalCode ? -1 : -1);
-  return { code, stdout: r.stdout.toString(), stderr: `${r.stderr.toString()}${r.signalCode ? `\n[killed by ${r.signalCode}]` : ""}` };
+  return {
+    code,
+    stdout: r.stdout.toString(),
+    stderr: `${r.stderr.toString()}${r.signalCode ? `\n[killed by ${r.signalCode}]` : ""}`,
+  };
 }
 
 let shared: string | undefined;
@@ -80,11 +87,19 @@ export class Running implements AsyncDisposable {
   }
 
   waitStderr(re: RegExp, label: string, timeoutMs?: number): Promise<string> {
-    return waitFor(() => re.exec(this.stderr)?.[0] ?? (this.proc.exitCode !== null ? this.fail(label) : undefined), label, timeoutMs);
+    return waitFor(
+      () => re.exec(this.stderr)?.[0] ?? (this.proc.exitCode !== null ? this.fail(label) : undefined),
+      label,
+      timeoutMs,
+    );
   }
 
   waitLine(pred: (line: string) => boolean, label: string, timeoutMs?: number): Promise<string> {
-    return waitFor(() => this.lines().find(pred) ?? (this.proc.exitCode !== null ? this.fail(label) : undefined), label, timeoutMs);
+    return waitFor(
+      () => this.lines().find(pred) ?? (this.proc.exitCode !== null ? this.fail(label) : undefined),
+      label,
+      timeoutMs,
+    );
   }
 
   /** Wait for exit (after a signal, if given) and for all output. */
@@ -101,7 +116,9 @@ export class Running implements AsyncDisposable {
   }
 
   private fail(label: string): never {
-    throw new Error(`seedwatch exited (${this.proc.exitCode}) before: ${label}\nstdout:\n${this.stdout}\nstderr:\n${this.stderr}`);
+    throw new Error(
+      `seedwatch exited (${this.proc.exitCode}) before: ${label}\nstdout:\n${this.stdout}\nstderr:\n${this.stderr}`,
+    );
   }
 }
 

@@ -11,7 +11,12 @@ const path = process.env.SEEDWATCH_PROP_PATH;
 
 /** fast-check parameters: `ci` cases in CI, SEEDWATCH_PROP_RUNS from the script. */
 export function propParams<T>(ci: number): fc.Parameters<T> {
-  return { numRuns: scale || ci, ...(seed === undefined ? {} : { seed }), ...(path === undefined ? {} : { path }), endOnFailure: true };
+  return {
+    numRuns: scale || ci,
+    ...(seed === undefined ? {} : { seed }),
+    ...(path === undefined ? {} : { path }),
+    endOnFailure: true,
+  };
 }
 
 export { fc };

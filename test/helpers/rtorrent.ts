@@ -35,7 +35,8 @@ export function makeTorrent(spec: TorrentSpec): Built {
     "piece length": pieceLength,
     pieces: new Uint8Array(Math.max(1, Math.ceil(total / pieceLength)) * 20), // zeros: valid shape, never checks out
   };
-  if (spec.files) info.files = spec.files.map((f) => ({ length: f.length, path: f.path, ...(f.attr ? { attr: f.attr } : {}) }));
+  if (spec.files)
+    info.files = spec.files.map((f) => ({ length: f.length, path: f.path, ...(f.attr ? { attr: f.attr } : {}) }));
   else info.length = spec.length ?? 1;
   const meta: Record<string, unknown> = { info };
   if (spec.announce !== undefined) meta.announce = spec.announce;
@@ -48,7 +49,10 @@ export function makeRealTorrent(name: string, data: Uint8Array, announce = "http
   const pieceLength = 16384;
   const pieces = new Uint8Array(Math.ceil(data.length / pieceLength) * 20);
   for (let i = 0; i * pieceLength < data.length; i++) {
-    pieces.set(new Bun.CryptoHasher("sha1").update(data.subarray(i * pieceLength, (i + 1) * pieceLength)).digest(), i * 20);
+    pieces.set(
+      new Bun.CryptoHasher("sha1").update(data.subarray(i * pieceLength, (i + 1) * pieceLength)).digest(),
+      i * 20,
+    );
   }
   const info = { length: data.length, name, "piece length": pieceLength, pieces };
   const hash = new Bun.CryptoHasher("sha1").update(bencode.encode(info)).digest("hex").toUpperCase();
@@ -71,6 +75,18 @@ export function writeSession(session: string, t: Built, state: StateSpec): void 
     renameSync(`${path}.new`, path);
   };
   put(`${base}.libtorrent_resume`, bencode.encode({ files: [], bitfield: 0 }));
-  put(`${base}.rtorrent`, bencode.encode({ directory: state.directory, complete: state.complete ?? 0, custom1: state.custom1 ?? "", custom2: "", custom3: "", custom4: "", custom5: "", state: 1 }));
+  put(
+    `${base}.rtorrent`,
+    bencode.encode({
+      directory: state.directory,
+      complete: state.complete ?? 0,
+      custom1: state.custom1 ?? "",
+      custom2: "",
+      custom3: "",
+      custom4: "",
+      custom5: "",
+      state: 1,
+    }),
+  );
   put(base, t.bytes);
 }

@@ -55,9 +55,16 @@ ${extraRc}
     rpc: new ScgiClient(sock),
     pid: 0,
     async start() {
-      const proc = Bun.spawn(["setsid", "rtorrent", "-n", "-o", `import=${home}/rtorrent.rc`], { env, cwd: home, stdin: "ignore", stdout: "ignore", stderr: "pipe" });
+      const proc = Bun.spawn(["setsid", "rtorrent", "-n", "-o", `import=${home}/rtorrent.rc`], {
+        env,
+        cwd: home,
+        stdin: "ignore",
+        stdout: "ignore",
+        stderr: "pipe",
+      });
       await waitFor(async () => {
-        if (proc.exitCode !== null) throw new Error(`rtorrent exited ${proc.exitCode}: ${await new Response(proc.stderr).text()}`);
+        if (proc.exitCode !== null)
+          throw new Error(`rtorrent exited ${proc.exitCode}: ${await new Response(proc.stderr).text()}`);
         try {
           return (await d.rpc.call("system.pid")) as number;
         } catch {

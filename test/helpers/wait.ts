@@ -6,7 +6,11 @@ import type { FsEvent } from "../../src/events/index.ts";
 const WAIT_POLL_MS = 5;
 
 /** Re-check `cond` until it returns a truthy value; fail after `timeoutMs` with `label`. */
-export async function waitFor<T>(cond: () => T | Promise<T>, label: string, timeoutMs = 10_000): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  cond: () => T | Promise<T>,
+  label: string,
+  timeoutMs = 10_000,
+): Promise<NonNullable<T>> {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
     const v = await cond();
@@ -56,6 +60,8 @@ export class EventLog {
   }
 
   dump(): string {
-    return this.events.map((e) => `  ${e.kind} ${e.names.join("|")} ${e.path}${e.from ? ` from ${e.from}` : ""}`).join("\n");
+    return this.events
+      .map((e) => `  ${e.kind} ${e.names.join("|")} ${e.path}${e.from ? ` from ${e.from}` : ""}`)
+      .join("\n");
   }
 }

@@ -2,7 +2,14 @@ import { describe, expect, test } from "bun:test";
 import { parseArgs, type Spec } from "../../src/commands/args.ts";
 import { UsageError } from "../../src/errors.ts";
 import { fsEvent } from "../../src/events/index.ts";
-import { eventEnv, eventValues, expandWords, splitCommand, usesPlaceholders, EVENT_PLACEHOLDERS } from "../../src/rules/argv.ts";
+import {
+  eventEnv,
+  eventValues,
+  expandWords,
+  splitCommand,
+  usesPlaceholders,
+  EVENT_PLACEHOLDERS,
+} from "../../src/rules/argv.ts";
 
 const spec = {
   paths: { type: "positional", variadic: true, description: "" },
@@ -15,12 +22,40 @@ const spec = {
 
 describe("parseArgs", () => {
   test("flags, lists, counts, bundles, = values, -- and positionals", () => {
-    const a = parseArgs(["-rvv", "-e", "create", "--events=moved_to", "-eclose_write", "--format", "%w", "--log-format=json", "a", "--", "-b"], spec, "watch");
-    expect(a).toEqual({ paths: ["a", "-b"], recursive: true, events: ["create", "moved_to", "close_write"], format: "%w", verbose: 2, logFormat: "json" });
+    const a = parseArgs(
+      [
+        "-rvv",
+        "-e",
+        "create",
+        "--events=moved_to",
+        "-eclose_write",
+        "--format",
+        "%w",
+        "--log-format=json",
+        "a",
+        "--",
+        "-b",
+      ],
+      spec,
+      "watch",
+    );
+    expect(a).toEqual({
+      paths: ["a", "-b"],
+      recursive: true,
+      events: ["create", "moved_to", "close_write"],
+      format: "%w",
+      verbose: 2,
+      logFormat: "json",
+    });
   });
 
   test("defaults, --no-flag", () => {
-    expect(parseArgs(["x", "--no-recursive"], spec)).toMatchObject({ recursive: false, verbose: 0, logFormat: "text", events: [] });
+    expect(parseArgs(["x", "--no-recursive"], spec)).toMatchObject({
+      recursive: false,
+      verbose: 0,
+      logFormat: "text",
+      events: [],
+    });
   });
 
   test("unknown flags fail, with a suggestion when close", () => {
@@ -41,13 +76,22 @@ describe("parseArgs", () => {
 
 describe("argv templates", () => {
   test("split like a shell literal, with quotes and escapes, no expansion", () => {
-    expect(splitCommand(`cp -a '{path}' "/back up/\\$HOME" a\\ b`)).toEqual(["cp", "-a", "{path}", "/back up/$HOME", "a b"]);
+    expect(splitCommand(`cp -a '{path}' "/back up/\\$HOME" a\\ b`)).toEqual([
+      "cp",
+      "-a",
+      "{path}",
+      "/back up/$HOME",
+      "a b",
+    ]);
     expect(() => splitCommand("echo 'open")).toThrow(/unterminated ' quote/);
     expect(() => splitCommand("   ")).toThrow(/empty command/);
   });
 
   test("placeholders are replaced in one pass: a value is never expanded again", () => {
-    const ev = fsEvent("IN_MOVED_TO", "/in/dst{src_pathname}x", false, "/in", { kind: "move", from: "/in/src$(touch INJECTED)" });
+    const ev = fsEvent("IN_MOVED_TO", "/in/dst{src_pathname}x", false, "/in", {
+      kind: "move",
+      from: "/in/src$(touch INJECTED)",
+    });
     const words = expandWords(["echo", "{pathname}", "src={src_pathname}", "{unknown}"], eventValues(ev));
     expect(words).toEqual(["echo", "/in/dst{src_pathname}x", "src=/in/src$(touch INJECTED)", "{unknown}"]);
     expect(usesPlaceholders(["rsync", "-a"], EVENT_PLACEHOLDERS)).toBe(false);
@@ -55,6 +99,12 @@ describe("argv templates", () => {
 
   test("environment values", () => {
     const ev = fsEvent("IN_CREATE", "/in/d", true, "/in");
-    expect(eventEnv(ev)).toMatchObject({ SEEDWATCH_PATH: "/in/d", SEEDWATCH_EVENTS: "IN_CREATE,IN_ISDIR", SEEDWATCH_ISDIR: "1", SEEDWATCH_KIND: "create", SEEDWATCH_FROM: "" });
+    expect(eventEnv(ev)).toMatchObject({
+      SEEDWATCH_PATH: "/in/d",
+      SEEDWATCH_EVENTS: "IN_CREATE,IN_ISDIR",
+      SEEDWATCH_ISDIR: "1",
+      SEEDWATCH_KIND: "create",
+      SEEDWATCH_FROM: "",
+    });
   });
 });

@@ -24,7 +24,8 @@ describe("seedwatch basics", () => {
   test("--help lists every exit code the program can return, with what it means", async () => {
     const { EXIT } = await import("../../../src/errors.ts");
     const codes = runBin(["--help"]).stdout.split("Exit codes:")[1]!.replace(/\s+/g, " ");
-    for (const [name, code] of Object.entries(EXIT)) expect([name, codes]).toEqual([name, expect.stringMatching(new RegExp(`(^| )${code} [a-zA-Z]`))]);
+    for (const [name, code] of Object.entries(EXIT))
+      expect([name, codes]).toEqual([name, expect.stringMatching(new RegExp(`(^| )${code} [a-zA-Z]`))]);
     expect(codes).toContain("10 an HTTP peer failed");
     expect(codes).toContain("12 user code blocked past its timeout");
   });
@@ -32,7 +33,8 @@ describe("seedwatch basics", () => {
   test("watch --help documents every option and gives examples", () => {
     const r = runBin(["watch", "--help"]);
     expect(r.code).toBe(0);
-    for (const opt of ["--recursive", "--events", "--exclude", "--include", "--format", "--json", "--exec", "--poll"]) expect(r.stdout).toContain(opt);
+    for (const opt of ["--recursive", "--events", "--exclude", "--include", "--format", "--json", "--exec", "--poll"])
+      expect(r.stdout).toContain(opt);
     expect(r.stdout).toContain("EXAMPLES");
     expect(r.stdout).not.toContain("\x1b["); // no colour into a pipe
   });
@@ -41,20 +43,27 @@ describe("seedwatch basics", () => {
     const r = runBin(["doctor"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^ok\s+inotify: /m);
-    for (const l of ["max_user_watches", "max_user_instances", "max_queued_events"]) expect(r.stdout).toContain(`fs.inotify.${l}`);
+    for (const l of ["max_user_watches", "max_user_instances", "max_queued_events"])
+      expect(r.stdout).toContain(`fs.inotify.${l}`);
     const json = JSON.parse(runBin(["doctor", "--json"]).stdout) as { check: string; status: string }[];
     expect(json.find((f) => f.check === "inotify")?.status).toBe("ok");
   });
 
   test("a .env or bunfig.toml in the working directory changes nothing", () => {
     using dir = tempDir();
-    writeFileSync(dir.join("evil.ts"), `require("node:fs").writeFileSync(${JSON.stringify(dir.join("PRELOADED"))}, "")`);
+    writeFileSync(
+      dir.join("evil.ts"),
+      `require("node:fs").writeFileSync(${JSON.stringify(dir.join("PRELOADED"))}, "")`,
+    );
     writeFileSync(dir.join("bunfig.toml"), 'preload = ["./evil.ts"]\n');
     writeFileSync(dir.join(".env"), "SEEDWATCH_FROM_DOTENV=yes\n");
     // a config that fails if the .env reached the process
-    writeFileSync(dir.join("config.ts"), `import { env, Pyinotifyd } from "seedwatch";
+    writeFileSync(
+      dir.join("config.ts"),
+      `import { env, Pyinotifyd } from "seedwatch";
 if (env.SEEDWATCH_FROM_DOTENV) throw new Error(".env was loaded");
-export default new Pyinotifyd();`);
+export default new Pyinotifyd();`,
+    );
     const r = runBin(["run", "--check", "config.ts"], { cwd: dir.path });
     expect(r.stderr).not.toContain(".env was loaded");
     expect(r.code).toBe(0);
@@ -64,15 +73,30 @@ export default new Pyinotifyd();`);
   test("a hook file next to node_modules resolves its packages (package.json exports)", () => {
     using dir = tempDir();
     // a package whose exports point away from index.js, as the compiled binary once missed
-    writeFileSync(dir.join("hooks.ts"), `import { shout } from "loud";\nexport function post_add() { console.log(shout("added")); }\n`);
+    writeFileSync(
+      dir.join("hooks.ts"),
+      `import { shout } from "loud";\nexport function post_add() { console.log(shout("added")); }\n`,
+    );
     const pkg = dir.join("node_modules/loud");
     require("node:fs").mkdirSync(`${pkg}/lib`, { recursive: true });
-    writeFileSync(`${pkg}/package.json`, JSON.stringify({ name: "loud", type: "module", exports: { ".": "./lib/main.js" } }));
+    writeFileSync(
+      `${pkg}/package.json`,
+      JSON.stringify({ name: "loud", type: "module", exports: { ".": "./lib/main.js" } }),
+    );
     writeFileSync(`${pkg}/lib/main.js`, "export const shout = (s) => s.toUpperCase() + '!';\n");
     writeFileSync(`${pkg}/index.js`, "export const shout = () => 'WRONG ENTRY';\n");
     const { makeTorrent, writeSession } = require("../../helpers/rtorrent.ts");
     writeSession(dir.join("session"), makeTorrent({ name: "x", length: 1 }), { directory: dir.join("dl") });
-    const r = runBin(["rtorrent", "--once", "--no-log", "--db", dir.join("i.db"), "--hooks", dir.join("hooks.ts"), dir.join("session")]);
+    const r = runBin([
+      "rtorrent",
+      "--once",
+      "--no-log",
+      "--db",
+      dir.join("i.db"),
+      "--hooks",
+      dir.join("hooks.ts"),
+      dir.join("session"),
+    ]);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe("ADDED!\n");
   });
@@ -92,8 +116,18 @@ export default new Pyinotifyd();`);
       ["--exec not found", ["watch", "--exec", "no-such-cmd-xyz", dir.path], 3, /command not found: no-such-cmd-xyz/],
       ["--jobs without --exec", ["watch", "--jobs", "abc", dir.path], 2, /--jobs only applies with --exec/],
       ["--timeout without --exec", ["watch", "--timeout", "5", dir.path], 2, /--timeout only applies with --exec/],
-      ["bad --jobs with --exec", ["watch", "--exec", "true", "--jobs", "abc", dir.path], 3, /--jobs: must be a whole number above 0, not "abc"/],
-      ["--format with --exec", ["watch", "--exec", "true", "--format", "%f", dir.path], 2, /--format has no effect with --exec/],
+      [
+        "bad --jobs with --exec",
+        ["watch", "--exec", "true", "--jobs", "abc", dir.path],
+        3,
+        /--jobs: must be a whole number above 0, not "abc"/,
+      ],
+      [
+        "--format with --exec",
+        ["watch", "--exec", "true", "--format", "%f", dir.path],
+        2,
+        /--format has no effect with --exec/,
+      ],
       ["--timefmt without %T", ["watch", "--timefmt", "%s", dir.path], 2, /--timefmt only applies to %T in --format/],
       ["path missing", ["watch", dir.join("nope")], 4, /no such file or directory/],
       ["a file, not a directory", ["watch", dir.join("file")], 5, /not a directory/],
@@ -115,13 +149,23 @@ export default new Pyinotifyd();`);
     using dir = tempDir();
     mkdirSync(dir.join("private"), { mode: 0o700 });
     chmodSync(dir.path, 0o755);
-    const r = runBin(["watch", dir.join("private")], { prefix: ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] });
+    const r = runBin(["watch", dir.join("private")], {
+      prefix: ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"],
+    });
     expect(r.code).toBe(6);
     expect(r.stderr).toMatch(/^seedwatch: watch ".*private": permission denied \(EACCES\)\nhint: /);
   });
 
   test("the inotify instance limit: exit 7 naming max_user_instances", () => {
-    const limit = ["unshare", "--user", "--map-root-user", "sh", "-c", 'echo 0 > /proc/sys/user/max_inotify_instances && exec "$@"', "sh"];
+    const limit = [
+      "unshare",
+      "--user",
+      "--map-root-user",
+      "sh",
+      "-c",
+      'echo 0 > /proc/sys/user/max_inotify_instances && exec "$@"',
+      "sh",
+    ];
     if (Bun.spawnSync(limit.concat(["true"])).exitCode !== 0) return; // user namespaces disabled here
     using dir = tempDir();
     const r = runBin(["watch", dir.path], { prefix: limit });
@@ -131,7 +175,15 @@ export default new Pyinotifyd();`);
   });
 
   test("the watch limit on the root: exit 7 naming max_user_watches", () => {
-    const limit = ["unshare", "--user", "--map-root-user", "sh", "-c", 'echo 0 > /proc/sys/user/max_inotify_watches && exec "$@"', "sh"];
+    const limit = [
+      "unshare",
+      "--user",
+      "--map-root-user",
+      "sh",
+      "-c",
+      'echo 0 > /proc/sys/user/max_inotify_watches && exec "$@"',
+      "sh",
+    ];
     if (Bun.spawnSync(limit.concat(["true"])).exitCode !== 0) return;
     using dir = tempDir();
     const r = runBin(["watch", dir.path], { prefix: limit });

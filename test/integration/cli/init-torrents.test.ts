@@ -11,7 +11,10 @@ import { tempDir } from "../../helpers/tmp.ts";
 
 describe("seedwatch init", () => {
   test("a file or an impossible place is one line, a hint and an exit code, not a stack", () => {
-    for (const [dir, code] of [["/etc/passwd", 5], ["/proc/seedwatch-test", 4]] as const) {
+    for (const [dir, code] of [
+      ["/etc/passwd", 5],
+      ["/proc/seedwatch-test", 4],
+    ] as const) {
       const r = runBin(["init", dir]);
       expect(r.code).toBe(code);
       expect(r.stderr.split("\n")[0]).toMatch(/^seedwatch: mkdir /);
@@ -27,18 +30,37 @@ describe("seedwatch torrents", () => {
     const raw = Buffer.concat([Buffer.from(dir.join("dl/caf")), Buffer.from([0xe9])]);
     mkdirSync(raw, { recursive: true });
     writeFileSync(Buffer.concat([raw, Buffer.from("/line\nbreak.mkv")]), "x");
-    const t = makeTorrent({ name: Uint8Array.from([0x63, 0x61, 0x66, 0xe9]), files: [{ path: ["line\nbreak.mkv"], length: 1 }] });
+    const t = makeTorrent({
+      name: Uint8Array.from([0x63, 0x61, 0x66, 0xe9]),
+      files: [{ path: ["line\nbreak.mkv"], length: 1 }],
+    });
     writeSession(dir.join("session"), t, { directory: new Uint8Array(raw) });
     const db = dir.join("index.db");
     expect(runBin(["rtorrent", "--once", "--no-log", "--db", db, dir.join("session")]).code).toBe(0);
-    return { dir, t, db, file: Buffer.concat([raw, Buffer.from("/line\nbreak.mkv")]), [Symbol.dispose]: () => dir[Symbol.dispose]() };
+    return {
+      dir,
+      t,
+      db,
+      file: Buffer.concat([raw, Buffer.from("/line\nbreak.mkv")]),
+      [Symbol.dispose]: () => dir[Symbol.dispose](),
+    };
   }
 
   test("owner finds a path that is not UTF-8, given as bytes on the command line", () => {
     using x = indexed();
     // Bun passes arguments as UTF-8, so the bytes go through the shell, as a user's would.
     const escaped = [...x.file].map((c) => `\\x${c.toString(16).padStart(2, "0")}`).join("");
-    const r = Bun.spawnSync(["bash", "-c", 'exec "$0" torrents owner --db "$1" "$(printf %b "$2")"', process.env.SEEDWATCH_BIN!, x.db, escaped], { stdout: "pipe", stderr: "pipe" });
+    const r = Bun.spawnSync(
+      [
+        "bash",
+        "-c",
+        'exec "$0" torrents owner --db "$1" "$(printf %b "$2")"',
+        process.env.SEEDWATCH_BIN!,
+        x.db,
+        escaped,
+      ],
+      { stdout: "pipe", stderr: "pipe" },
+    );
     expect(r.stdout.toString()).toContain(x.t.hash);
     expect(r.stdout.toString()).toContain("caf\\xe9/line\\nbreak.mkv");
   });

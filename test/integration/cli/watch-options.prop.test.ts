@@ -38,7 +38,8 @@ test("watch: every option line is accepted whole, or refused with a hint and the
     fc.property(lineArb, (l) => {
       const args = ["watch", "/nonexistent/seedwatch-prop"];
       if (l.exec) args.push("--exec", "true");
-      for (const k of ["jobs", "timeout", "format", "timefmt"] as const) if (l[k] !== undefined) args.push(`--${k}`, l[k]!);
+      for (const k of ["jobs", "timeout", "format", "timefmt"] as const)
+        if (l[k] !== undefined) args.push(`--${k}`, l[k]!);
       if (l.json) args.push("--json");
       const r = runBin(args);
       const lines = r.stderr.trimEnd().split("\n");

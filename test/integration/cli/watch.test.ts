@@ -23,6 +23,7 @@ describe("seedwatch watch", () => {
   test("a watch runs with Bun's idle GC timer off, in the same process, and children do not inherit it", async () => {
     using dir = tempDir();
     const script = dir.join("env.sh");
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell expansion in a script, not a template
     writeFileSync(script, '#!/bin/sh\necho "child=${BUN_GC_TIMER_DISABLE:-unset}"\n');
     chmodSync(script, 0o755);
     mkdirSync(dir.join("w"));
@@ -42,7 +43,13 @@ describe("seedwatch watch", () => {
     mkdirSync(dir.join("sub"));
     renameSync(dir.join("old"), dir.join("new"));
     const line = await w.waitLine((l) => l.includes("IN_MOVED_TO"), "moved_to");
-    expect(JSON.parse(line)).toMatchObject({ kind: "move", path: dir.join("new"), events: ["IN_MOVED_TO"], dir: false, from: dir.join("old") });
+    expect(JSON.parse(line)).toMatchObject({
+      kind: "move",
+      path: dir.join("new"),
+      events: ["IN_MOVED_TO"],
+      dir: false,
+      from: dir.join("old"),
+    });
     const sub = JSON.parse(w.lines().find((l) => l.includes('"IN_CREATE"'))!);
     expect(sub).toMatchObject({ path: dir.join("sub"), events: ["IN_CREATE", "IN_ISDIR"], dir: true });
     expect(typeof sub.time).toBe("string");
@@ -51,7 +58,16 @@ describe("seedwatch watch", () => {
 
   test("--format and --timefmt", async () => {
     using dir = tempDir();
-    await using w = new Running(["watch", "-e", "close_write", "--format", "%w|%f|%e|%p|%k|%T", "--timefmt", "%s", dir.path]);
+    await using w = new Running([
+      "watch",
+      "-e",
+      "close_write",
+      "--format",
+      "%w|%f|%e|%p|%k|%T",
+      "--timefmt",
+      "%s",
+      dir.path,
+    ]);
     await w.ready();
     const before = Math.floor(Date.now() / 1000);
     writeFileSync(dir.join("x y"), "1");
@@ -73,9 +89,11 @@ describe("seedwatch watch", () => {
 
   test("--exec passes hostile names as one argument, never through a shell", async () => {
     using dir = tempDir();
-    await using w = new Running(["watch", "-e", "close_write", "--exec", "printf '[%s]\\n' {name}", dir.path], { cwd: dir.path });
+    await using w = new Running(["watch", "-e", "close_write", "--exec", "printf '[%s]\\n' {name}", dir.path], {
+      cwd: dir.path,
+    });
     await w.ready();
-    const names = ["$(touch INJECTED)", "a;touch INJ2", "{path}", "it's \"quoted\"", "-n"];
+    const names = ["$(touch INJECTED)", "a;touch INJ2", "{path}", 'it\'s "quoted"', "-n"];
     for (const n of names) writeFileSync(dir.join(n), "");
     for (const n of names) await w.waitLine((l) => l === `[${n}]`, `exec for ${n}`);
     expect(existsSync(dir.join("INJECTED"))).toBe(false);
@@ -85,7 +103,10 @@ describe("seedwatch watch", () => {
   test("--exec without placeholders appends the path; values are in the environment too", async () => {
     using dir = tempDir();
     const script = dir.join("hook.sh");
-    writeFileSync(script, '#!/bin/sh\nprintf "%s|%s|%s|%s\\n" "$1" "$SEEDWATCH_PATH" "$SEEDWATCH_EVENTS" "$SEEDWATCH_KIND"\n');
+    writeFileSync(
+      script,
+      '#!/bin/sh\nprintf "%s|%s|%s|%s\\n" "$1" "$SEEDWATCH_PATH" "$SEEDWATCH_EVENTS" "$SEEDWATCH_KIND"\n',
+    );
     chmodSync(script, 0o755);
     mkdirSync(dir.join("w"));
     await using w = new Running(["watch", "-e", "close_write", "--exec", script, dir.join("w")]);
@@ -144,7 +165,9 @@ describe("seedwatch watch", () => {
     mkdirSync(dir.join("open"), { mode: 0o777 });
     mkdirSync(dir.join("private"), { mode: 0o700 });
     chownSync(dir.join("open"), 65534, 65534);
-    await using w = new Running(["watch", "-r", dir.path], { prefix: ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] });
+    await using w = new Running(["watch", "-r", dir.path], {
+      prefix: ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"],
+    });
     await w.waitStderr(/private.*(permission denied|EACCES)/i, "warning for private/");
     await w.ready();
     writeFileSync(dir.join("open/seen"), "");
@@ -155,7 +178,15 @@ describe("seedwatch watch", () => {
   test("a real watch limit below the root degrades with the sysctl hint (user namespace)", async () => {
     using dir = tempDir();
     for (let i = 0; i < 10; i++) mkdirSync(dir.join(`d${i}`));
-    const limit = ["unshare", "--user", "--map-root-user", "sh", "-c", 'echo 4 > /proc/sys/user/max_inotify_watches && exec "$@"', "sh"];
+    const limit = [
+      "unshare",
+      "--user",
+      "--map-root-user",
+      "sh",
+      "-c",
+      'echo 4 > /proc/sys/user/max_inotify_watches && exec "$@"',
+      "sh",
+    ];
     if (Bun.spawnSync(limit.concat(["true"])).exitCode !== 0) return; // user namespaces disabled here
     await using w = new Running(["watch", "-r", dir.path], { prefix: limit });
     await w.waitStderr(/max_user_watches/, "limit warning");

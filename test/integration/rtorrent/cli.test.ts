@@ -58,7 +58,8 @@ function box(): Box {
   };
 }
 
-const hookLog = (b: Box) => (existsSync(b.dir.join("hooks.log")) ? readFileSync(b.dir.join("hooks.log"), "utf8").trim().split("\n") : []);
+const hookLog = (b: Box) =>
+  existsSync(b.dir.join("hooks.log")) ? readFileSync(b.dir.join("hooks.log"), "utf8").trim().split("\n") : [];
 
 function writeHooks(b: Box, body: string): string {
   const path = b.dir.join("hooks.ts");
@@ -81,8 +82,13 @@ describe("seedwatch rtorrent --once", () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toContain("index: 2 added");
     expect(r.stderr).not.toMatch(/added [0-9A-F]{40}/); // a bulk index says it in its summary; -v lists each
-    expect(runBin(b.args("--once", "-v", "--db", b.dir.join("other.db"))).stderr).toMatch(new RegExp(`added ${t1.hash} "One"`));
-    expect(b.rows()).toEqual([{ hash: t1.hash, name: "One" }, { hash: t2.hash, name: "Two" }]);
+    expect(runBin(b.args("--once", "-v", "--db", b.dir.join("other.db"))).stderr).toMatch(
+      new RegExp(`added ${t1.hash} "One"`),
+    );
+    expect(b.rows()).toEqual([
+      { hash: t1.hash, name: "One" },
+      { hash: t2.hash, name: "Two" },
+    ]);
     expect(runBin(b.args("--once")).stderr).toContain("0 added, 0 updated, 0 removed, 2 unchanged");
   });
 
@@ -230,7 +236,10 @@ export function pre_add() { throw new Error("pre_add is broken"); }`,
 
   test("the complete hook runs exactly once per completion, across restarts and --once", async () => {
     using b = box();
-    const hooks = writeHooks(b, `export function complete(db: Database, path: string) { out("complete " + path.slice(path.lastIndexOf("/") + 1)); }`);
+    const hooks = writeHooks(
+      b,
+      `export function complete(db: Database, path: string) { out("complete " + path.slice(path.lastIndexOf("/") + 1)); }`,
+    );
     const t = b.add("Done", ["f"]);
     const viaFlag = b.add("Flag", ["g"]);
     await using w = new Running(b.args("--hooks", hooks));
@@ -248,7 +257,7 @@ export function pre_add() { throw new Error("pre_add is broken"); }`,
 });
 
 describe("seedwatch init and typed hooks", () => {
-  test("init writes types that type-check the example, and the binary runs it (import from \"seedwatch\")", () => {
+  test('init writes types that type-check the example, and the binary runs it (import from "seedwatch")', () => {
     using b = box();
     const dir = b.dir.join("conf");
     expect(runBin(["init", dir]).code).toBe(0);
@@ -277,7 +286,10 @@ describe("seedwatch init and typed hooks", () => {
 describe("hooks that hang", () => {
   test("six torrents whose post_add never settles: all six start before the first times out (not one after another)", () => {
     using b = box();
-    const hooks = writeHooks(b, `export function post_add(db: Database, file: string) { process.stderr.write("hook start " + file.slice(-48, -8) + "\\n"); return new Promise(() => {}); }`);
+    const hooks = writeHooks(
+      b,
+      `export function post_add(db: Database, file: string) { process.stderr.write("hook start " + file.slice(-48, -8) + "\\n"); return new Promise(() => {}); }`,
+    );
     const ts = Array.from({ length: 6 }, (_, i) => b.add(`T${i}`, ["f"]));
     const r = runBin(b.args("--once", "--hooks", hooks, "--hook-timeout", "1"));
     expect(r.code).toBe(9);
@@ -298,7 +310,9 @@ describe("seedwatch torrents", () => {
     runBin(b.args("--once"));
     const list = runBin(["torrents", "--db", b.db]);
     expect(list.stdout).toContain(`${t.hash}  Album`);
-    expect(runBin(["torrents", "show", t.hash.slice(0, 6), "--db", b.db]).stdout).toContain(`${b.dl}/Album/cd1/01.flac`);
+    expect(runBin(["torrents", "show", t.hash.slice(0, 6), "--db", b.db]).stdout).toContain(
+      `${b.dl}/Album/cd1/01.flac`,
+    );
     expect(runBin(["torrents", "owner", `${b.dl}/Album/cover.jpg`, `${b.dl}/stray.nfo`, "--db", b.db]).stdout).toBe(
       `${b.dl}/Album/cover.jpg: ${t.hash} "Album"\n${b.dl}/stray.nfo: no torrent\n`,
     );
@@ -322,12 +336,22 @@ describe("seedwatch doctor for rtorrent", () => {
     expect(r.code).toBe(0);
     const findings = JSON.parse(r.stdout) as { check: string; status: string; detail: string }[];
     const by = (c: string) => findings.find((f) => f.check === c);
-    expect(by("rtorrent index")).toMatchObject({ status: "ok", detail: expect.stringContaining("1 torrents, schema 2") });
-    expect(by("rtorrent session")).toMatchObject({ status: "ok", detail: expect.stringContaining("rtorrent not running") });
+    expect(by("rtorrent index")).toMatchObject({
+      status: "ok",
+      detail: expect.stringContaining("1 torrents, schema 2"),
+    });
+    expect(by("rtorrent session")).toMatchObject({
+      status: "ok",
+      detail: expect.stringContaining("rtorrent not running"),
+    });
     expect(by("rtorrent session leftovers")?.status).toBe("warn");
     expect(by("rtorrent session orphans")?.status).toBe("warn");
     writeFileSync(b.db, "garbage that is not a database at all, long enough for a header......");
-    expect(JSON.parse(runBin(["doctor", "--db", b.db, "--json"]).stdout).find((f: { check: string }) => f.check === "rtorrent index").status).toBe("fail");
+    expect(
+      JSON.parse(runBin(["doctor", "--db", b.db, "--json"]).stdout).find(
+        (f: { check: string }) => f.check === "rtorrent index",
+      ).status,
+    ).toBe("fail");
     expect(runBin(["doctor", "--db", b.db]).code).toBe(8);
   });
 });

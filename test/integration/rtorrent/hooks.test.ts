@@ -38,7 +38,12 @@ function setup(dir: TempDir) {
 
 /** Run the binary to the end; the timeout is a ceiling for a run that would hang, not a timing check. */
 function run(args: string[]): { code: number; stderr: string; stdout: string } {
-  const r = Bun.spawnSync([BIN, ...args], { stdout: "pipe", stderr: "pipe", timeout: 30_000, env: { ...process.env, NO_COLOR: "1" } });
+  const r = Bun.spawnSync([BIN, ...args], {
+    stdout: "pipe",
+    stderr: "pipe",
+    timeout: 30_000,
+    env: { ...process.env, NO_COLOR: "1" },
+  });
   return { code: r.exitCode ?? -1, stderr: r.stderr.toString(), stdout: r.stdout.toString() };
 }
 
@@ -48,7 +53,10 @@ describe("a hook stuck in a synchronous loop", () => {
     const s = setup(dir);
     const stuck = s.torrent("Stuck");
     const fine = s.torrent("Fine");
-    writeFileSync(s.hooks, `${s.out}\nexport function post_add(db: unknown, file: string) { if (file.includes("${stuck.hash}")) while (true) {} out("post_add " + file.slice(-48, -8)); }\n`);
+    writeFileSync(
+      s.hooks,
+      `${s.out}\nexport function post_add(db: unknown, file: string) { if (file.includes("${stuck.hash}")) while (true) {} out("post_add " + file.slice(-48, -8)); }\n`,
+    );
     s.add(stuck);
     s.add(fine);
     const first = run(s.args("--once", "--hooks", s.hooks, "--hook-timeout", "1"));
@@ -72,14 +80,21 @@ describe("a hook stuck in a synchronous loop", () => {
     using dir = tempDir("hooks");
     const s = setup(dir);
     const stuck = s.torrent("Stuck");
-    writeFileSync(s.hooks, `${s.out}\nexport function pre_add(db: unknown, file: string) { if (file.includes("${stuck.hash}")) while (true) {} }\nexport function post_add(db: unknown, file: string) { out("post_add " + file.slice(-48, -8)); }\n`);
+    writeFileSync(
+      s.hooks,
+      `${s.out}\nexport function pre_add(db: unknown, file: string) { if (file.includes("${stuck.hash}")) while (true) {} }\nexport function post_add(db: unknown, file: string) { out("post_add " + file.slice(-48, -8)); }\n`,
+    );
     s.add(stuck);
     expect(run(s.args("--once", "--hooks", s.hooks, "--hook-timeout", "1")).code).toBe(12);
     expect(s.names()).toEqual([]);
     const second = run(s.args("--once", "--hooks", s.hooks, "--hook-timeout", "1"));
     expect(second.code).toBe(0);
     expect(second.stderr.split("\n").filter((l) => l.includes("skipped"))).toEqual([
-      expect.stringMatching(new RegExp(`^warn  hooks: hook pre_add skipped for ${stuck.hash} "Stuck": it blocked seedwatch on \\S+ \\(recorded in ${s.db}\\.hung; delete that line, or the file, to run it again\\)$`)),
+      expect.stringMatching(
+        new RegExp(
+          `^warn  hooks: hook pre_add skipped for ${stuck.hash} "Stuck": it blocked seedwatch on \\S+ \\(recorded in ${s.db}\\.hung; delete that line, or the file, to run it again\\)$`,
+        ),
+      ),
     ]);
     expect(s.names()).toEqual(["Stuck"]);
     expect(s.ran()).toEqual([`post_add ${stuck.hash}`]); // the other hooks still run for it
@@ -91,7 +106,10 @@ describe("a hook stuck in a synchronous loop", () => {
     const stuck = s.torrent("Stuck");
     const next = s.torrent("Next");
     // pre_add runs before the torrent is indexed: without the skip, every restart would run into it again
-    writeFileSync(s.hooks, `${s.out}\nexport function pre_add(db: unknown, file: string) { if (file.includes("${stuck.hash}")) while (true) {} out("pre_add " + file.slice(-48, -8)); }\n`);
+    writeFileSync(
+      s.hooks,
+      `${s.out}\nexport function pre_add(db: unknown, file: string) { if (file.includes("${stuck.hash}")) while (true) {} out("pre_add " + file.slice(-48, -8)); }\n`,
+    );
     {
       await using w = new Running(s.args("--hooks", s.hooks, "--hook-timeout", "1"));
       await w.waitStderr(/watching /, "watching");
@@ -115,7 +133,10 @@ describe("a hook that throws", () => {
   function thrower(dir: TempDir) {
     const s = setup(dir);
     const t = s.torrent("Thrower");
-    writeFileSync(s.hooks, `function helper() { throw new Error("boom in helper"); }\nexport function post_add() { helper(); }\n`);
+    writeFileSync(
+      s.hooks,
+      `function helper() { throw new Error("boom in helper"); }\nexport function post_add() { helper(); }\n`,
+    );
     s.add(t);
     return { s, t };
   }
@@ -130,7 +151,11 @@ describe("a hook that throws", () => {
     for (const f of [s.db, `${s.db}-wal`, `${s.db}-shm`]) rmSync(f, { force: true }); // new again: post_add runs again
     const verbose = run(s.args("--once", "-v", "--hooks", s.hooks));
     const at = verbose.stderr.split("\n").indexOf(line);
-    expect(verbose.stderr.split("\n").slice(at, at + 3)).toEqual([line, `      at helper (${s.hooks}:1:31)`, `      at post_add (${s.hooks}:2:30)`]);
+    expect(verbose.stderr.split("\n").slice(at, at + 3)).toEqual([
+      line,
+      `      at helper (${s.hooks}:1:31)`,
+      `      at post_add (${s.hooks}:2:30)`,
+    ]);
     expect(verbose.stderr).not.toContain("$bunfs");
   });
 
@@ -139,9 +164,18 @@ describe("a hook that throws", () => {
     const { s, t } = thrower(dir);
     const r = run(s.args("--once", "--log-format", "json", "--hooks", s.hooks));
     expect(r.code).toBe(9);
-    const records = r.stderr.trim().split("\n").map((l) => JSON.parse(l));
+    const records = r.stderr
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(records.filter((o) => /boom/.test(JSON.stringify(o)))).toEqual([
-      { time: expect.any(String), level: "warn", tag: "rtorrent", msg: `hook post_add failed for ${t.hash} "Thrower": boom in helper (${s.hooks}:1:31)`, stack: `at helper (${s.hooks}:1:31)\nat post_add (${s.hooks}:2:30)` },
+      {
+        time: expect.any(String),
+        level: "warn",
+        tag: "rtorrent",
+        msg: `hook post_add failed for ${t.hash} "Thrower": boom in helper (${s.hooks}:1:31)`,
+        stack: `at helper (${s.hooks}:1:31)\nat post_add (${s.hooks}:2:30)`,
+      },
     ]);
   });
 });
@@ -152,8 +186,12 @@ test("a hooks file with syntax errors: each at file:line:col with its source lin
   writeFileSync(s.hooks, `export function post_add( {\n  return 1;\n}\n`);
   const r = run(s.args("--once", "--hooks", s.hooks));
   expect(r.code).toBe(9);
-  expect(r.stderr).toStartWith(`seedwatch: ${s.hooks}:2:10: Expected "}" but found "1"\n    return 1;\n           ^\n${s.hooks}:2:11: `);
-  expect(r.stderr).toEndWith(`hook file ${s.hooks} failed to load (3 errors)\nhint: fix the file, then start seedwatch again\n`);
+  expect(r.stderr).toStartWith(
+    `seedwatch: ${s.hooks}:2:10: Expected "}" but found "1"\n    return 1;\n           ^\n${s.hooks}:2:11: `,
+  );
+  expect(r.stderr).toEndWith(
+    `hook file ${s.hooks} failed to load (3 errors)\nhint: fix the file, then start seedwatch again\n`,
+  );
   expect(r.stderr).not.toContain("?v=");
   expect(r.stderr).not.toMatch(/\bbun\b/);
 });

@@ -14,7 +14,10 @@ function indexed(db: string): string[] {
   if (!existsSync(db)) return [];
   const d = new Database(db);
   try {
-    return d.query<{ hash: string }, []>("SELECT hash FROM torrent_data ORDER BY hash").all().map((r) => r.hash);
+    return d
+      .query<{ hash: string }, []>("SELECT hash FROM torrent_data ORDER BY hash")
+      .all()
+      .map((r) => r.hash);
   } catch {
     return [];
   } finally {
@@ -31,7 +34,11 @@ describe.skipIf(!HAVE_RTORRENT)("seedwatch rtorrent with a real rtorrent", () =>
     await sw.waitStderr(/watching /, "seedwatch watching");
     const data = new TextEncoder().encode("payload ".repeat(4000));
     const a = makeRealTorrent("shared.bin", data);
-    const b = makeTorrent({ name: "other", files: [{ path: ["x"], length: 1 }], announce: "http://127.0.0.1:9/announce" });
+    const b = makeTorrent({
+      name: "other",
+      files: [{ path: ["x"], length: 1 }],
+      announce: "http://127.0.0.1:9/announce",
+    });
     writeFileSync(`${rt.download}/shared.bin`, data);
     await rt.rpc.call("load.raw_start", "", a.bytes);
     await rt.rpc.call("load.raw", "", b.bytes);
@@ -59,7 +66,9 @@ describe.skipIf(!HAVE_RTORRENT)("seedwatch rtorrent with a real rtorrent", () =>
     const db = dir.join("index.db");
     await using sw = new Running(["rtorrent", "--db", db, "--no-log", rt.session]);
     await sw.waitStderr(/watching /, "seedwatch watching");
-    const ts = Array.from({ length: 200 }, (_, i) => makeTorrent({ name: `burst-${i}`, length: i + 1, announce: "http://127.0.0.1:9/announce" }));
+    const ts = Array.from({ length: 200 }, (_, i) =>
+      makeTorrent({ name: `burst-${i}`, length: i + 1, announce: "http://127.0.0.1:9/announce" }),
+    );
     await rt.rpc.multicall(ts.map((t) => ["load.raw", "", t.bytes]));
     await waitFor(() => indexed(db).length === 200, "200 indexed");
     expect(indexed(db)).toEqual(ts.map((t) => t.hash).sort());
@@ -81,17 +90,29 @@ describe.skipIf(!HAVE_RTORRENT)("seedwatch rtorrent with a real rtorrent", () =>
     const t = makeRealTorrent("song.flac", data);
     mkdirSync(dir.join("seeder/download"), { recursive: true });
     writeFileSync(dir.join("seeder/download/song.flac"), data);
-    await using seeder = await startRtorrent(dir.join("seeder"), "network.port_open.set = yes\nnetwork.port_range.set = 49170-49170\n");
-    await using leecher = await startRtorrent(dir.join("leecher"), "network.port_open.set = yes\nnetwork.port_range.set = 49171-49171\n");
+    await using seeder = await startRtorrent(
+      dir.join("seeder"),
+      "network.port_open.set = yes\nnetwork.port_range.set = 49170-49170\n",
+    );
+    await using leecher = await startRtorrent(
+      dir.join("leecher"),
+      "network.port_open.set = yes\nnetwork.port_range.set = 49171-49171\n",
+    );
     const hooks = dir.join("hooks.ts");
-    writeFileSync(hooks, `import { appendFileSync } from "node:fs";
-export function complete(db: unknown, path: string) { appendFileSync(${JSON.stringify(dir.join("done.log"))}, path + "\\n"); }`);
+    writeFileSync(
+      hooks,
+      `import { appendFileSync } from "node:fs";
+export function complete(db: unknown, path: string) { appendFileSync(${JSON.stringify(dir.join("done.log"))}, path + "\\n"); }`,
+    );
     const db = dir.join("index.db");
     await using sw = new Running(["rtorrent", "--db", db, "--no-log", "--hooks", hooks, leecher.session]);
     await sw.waitStderr(/watching /, "seedwatch watching");
     await seeder.rpc.call("load.raw_start", "", t.bytes);
     // load.raw_start returns before the download is registered: "Could not find info-hash" until then.
-    await waitFor(async () => (await seeder.rpc.call("d.complete", t.hash).catch(() => 0)) === 1, "seeder hash-checked");
+    await waitFor(
+      async () => (await seeder.rpc.call("d.complete", t.hash).catch(() => 0)) === 1,
+      "seeder hash-checked",
+    );
     await leecher.rpc.call("load.raw_start", "", t.bytes);
     await waitFor(() => indexed(db).includes(t.hash), "leecher's torrent indexed");
     await leecher.rpc.call("add_peer", t.hash, "127.0.0.1:49170");

@@ -14,26 +14,60 @@
 // bounded number of cases, `bash test/props.sh` many more.
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { setFormat, setReporter, setVerbosity } from "../../../src/log.ts";
 import { runRtorrent } from "../../../src/rtorrent/run.ts";
 import { fc, propParams } from "../../helpers/prop.ts";
 import { makeTorrent, writeSession, type Built } from "../../helpers/rtorrent.ts";
 import { tempDir } from "../../helpers/tmp.ts";
 
-const B = (...parts: (string | Uint8Array)[]) => Buffer.concat(parts.map((p) => (typeof p === "string" ? Buffer.from(p) : Buffer.from(p))));
+const B = (...parts: (string | Uint8Array)[]) =>
+  Buffer.concat(parts.map((p) => (typeof p === "string" ? Buffer.from(p) : Buffer.from(p))));
 
 /** Path elements a hostile torrent may carry: valid for libtorrent (no "/", NUL, ".", ".."). */
-const element = fc.oneof(
-  fc.constantFrom("a.mkv", "01 Track.flac", "-rf", "line\nbreak", "café", "日本語", " lead", "$(touch x)", ".hidden"),
-  fc.uint8Array({ minLength: 1, maxLength: 8 }).map((b) => b.map((x) => (x === 0x2f || x === 0 ? 0x5f : x))).filter((b) => !(b.length <= 2 && b.every((x) => x === 0x2e))),
-).map((e) => (typeof e === "string" ? new Uint8Array(Buffer.from(e)) : e));
+const element = fc
+  .oneof(
+    fc.constantFrom("a.mkv", "01 Track.flac", "-rf", "line\nbreak", "café", "日本語", " lead", "$(touch x)", ".hidden"),
+    fc
+      .uint8Array({ minLength: 1, maxLength: 8 })
+      .map((b) => b.map((x) => (x === 0x2f || x === 0 ? 0x5f : x)))
+      .filter((b) => !(b.length <= 2 && b.every((x) => x === 0x2e))),
+  )
+  .map((e) => (typeof e === "string" ? new Uint8Array(Buffer.from(e)) : e));
 
 /** Path elements as one comparable string, "/"-terminated. */
 const key = (p: Uint8Array[]) => Buffer.from(p.flatMap((e) => [...e, 0x2f])).toString("latin1");
 
-type Placement = "own" | "share" | "hardlink" | "symlink" | "late-symlink" | "dirlink" | "outside" | "dotdot" | "dirlink-out";
-type Damage = "none" | "rtorrent-garbage" | "torrent-garbage" | "both-garbage" | "mismatch" | "torrent-dir" | "rtorrent-missing";
+type Placement =
+  | "own"
+  | "share"
+  | "hardlink"
+  | "symlink"
+  | "late-symlink"
+  | "dirlink"
+  | "outside"
+  | "dotdot"
+  | "dirlink-out";
+type Damage =
+  | "none"
+  | "rtorrent-garbage"
+  | "torrent-garbage"
+  | "both-garbage"
+  | "mismatch"
+  | "torrent-dir"
+  | "rtorrent-missing";
 
 interface Spec {
   name: Uint8Array;
@@ -48,12 +82,38 @@ interface Spec {
 const spec = fc.record({
   name: element,
   files: fc
-    .uniqueArray(fc.array(element, { minLength: 1, maxLength: 2 }), { minLength: 1, maxLength: 3, selector: (p) => key(p) })
+    .uniqueArray(fc.array(element, { minLength: 1, maxLength: 2 }), {
+      minLength: 1,
+      maxLength: 3,
+      selector: (p) => key(p),
+    })
     .filter((files) => files.every((a) => files.every((b) => a === b || !key(b).startsWith(key(a))))), // libtorrent refuses a path that is a prefix of another
-  placement: fc.constantFrom<Placement>("own", "own", "share", "hardlink", "symlink", "late-symlink", "dirlink", "outside", "dotdot", "dirlink-out"),
+  placement: fc.constantFrom<Placement>(
+    "own",
+    "own",
+    "share",
+    "hardlink",
+    "symlink",
+    "late-symlink",
+    "dirlink",
+    "outside",
+    "dotdot",
+    "dirlink-out",
+  ),
   of: fc.nat(5),
   inSession: fc.constantFrom("always", "always", "erased", "added"),
-  damage: fc.constantFrom<Damage>("none", "none", "none", "none", "rtorrent-garbage", "torrent-garbage", "both-garbage", "mismatch", "torrent-dir", "rtorrent-missing"),
+  damage: fc.constantFrom<Damage>(
+    "none",
+    "none",
+    "none",
+    "none",
+    "rtorrent-garbage",
+    "torrent-garbage",
+    "both-garbage",
+    "mismatch",
+    "torrent-dir",
+    "rtorrent-missing",
+  ),
 });
 
 const scenario = fc.record({
@@ -84,14 +144,23 @@ function lay(w: World, specs: Spec[], n: number): Laid[] {
   const out: Laid[] = [];
   specs.forEach((s, i) => {
     const k = out[s.of % Math.max(1, i)]; // only earlier torrents can be shared or linked to
-    const placement = i === 0 || !k ? (["share", "hardlink", "symlink", "late-symlink", "dirlink"].includes(s.placement) ? "own" : s.placement) : s.placement;
+    const placement =
+      i === 0 || !k
+        ? ["share", "hardlink", "symlink", "late-symlink", "dirlink"].includes(s.placement)
+          ? "own"
+          : s.placement
+        : s.placement;
     const own = B(`${w.data}/t${n}-${i}-`, s.name);
     const directory =
-      placement === "share" ? k!.directory
-      : placement === "outside" ? B(`${w.outside}/t${n}-${i}`)
-      : placement === "dotdot" ? B(`${w.data}/../outside/dd${n}-${i}`)
-      : placement === "dirlink" || placement === "dirlink-out" ? own
-      : own;
+      placement === "share"
+        ? k!.directory
+        : placement === "outside"
+          ? B(`${w.outside}/t${n}-${i}`)
+          : placement === "dotdot"
+            ? B(`${w.data}/../outside/dd${n}-${i}`)
+            : placement === "dirlink" || placement === "dirlink-out"
+              ? own
+              : own;
     const files = placement === "share" || placement === "dirlink" ? k!.s.files : s.files;
     const t = makeTorrent({ name: s.name, files: files.map((p) => ({ path: p, length: 4 })), pieceLength: 16384 << i }); // a hash of its own
     const paths = files.map((p) => B(directory, ...p.flatMap((e) => ["/", e])));
@@ -142,7 +211,8 @@ function damage(w: World, l: Laid, other: Built): void {
 }
 
 function erase(w: World, l: Laid): void {
-  for (const ext of [".libtorrent_resume", ".rtorrent", ""]) rmSync(`${w.session}/${l.t.hash}.torrent${ext}`, { recursive: true, force: true });
+  for (const ext of [".libtorrent_resume", ".rtorrent", ""])
+    rmSync(`${w.session}/${l.t.hash}.torrent${ext}`, { recursive: true, force: true });
 }
 
 /** Every entry below `dir`: type, and content for files, link text for links. */
@@ -185,7 +255,13 @@ type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
 async function check(sc: Scenario): Promise<void> {
   cases++;
   using dir = tempDir("props");
-  const w: World = { root: dir.path, session: dir.join("session"), data: dir.join("data"), outside: dir.join("outside"), db: dir.join("index.db") };
+  const w: World = {
+    root: dir.path,
+    session: dir.join("session"),
+    data: dir.join("data"),
+    outside: dir.join("outside"),
+    db: dir.join("index.db"),
+  };
   for (const d of [w.session, w.data, w.outside]) mkdirSync(d);
   const laid = lay(w, sc.torrents, run++);
   for (const l of laid) if (l.s.inSession !== "added") writeTorrent(w, l);
@@ -198,7 +274,8 @@ async function check(sc: Scenario): Promise<void> {
   }
   const live = laid.filter((l) => l.s.inSession !== "erased" && l.s.damage !== "torrent-dir");
   const used = new Map<string, string | undefined>();
-  const content = (p: Buffer) => (existsSync(p) && !statSync(p).isDirectory() ? readFileSync(p).toString("latin1") : undefined); // another torrent's folder: no data here
+  const content = (p: Buffer) =>
+    existsSync(p) && !statSync(p).isDirectory() ? readFileSync(p).toString("latin1") : undefined; // another torrent's folder: no data here
   for (const l of live) for (const p of l.paths) used.set(p.toString("latin1"), content(p));
   const outsideBefore = snapshot(w.outside);
   const dryRun = sc.mode.endsWith("-n");
@@ -217,9 +294,13 @@ async function check(sc: Scenario): Promise<void> {
   // Not vacuous: once every torrent in the session reads again, a run deletes what was
   // held back: an erased torrent's own data that no live torrent reaches (same inode).
   for (const l of live) if (l.s.damage !== "none") writeTorrent(w, l);
-  for (const l of laid) if (l.s.damage === "torrent-dir" && l.s.inSession !== "erased") rmSync(`${w.session}/${l.t.hash}.torrent`, { recursive: true }), writeTorrent(w, l);
+  for (const l of laid)
+    if (l.s.damage === "torrent-dir" && l.s.inSession !== "erased")
+      rmSync(`${w.session}/${l.t.hash}.torrent`, { recursive: true }), writeTorrent(w, l);
   const nowLive = laid.filter((l) => l.s.inSession !== "erased");
-  const nowLiveInodes = new Set(nowLive.flatMap((l) => l.paths.filter((p) => existsSync(p)).map((p) => statSync(p).ino)));
+  const nowLiveInodes = new Set(
+    nowLive.flatMap((l) => l.paths.filter((p) => existsSync(p)).map((p) => statSync(p).ino)),
+  );
   await index(w, { remove: true });
   checkUsed(used);
   for (const l of laid) {
@@ -236,7 +317,8 @@ function checkUsed(used: Map<string, string | undefined>): void {
   for (const [p, content] of used) {
     if (content === undefined) continue;
     const path = Buffer.from(p, "latin1");
-    if (!existsSync(path) || readFileSync(path).toString("latin1") !== content) throw new Error(`live data gone or changed: ${JSON.stringify(p)}`);
+    if (!existsSync(path) || readFileSync(path).toString("latin1") !== content)
+      throw new Error(`live data gone or changed: ${JSON.stringify(p)}`);
   }
 }
 
@@ -253,6 +335,8 @@ describe("removal never deletes what the session still needs (generated)", () =>
   test("random sessions, links, hostile names and damage; -r and --clean -r, with and without -n", async () => {
     const started = performance.now();
     await fc.assert(fc.asyncProperty(scenario, check), propParams(40));
-    process.stderr.write(`removal properties: ${cases} cases in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+    process.stderr.write(
+      `removal properties: ${cases} cases in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+    );
   }, 600_000);
 });

@@ -9,7 +9,8 @@ import { Running, runBin } from "../../helpers/bin.ts";
 import { makeTorrent, writeSession, type Built } from "../../helpers/rtorrent.ts";
 import { tempDir } from "../../helpers/tmp.ts";
 
-const bytes = (...parts: (string | number[])[]) => Buffer.concat(parts.map((p) => (typeof p === "string" ? Buffer.from(p) : Buffer.from(p))));
+const bytes = (...parts: (string | number[])[]) =>
+  Buffer.concat(parts.map((p) => (typeof p === "string" ? Buffer.from(p) : Buffer.from(p))));
 
 function box() {
   const dir = tempDir("rm");
@@ -37,7 +38,8 @@ function box() {
       return t;
     },
     erase(t: Built) {
-      for (const ext of [".libtorrent_resume", ".rtorrent", ""]) Bun.spawnSync(["rm", "-f", `${session}/${t.hash}.torrent${ext}`]);
+      for (const ext of [".libtorrent_resume", ".rtorrent", ""])
+        Bun.spawnSync(["rm", "-f", `${session}/${t.hash}.torrent${ext}`]);
     },
     run: (...extra: string[]) => runBin(["rtorrent", "--db", db, "--no-log", ...extra, session, data]),
     [Symbol.dispose]: () => dir[Symbol.dispose](),
@@ -123,7 +125,11 @@ describe("removal keeps live data", () => {
     expect(existsSync(`${b.data}/Corrupt/c.bin`)).toBe(true);
     expect(existsSync(`${b.data}/stray.bin`)).toBe(true);
     expect(r.stderr).toContain(`${corrupt.hash}: ${corrupt.hash}.torrent.rtorrent: unexpected byte`);
-    expect(r.stderr).toMatch(new RegExp(`nothing under PATHS is treated as orphaned: ${corrupt.hash} is in the session but cannot be read .*make .*${corrupt.hash}\\.torrent and its \\.rtorrent readable`));
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `nothing under PATHS is treated as orphaned: ${corrupt.hash} is in the session but cannot be read .*make .*${corrupt.hash}\\.torrent and its \\.rtorrent readable`,
+      ),
+    );
   });
 
   test("a torrent about which nothing can be read holds back every deletion, and says how to unblock it", () => {
@@ -136,7 +142,11 @@ describe("removal keeps live data", () => {
     expect(r.code).toBe(2);
     expect(existsSync(`${b.data}/stray.bin`)).toBe(true);
     expect(existsSync(`${b.data}/Opaque/o.bin`)).toBe(true);
-    expect(r.stderr).toMatch(new RegExp(`${t.hash} is in the session but cannot be read .*make .*${t.hash}\\.torrent and its \\.rtorrent readable`));
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `${t.hash} is in the session but cannot be read .*make .*${t.hash}\\.torrent and its \\.rtorrent readable`,
+      ),
+    );
   });
 });
 

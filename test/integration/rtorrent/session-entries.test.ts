@@ -24,7 +24,15 @@ function box() {
   return { dir, session, data, good, [Symbol.dispose]: () => dir[Symbol.dispose]() };
 }
 
-const args = (b: ReturnType<typeof box>, ...extra: string[]) => ["rtorrent", "--db", b.dir.join("index.db"), "--no-log", ...extra, b.session, b.data];
+const args = (b: ReturnType<typeof box>, ...extra: string[]) => [
+  "rtorrent",
+  "--db",
+  b.dir.join("index.db"),
+  "--no-log",
+  ...extra,
+  b.session,
+  b.data,
+];
 
 describe("odd entries in the session directory", () => {
   test("a directory named like a torrent: one warning, skipped, by --once, --clean and the daemon", async () => {
@@ -32,7 +40,10 @@ describe("odd entries in the session directory", () => {
     mkdirSync(`${b.session}/${H("A")}.torrent`);
     for (const extra of [["--once"], ["--clean"]]) {
       const r = runBin(args(b, ...extra), { timeoutMs: 20_000 });
-      expect([r.code, r.stderr]).toEqual([0, expect.stringContaining(`${H("A")}: ${H("A")}.torrent: is a directory, not a file`)]);
+      expect([r.code, r.stderr]).toEqual([
+        0,
+        expect.stringContaining(`${H("A")}: ${H("A")}.torrent: is a directory, not a file`),
+      ]);
       expect(r.stderr).not.toContain("internal error");
       expect(r.stderr.match(/is a directory, not a file/g)?.length).toBe(1);
     }
@@ -44,7 +55,8 @@ describe("odd entries in the session directory", () => {
 
   test("a FIFO named like a torrent, or like its .rtorrent, never blocks", () => {
     using b = box();
-    for (const name of [`${H("B")}.torrent`, `${b.good.hash}.torrent.rtorrent`]) Bun.spawnSync(["rm", "-f", `${b.session}/${name}`]), Bun.spawnSync(["mkfifo", `${b.session}/${name}`]);
+    for (const name of [`${H("B")}.torrent`, `${b.good.hash}.torrent.rtorrent`])
+      Bun.spawnSync(["rm", "-f", `${b.session}/${name}`]), Bun.spawnSync(["mkfifo", `${b.session}/${name}`]);
     const r = runBin(args(b, "--once"), { timeoutMs: 20_000 });
     expect(r.stderr).not.toContain("killed by");
     expect(r.code).toBe(0);
@@ -60,7 +72,11 @@ describe("odd entries in the session directory", () => {
     writeSession(b.session, other, { directory: `${b.data}/Locked` });
     chownSync(`${b.session}/${other.hash}.torrent`, 0, 0);
     chmodSync(`${b.session}/${other.hash}.torrent`, 0o600);
-    const r = runBin(["rtorrent", "--db", `${b.data}/index.db`, "--no-log", "--once", b.session, b.data], { prefix: AS_NOBODY, bin: binForAnyone(), timeoutMs: 20_000 });
+    const r = runBin(["rtorrent", "--db", `${b.data}/index.db`, "--no-log", "--once", b.session, b.data], {
+      prefix: AS_NOBODY,
+      bin: binForAnyone(),
+      timeoutMs: 20_000,
+    });
     expect(r.stderr).not.toContain("internal error");
     expect(r.code).toBe(0);
     expect(r.stderr).toContain(`${other.hash}.torrent: permission denied`);

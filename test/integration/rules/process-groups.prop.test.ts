@@ -17,7 +17,10 @@ import { killAll, liveWith, uniqueToken } from "./procs.ts";
 type Leaf = "plain" | "ignoresTerm" | "nestedShell" | "doubleFork";
 
 const treeArb = fc.record({
-  leaves: fc.array(fc.constantFrom<Leaf>("plain", "ignoresTerm", "nestedShell", "doubleFork"), { minLength: 1, maxLength: 4 }),
+  leaves: fc.array(fc.constantFrom<Leaf>("plain", "ignoresTerm", "nestedShell", "doubleFork"), {
+    minLength: 1,
+    maxLength: 4,
+  }),
   leader: fc.constantFrom("wait", "exit", "exec"),
   end: fc.constantFrom("timeout", "abort"),
   capture: fc.boolean(),
@@ -40,7 +43,10 @@ test("a command ended by timeout or abort leaves no process of its group", async
           nestedShell: `sh -c '${sleep} & ${mark(i)}; ${sleep}' &`,
           doubleFork: `( (${mark(i)}; exec ${sleep}) & ) ;`,
         })[kind];
-      const script = [...t.leaves.map(leaf), t.leader === "wait" ? "wait" : t.leader === "exec" ? `exec ${sleep}` : "exit 0"].join(" ");
+      const script = [
+        ...t.leaves.map(leaf),
+        t.leader === "wait" ? "wait" : t.leader === "exec" ? `exec ${sleep}` : "exit 0",
+      ].join(" ");
       try {
         const stop = new AbortController();
         const running = runner.run({

@@ -10,7 +10,11 @@ const runner = new BunProcessRunner();
 
 describe("BunProcessRunner", () => {
   test("captures output and the exit status; arguments are never re-split or expanded", async () => {
-    const r = await runner.run({ argv: ["sh", "-c", 'printf "%s|" "$@"; echo "$X" >&2; exit 3', "sh", "a b", "$(x)", "*"], env: { X: "env ok" }, output: "capture" });
+    const r = await runner.run({
+      argv: ["sh", "-c", 'printf "%s|" "$@"; echo "$X" >&2; exit 3', "sh", "a b", "$(x)", "*"],
+      env: { X: "env ok" },
+      output: "capture",
+    });
     expect(r).toMatchObject({ code: 3, signal: undefined, timedOut: false, stdout: "a b|$(x)|*|", stderr: "env ok\n" });
   });
 
@@ -24,7 +28,12 @@ describe("BunProcessRunner", () => {
   test("group: a timeout ends what the command started too (no orphaned grandchild)", async () => {
     const tok = uniqueToken();
     try {
-      const r = await runner.run({ argv: ["sh", "-c", `sleep 1000.${tok} & sleep 1000.${tok}`], timeoutMs: 100, group: true, output: "capture" });
+      const r = await runner.run({
+        argv: ["sh", "-c", `sleep 1000.${tok} & sleep 1000.${tok}`],
+        timeoutMs: 100,
+        group: true,
+        output: "capture",
+      });
       expect(r.timedOut).toBe(true);
       await waitFor(() => liveWith(tok).length === 0, "no process of the group left");
     } finally {
@@ -37,7 +46,14 @@ describe("BunProcessRunner", () => {
     try {
       const stop = new AbortController();
       let pid = 0;
-      const running = runner.run({ argv: ["sh", "-c", `trap '' TERM; sleep 1000.${tok} & sleep 1000.${tok}`], group: true, graceMs: 200, signal: stop.signal, onStart: (p) => (pid = p), output: "capture" });
+      const running = runner.run({
+        argv: ["sh", "-c", `trap '' TERM; sleep 1000.${tok} & sleep 1000.${tok}`],
+        group: true,
+        graceMs: 200,
+        signal: stop.signal,
+        onStart: (p) => (pid = p),
+        output: "capture",
+      });
       await waitFor(() => liveWith(tok).length >= 2, "both sleeps started");
       stop.abort();
       const r = await running;

@@ -15,8 +15,13 @@ const NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"];
 
 function config(dir: TempDir, paths: string[], extra = ""): string {
   const path = dir.join("config.ts");
-  const watches = paths.map((p) => `new Watch({ path: ${JSON.stringify(p)}, event_map: { IN_CLOSE_WRITE: s } })`).join(", ");
-  writeFileSync(path, `import { Pyinotifyd, ShellScheduler, Watch } from "seedwatch";\nconst s = new ShellScheduler({ cmd: "true" });\nexport default new Pyinotifyd({ ${extra}watches: [${watches}] });\n`);
+  const watches = paths
+    .map((p) => `new Watch({ path: ${JSON.stringify(p)}, event_map: { IN_CLOSE_WRITE: s } })`)
+    .join(", ");
+  writeFileSync(
+    path,
+    `import { Pyinotifyd, ShellScheduler, Watch } from "seedwatch";\nconst s = new ShellScheduler({ cmd: "true" });\nexport default new Pyinotifyd({ ${extra}watches: [${watches}] });\n`,
+  );
   return path;
 }
 
@@ -40,10 +45,30 @@ const refusal = (r: Done) => r.stderr.split("\n").filter((l) => l.startsWith("se
 
 describe("run --check refuses what run refuses", () => {
   const cases: [string, (d: TempDir) => string, number, RegExp][] = [
-    ["a watch path that does not exist", (d) => d.join("missing"), 4, /watch ".*missing": no such file or directory \(ENOENT\)\nhint: check the path for a typo, or create the directory first/],
-    ["a file where a directory is needed", (d) => (writeFileSync(d.join("file"), ""), d.join("file")), 5, /not a directory \(ENOTDIR\)\nhint: seedwatch watches directories/],
-    ["a path under a file", (d) => (writeFileSync(d.join("file"), ""), d.join("file/sub")), 5, /not a directory \(ENOTDIR\)/],
-    ["a dangling symlink", (d) => (symlinkSync(d.join("nowhere"), d.join("link")), d.join("link")), 4, /no such file or directory/],
+    [
+      "a watch path that does not exist",
+      (d) => d.join("missing"),
+      4,
+      /watch ".*missing": no such file or directory \(ENOENT\)\nhint: check the path for a typo, or create the directory first/,
+    ],
+    [
+      "a file where a directory is needed",
+      (d) => (writeFileSync(d.join("file"), ""), d.join("file")),
+      5,
+      /not a directory \(ENOTDIR\)\nhint: seedwatch watches directories/,
+    ],
+    [
+      "a path under a file",
+      (d) => (writeFileSync(d.join("file"), ""), d.join("file/sub")),
+      5,
+      /not a directory \(ENOTDIR\)/,
+    ],
+    [
+      "a dangling symlink",
+      (d) => (symlinkSync(d.join("nowhere"), d.join("link")), d.join("link")),
+      4,
+      /no such file or directory/,
+    ],
   ];
   for (const [label, make, code, message] of cases) {
     test(label, async () => {
@@ -76,7 +101,11 @@ describe("run --check refuses what run refuses", () => {
   test("the rtorrent section's session directory is checked too", () => {
     using dir = tempDir("check");
     mkdirSync(dir.join("w"));
-    const cfg = config(dir, [dir.join("w")], `rtorrent: { session: ${JSON.stringify(dir.join("no-session"))}, db: ${JSON.stringify(dir.join("i.db"))} }, `);
+    const cfg = config(
+      dir,
+      [dir.join("w")],
+      `rtorrent: { session: ${JSON.stringify(dir.join("no-session"))}, db: ${JSON.stringify(dir.join("i.db"))} }, `,
+    );
     const r = runBin(["run", "--check", cfg]);
     expect(r.code).toBe(4);
     expect(r.stderr).toContain("no-session");
@@ -94,7 +123,18 @@ describe("run --check refuses what run refuses", () => {
 
 // --- generated configs: --check and run agree ---
 
-const KINDS = ["dir", "missing", "file", "underFile", "dangling", "linkToDir", "trailingSlash", "globNone", "globDirs", ...(ROOT && Bun.which("setpriv") ? ["unreadable"] : [])] as const;
+const KINDS = [
+  "dir",
+  "missing",
+  "file",
+  "underFile",
+  "dangling",
+  "linkToDir",
+  "trailingSlash",
+  "globNone",
+  "globDirs",
+  ...(ROOT && Bun.which("setpriv") ? ["unreadable"] : []),
+] as const;
 type Kind = (typeof KINDS)[number];
 
 /** Make a path of that kind inside `dir`; the i-th of the config. */
@@ -102,25 +142,25 @@ function makePath(dir: TempDir, kind: Kind, i: number): string {
   const p = dir.join(`p${i}`);
   switch (kind) {
     case "dir":
-      return mkdirSync(p), p;
+      return (mkdirSync(p), p);
     case "missing":
       return p;
     case "file":
-      return writeFileSync(p, ""), p;
+      return (writeFileSync(p, ""), p);
     case "underFile":
-      return writeFileSync(p, ""), `${p}/sub`;
+      return (writeFileSync(p, ""), `${p}/sub`);
     case "dangling":
-      return symlinkSync(`${p}-nowhere`, p), p;
+      return (symlinkSync(`${p}-nowhere`, p), p);
     case "linkToDir":
-      return mkdirSync(`${p}-target`), symlinkSync(`${p}-target`, p), p;
+      return (mkdirSync(`${p}-target`), symlinkSync(`${p}-target`, p), p);
     case "trailingSlash":
-      return mkdirSync(p), `${p}/`;
+      return (mkdirSync(p), `${p}/`);
     case "globNone":
       return `${p}-none-*`;
     case "globDirs":
-      return mkdirSync(`${p}-a`), mkdirSync(`${p}-b`), `${p}-*`;
+      return (mkdirSync(`${p}-a`), mkdirSync(`${p}-b`), `${p}-*`);
     default:
-      return mkdirSync(p), chmodSync(p, 0), p; // unreadable
+      return (mkdirSync(p), chmodSync(p, 0), p); // unreadable
   }
 }
 
@@ -133,12 +173,21 @@ test("generated configs: run --check passes exactly when run starts, and refuses
       cases++;
       using dir = tempDir("check");
       chmodSync(dir.path, 0o755);
-      const cfg = config(dir, kinds.map((k, i) => makePath(dir, k, i)));
+      const cfg = config(
+        dir,
+        kinds.map((k, i) => makePath(dir, k, i)),
+      );
       const prefix = kinds.includes("unreadable" as Kind) ? NOBODY : [];
       const check = runBin(["run", "--check", cfg], { prefix });
       const run = await runOutcome(cfg, prefix);
-      if (run === "started") expect({ kinds, code: check.code, stderr: refusal(check) }).toEqual({ kinds, code: 0, stderr: [] });
-      else expect({ kinds, code: check.code, stderr: refusal(check) }).toEqual({ kinds, code: run.code, stderr: refusal(run) });
+      if (run === "started")
+        expect({ kinds, code: check.code, stderr: refusal(check) }).toEqual({ kinds, code: 0, stderr: [] });
+      else
+        expect({ kinds, code: check.code, stderr: refusal(check) }).toEqual({
+          kinds,
+          code: run.code,
+          stderr: refusal(run),
+        });
     }),
     propParams(5),
   );

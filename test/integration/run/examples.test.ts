@@ -16,7 +16,9 @@ describe("examples/", () => {
     using dir = tempDir("ex");
     expect(runBin(["init", dir.path]).code).toBe(0);
     for (const f of files) cpSync(join(EXAMPLES, f), dir.join(f));
-    const tsc = Bun.spawnSync([join(import.meta.dir, "../../../node_modules/.bin/tsc"), "-p", dir.path], { stdout: "pipe" });
+    const tsc = Bun.spawnSync([join(import.meta.dir, "../../../node_modules/.bin/tsc"), "-p", dir.path], {
+      stdout: "pipe",
+    });
     expect(tsc.stdout.toString()).toBe("");
   });
 
@@ -36,13 +38,18 @@ describe("examples/", () => {
     const src = dir.join("src");
     const dst = dir.join("dst");
     mkdirSync(src);
-    await using w = new Running(["run", join(EXAMPLES, "move-copy-delete.ts")], { env: { SRC: src, DST: dst, DELAY: "0.2" } });
+    await using w = new Running(["run", join(EXAMPLES, "move-copy-delete.ts")], {
+      env: { SRC: src, DST: dst, DELAY: "0.2" },
+    });
     await w.waitStderr(/running /, "running");
     mkdirSync(`${src}/album`);
     writeFileSync(`${src}/album/a.flac.to_move`, "m");
     writeFileSync(`${src}/b.txt.to_copy`, "c");
     writeFileSync(`${src}/c.tmp.to_delete`, "d");
-    await waitFor(() => existsSync(`${dst}/album/a.flac`) && existsSync(`${dst}/b.txt`) && !existsSync(`${src}/c.tmp.to_delete`), "all three done");
+    await waitFor(
+      () => existsSync(`${dst}/album/a.flac`) && existsSync(`${dst}/b.txt`) && !existsSync(`${src}/c.tmp.to_delete`),
+      "all three done",
+    );
     expect(existsSync(`${src}/album/a.flac.to_move`)).toBe(false);
     expect(existsSync(`${src}/b.txt.to_copy`)).toBe(true);
     expect(statSync(`${dst}/b.txt`).mode & 0o777).toBe(0o644); // filemode applied

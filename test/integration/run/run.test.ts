@@ -10,7 +10,10 @@ import { waitFor } from "../../helpers/wait.ts";
 
 function config(dir: TempDir, body: string, name = "config.ts"): string {
   const path = dir.join(name);
-  writeFileSync(path, `import { Pyinotifyd, Watch, EventMap, TaskScheduler, ShellScheduler, FileManagerScheduler, FileManagerRule, Cancel } from "seedwatch";\n${body}`);
+  writeFileSync(
+    path,
+    `import { Pyinotifyd, Watch, EventMap, TaskScheduler, ShellScheduler, FileManagerScheduler, FileManagerRule, Cancel } from "seedwatch";\n${body}`,
+  );
   return path;
 }
 
@@ -50,7 +53,8 @@ const task = new TaskScheduler({
 });
 export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}", event_map: { IN_CREATE: task, IN_CLOSE_WRITE: task, IN_ATTRIB: task } })] });`,
     );
-    const jobs = () => (existsSync(dir.join("jobs.log")) ? readFileSync(dir.join("jobs.log"), "utf8").split("\n").filter(Boolean) : []); // read mid-append, the file can be empty
+    const jobs = () =>
+      existsSync(dir.join("jobs.log")) ? readFileSync(dir.join("jobs.log"), "utf8").split("\n").filter(Boolean) : []; // read mid-append, the file can be empty
     await using w = new Running(["run", cfg]);
     await w.waitStderr(/running /, "running");
     writeFileSync(dir.join("w/f"), "1"); // IN_CREATE, then IN_CLOSE_WRITE re-arms the delay
@@ -78,7 +82,10 @@ export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}", 
     mkdirSync(dir.join("w/new"));
     writeFileSync(dir.join("w/new/unseen"), "");
     writeFileSync(dir.join("w/old/seen"), "");
-    await waitFor(() => existsSync(dir.join("seen")) && readFileSync(dir.join("seen"), "utf8").includes("seen"), "old/seen");
+    await waitFor(
+      () => existsSync(dir.join("seen")) && readFileSync(dir.join("seen"), "utf8").includes("seen"),
+      "old/seen",
+    );
     writeFileSync(dir.join("w/top"), "");
     await waitFor(() => readFileSync(dir.join("seen"), "utf8").includes("top"), "barrier");
     expect(readFileSync(dir.join("seen"), "utf8").trim().split("\n").sort()).toEqual(["seen", "top"]);
@@ -143,7 +150,8 @@ export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}", 
       `const s = new ShellScheduler({ cmd: ["sh", "-c", "echo ${tag} >> ${dir.join("out.log")}"] });
 export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}", event_map: { IN_CLOSE_WRITE: s } })] });`;
     const cfg = config(dir, one("first"));
-    const lines = () => (existsSync(dir.join("out.log")) ? readFileSync(dir.join("out.log"), "utf8").trim().split("\n") : []);
+    const lines = () =>
+      existsSync(dir.join("out.log")) ? readFileSync(dir.join("out.log"), "utf8").trim().split("\n") : [];
     await using w = new Running(["run", cfg]);
     await w.waitStderr(/running /, "running");
     writeFileSync(dir.join("w/1"), "");
@@ -194,8 +202,14 @@ export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.path}/*/incom
     await using w = new Running(["run", cfg]);
     await w.waitStderr(/running /, "running");
     for (const f of ["a/incoming/1", "b/incoming/skip", "b/incoming/2", "c/other/3"]) writeFileSync(dir.join(f), "");
-    await waitFor(() => existsSync(dir.join("seen")) && readFileSync(dir.join("seen"), "utf8").split("\n").length === 3, "two files seen");
-    expect(readFileSync(dir.join("seen"), "utf8").trim().split("\n").sort()).toEqual([dir.join("a/incoming/1"), dir.join("b/incoming/2")]);
+    await waitFor(
+      () => existsSync(dir.join("seen")) && readFileSync(dir.join("seen"), "utf8").split("\n").length === 3,
+      "two files seen",
+    );
+    expect(readFileSync(dir.join("seen"), "utf8").trim().split("\n").sort()).toEqual([
+      dir.join("a/incoming/1"),
+      dir.join("b/incoming/2"),
+    ]);
   });
 
   describe("--check and bad configs", () => {
@@ -215,10 +229,30 @@ export default new Pyinotifyd({ watches: [new Watch({ path: "/tmp", rec: true, a
     });
 
     const bad: [string, string, number, RegExp][] = [
-      ["pyinotifyd's IN_WRITE_CLOSE", `const s = new ShellScheduler({ cmd: "true" });\nexport default new Pyinotifyd({ watches: [new Watch({ path: "/tmp", event_map: { IN_WRITE_CLOSE: s } })] });`, 3, /watches\[0\]\.event_map\.IN_WRITE_CLOSE: unknown event name[\s\S]*did you mean IN_CLOSE_WRITE/],
-      ["an unknown key", `export default new Pyinotifyd({ watches: [new Watch({ path: "/tmp", evnt_map: {} } as never)] });`, 3, /watches\[0\]: unknown key "evnt_map"/],
-      ["a wrong type", `export default new Pyinotifyd({ shutdown_timeout: "soon" as never });`, 3, /shutdown_timeout: must be a number/],
-      ["a scheduler's unknown key", `new TaskScheduler({ job: () => {}, delya: 5 } as never);\nexport default new Pyinotifyd();`, 3, /TaskScheduler: unknown key "delya"/],
+      [
+        "pyinotifyd's IN_WRITE_CLOSE",
+        `const s = new ShellScheduler({ cmd: "true" });\nexport default new Pyinotifyd({ watches: [new Watch({ path: "/tmp", event_map: { IN_WRITE_CLOSE: s } })] });`,
+        3,
+        /watches\[0\]\.event_map\.IN_WRITE_CLOSE: unknown event name[\s\S]*did you mean IN_CLOSE_WRITE/,
+      ],
+      [
+        "an unknown key",
+        `export default new Pyinotifyd({ watches: [new Watch({ path: "/tmp", evnt_map: {} } as never)] });`,
+        3,
+        /watches\[0\]: unknown key "evnt_map"/,
+      ],
+      [
+        "a wrong type",
+        `export default new Pyinotifyd({ shutdown_timeout: "soon" as never });`,
+        3,
+        /shutdown_timeout: must be a number/,
+      ],
+      [
+        "a scheduler's unknown key",
+        `new TaskScheduler({ job: () => {}, delya: 5 } as never);\nexport default new Pyinotifyd();`,
+        3,
+        /TaskScheduler: unknown key "delya"/,
+      ],
       ["no Pyinotifyd exported", `export const x = 1;`, 3, /exports no Pyinotifyd/],
       ["a syntax error", `export default new Pyinotifyd({`, 9, /config file .* failed to load/],
     ];
@@ -271,34 +305,46 @@ export default new Pyinotifyd({
 });
 
 describe("enableSyslog", () => {
-  test.skipIf(!Bun.which("python3") || !Bun.which("logger"))("sends the daemon's lines to a syslog socket, with priorities", async () => {
-    using dir = tempDir("run");
-    mkdirSync(dir.join("w"));
-    const sock = dir.join("log.sock");
-    const received = dir.join("received");
-    // a syslog receiver: a unix datagram socket (Bun has none; python does)
-    const rx = Bun.spawn(["python3", "-c", `import socket,sys
+  test.skipIf(!Bun.which("python3") || !Bun.which("logger"))(
+    "sends the daemon's lines to a syslog socket, with priorities",
+    async () => {
+      using dir = tempDir("run");
+      mkdirSync(dir.join("w"));
+      const sock = dir.join("log.sock");
+      const received = dir.join("received");
+      // a syslog receiver: a unix datagram socket (Bun has none; python does)
+      const rx = Bun.spawn([
+        "python3",
+        "-c",
+        `import socket,sys
 s=socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[1])
 out=open(sys.argv[2],"ab", buffering=0)
-while True: out.write(s.recv(65536)+b"\\n")`, sock, received]);
-    try {
-      await waitFor(() => existsSync(sock), "receiver bound");
-      const cfg = config(
-        dir,
-        `import { enableSyslog, WARNING } from "seedwatch";
+while True: out.write(s.recv(65536)+b"\\n")`,
+        sock,
+        received,
+      ]);
+      try {
+        await waitFor(() => existsSync(sock), "receiver bound");
+        const cfg = config(
+          dir,
+          `import { enableSyslog, WARNING } from "seedwatch";
 enableSyslog({ address: "${sock}" });
 const s = new ShellScheduler({ cmd: "exit 3" });
 export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}", event_map: { IN_CLOSE_WRITE: s } })] });`,
-      );
-      await using w = new Running(["run", cfg]);
-      await w.waitStderr(/running /, "running");
-      writeFileSync(dir.join("w/f"), "");
-      await waitFor(() => existsSync(received) && /task failed/.test(readFileSync(received, "utf8")), "failure reached syslog");
-      const text = readFileSync(received, "utf8");
-      expect(text).toMatch(/<30>.*seedwatch\[\d+\]: daemon: running /); // daemon.info
-      expect(text).toMatch(/<27>.*seedwatch\[\d+\]: sched: task failed: Error: exit 3/); // daemon.err
-    } finally {
-      rx.kill();
-    }
-  });
+        );
+        await using w = new Running(["run", cfg]);
+        await w.waitStderr(/running /, "running");
+        writeFileSync(dir.join("w/f"), "");
+        await waitFor(
+          () => existsSync(received) && /task failed/.test(readFileSync(received, "utf8")),
+          "failure reached syslog",
+        );
+        const text = readFileSync(received, "utf8");
+        expect(text).toMatch(/<30>.*seedwatch\[\d+\]: daemon: running /); // daemon.info
+        expect(text).toMatch(/<27>.*seedwatch\[\d+\]: sched: task failed: Error: exit 3/); // daemon.err
+      } finally {
+        rx.kill();
+      }
+    },
+  );
 });

@@ -21,13 +21,18 @@ describe("seedwatch service", () => {
     expect(unit).toMatch(/ExecReload=.* run --check .*\nExecReload=\/bin\/kill -HUP \$MAINPID/);
     expect(unit).toContain("Restart=on-failure");
     expect(unit).toContain("ProtectSystem=full");
-    expect(r.stdout).toContain("next, on the installed system: seedwatch run --check /etc/seedwatch/config.ts && systemctl daemon-reload && systemctl enable --now seedwatch.service");
+    expect(r.stdout).toContain(
+      "next, on the installed system: seedwatch run --check /etc/seedwatch/config.ts && systemctl daemon-reload && systemctl enable --now seedwatch.service",
+    );
     // the example config it wrote passes run --check here, a box without /srv/incoming
     const check = runBin(["run", "--check", dir.join("etc/seedwatch/config.ts")]);
     expect({ code: check.code, stderr: check.stderr }).toEqual({ code: 0, stderr: "" });
     expect(check.stdout).toContain("no watches: the daemon would do nothing");
     if (ANALYZE) {
-      const v = Bun.spawnSync([ANALYZE, "verify", dir.join("etc/systemd/system/seedwatch.service")], { stderr: "pipe", stdout: "pipe" });
+      const v = Bun.spawnSync([ANALYZE, "verify", dir.join("etc/systemd/system/seedwatch.service")], {
+        stderr: "pipe",
+        stdout: "pipe",
+      });
       expect(`${v.stdout}${v.stderr}`).toBe(""); // verify exits 0 even on warnings: none allowed
       expect(v.exitCode).toBe(0);
     }
@@ -37,10 +42,16 @@ describe("seedwatch service", () => {
     using dir = tempDir("svc");
     const r = runBin(["service", "install", "--init", "openrc", "--root", dir.path]);
     expect(r.code).toBe(0);
-    const wrote = r.stdout.split("\n").filter((l) => l.startsWith("wrote ")).map((l) => l.split(/\s+/)[1]!);
+    const wrote = r.stdout
+      .split("\n")
+      .filter((l) => l.startsWith("wrote "))
+      .map((l) => l.split(/\s+/)[1]!);
     expect(wrote.length).toBe(5);
     for (const p of wrote) expect([p, p.startsWith(`${dir.path}/`), existsSync(p)]).toEqual([p, true, true]);
-    const removed = runBin(["service", "uninstall", "--init", "openrc", "--root", dir.path]).stdout.split("\n").filter((l) => l.startsWith("removed ")).map((l) => l.split(/\s+/)[1]!);
+    const removed = runBin(["service", "uninstall", "--init", "openrc", "--root", dir.path])
+      .stdout.split("\n")
+      .filter((l) => l.startsWith("removed "))
+      .map((l) => l.split(/\s+/)[1]!);
     for (const p of removed) expect([p, p.startsWith(`${dir.path}/`), existsSync(p)]).toEqual([p, true, false]);
   });
 
@@ -49,13 +60,20 @@ describe("seedwatch service", () => {
     runBin(["service", "install", "--init", "systemd", "--root", dir.path]);
     expect(runBin(["service", "uninstall", "--init", "systemd", "--root", dir.path]).stdout).toContain("removed ");
     const again = runBin(["service", "uninstall", "--init", "systemd", "--root", dir.path]);
-    expect(again).toEqual({ code: 0, stdout: `nothing to remove: no systemd service "seedwatch" files under ${dir.path}\n`, stderr: "" });
+    expect(again).toEqual({
+      code: 0,
+      stdout: `nothing to remove: no systemd service "seedwatch" files under ${dir.path}\n`,
+      stderr: "",
+    });
   });
 
   test("install checks a config it keeps: one run would refuse stops the install (exit 4), so '&& systemctl enable' does not run", () => {
     using dir = tempDir("svc");
     mkdirSync(dir.join(".config/seedwatch"), { recursive: true });
-    writeFileSync(dir.join(".config/seedwatch/config.ts"), CONFIG_EXAMPLE.replace('const INCOMING: string = "";', `const INCOMING: string = "${dir.join("no-such-dir")}";`));
+    writeFileSync(
+      dir.join(".config/seedwatch/config.ts"),
+      CONFIG_EXAMPLE.replace('const INCOMING: string = "";', `const INCOMING: string = "${dir.join("no-such-dir")}";`),
+    );
     const r = runBin(["service", "install", "--user", "--init", "systemd"], { env: { HOME: dir.path } });
     expect(r.code).toBe(4);
     expect(r.stdout).toContain("installed, but not ready to start:");
@@ -112,13 +130,16 @@ describe("seedwatch service", () => {
 
   test("install --init openrc: an executable init script with configtest and reload, and conf.d", () => {
     using dir = tempDir("svc");
-    expect(runBin(["service", "install", "--init", "openrc", "--root", dir.path, "--config", "/srv/rules/config.ts"]).code).toBe(0);
+    expect(
+      runBin(["service", "install", "--init", "openrc", "--root", dir.path, "--config", "/srv/rules/config.ts"]).code,
+    ).toBe(0);
     const script = dir.join("etc/init.d/seedwatch");
     expect(statSync(script).mode & 0o111).not.toBe(0);
     const text = readFileSync(script, "utf8");
     expect(text.startsWith("#!/sbin/openrc-run\n")).toBe(true);
     expect(text).toContain(`command="${BIN}"`);
     expect(text).toContain('extra_commands="configtest"');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the init script's shell variable, not a template
     expect(text).toContain('start-stop-daemon --signal HUP --pidfile "${pidfile}"');
     expect(Bun.spawnSync(["sh", "-n", script]).exitCode).toBe(0);
     expect(readFileSync(dir.join("etc/conf.d/seedwatch"), "utf8")).toContain("#SEEDWATCH_USER=");
@@ -131,7 +152,9 @@ describe("seedwatch service", () => {
   });
 
   test.skipIf(process.getuid?.() !== 0)("a system install without root: permission denied, with the way out", () => {
-    const r = runBin(["service", "install", "--init", "systemd"], { prefix: ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] });
+    const r = runBin(["service", "install", "--init", "systemd"], {
+      prefix: ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"],
+    });
     expect(r.code).toBe(6);
     expect(r.stderr).toContain("--user");
   });

@@ -30,7 +30,9 @@ test("at the shutdown timeout, a running shell task's whole process group is end
     await waitFor(() => liveWith(tok).length >= 2, "the command and its background child run");
     expect(await w.stop("SIGTERM")).toBe(0);
     await waitFor(() => liveWith(tok).length === 0, "no process of the task's group left");
-    expect(w.stderr).toMatch(new RegExp(`shutdown: ending the command, pid=\\d+ .*path=${dir.join("w/f")}, task_id=[0-9a-f-]{36}`));
+    expect(w.stderr).toMatch(
+      new RegExp(`shutdown: ending the command, pid=\\d+ .*path=${dir.join("w/f")}, task_id=[0-9a-f-]{36}`),
+    );
     expect(w.stderr).toMatch(/task failed: Error: ended at shutdown \(process group \d+\)/);
   } finally {
     killAll(liveWith(tok));

@@ -33,7 +33,11 @@ export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}", 
   await waitFor(() => w.proc.exitCode !== null, "the watchdog ends the daemon", 20_000);
   expect(await w.stop()).toBe(12);
   expect(w.stderr.split("\n").filter((l) => l.includes("blocked seedwatch"))).toEqual([
-    expect.stringMatching(new RegExp(`^error watchdog: TaskScheduler job for ${dir.join("w/loop")} blocked seedwatch for [\\d.]+ s \\(limit 1 s\\): exiting with status 12$`)),
+    expect.stringMatching(
+      new RegExp(
+        `^error watchdog: TaskScheduler job for ${dir.join("w/loop")} blocked seedwatch for [\\d.]+ s \\(limit 1 s\\): exiting with status 12$`,
+      ),
+    ),
   ]);
 });
 
@@ -42,24 +46,38 @@ describe("a config with syntax errors", () => {
     using dir = tempDir("run");
     const cfg = dir.join("config.ts");
     writeFileSync(cfg, BROKEN);
-    for (const args of [["run", cfg], ["run", "--check", cfg]]) {
+    for (const args of [
+      ["run", cfg],
+      ["run", "--check", cfg],
+    ]) {
       const r = runBin(args);
       expect(r.code).toBe(9);
-      expect(r.stderr).toBe(`seedwatch: ${cfg}:4:1: Unexpected }\n  });\n  ^\nconfig file ${cfg} failed to load (1 error)\nhint: fix the file, then start seedwatch again\n`);
+      expect(r.stderr).toBe(
+        `seedwatch: ${cfg}:4:1: Unexpected }\n  });\n  ^\nconfig file ${cfg} failed to load (1 error)\nhint: fix the file, then start seedwatch again\n`,
+      );
     }
   });
 
   test("on a reload (SIGHUP, or the save itself): the errors, no ?v=, and the running config stays", async () => {
     using dir = tempDir("run");
     mkdirSync(dir.join("w"));
-    const cfg = config(dir, `export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}", event_map: { IN_CLOSE_WRITE: new TaskScheduler({ job: () => {} }) } })] });`);
+    const cfg = config(
+      dir,
+      `export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}", event_map: { IN_CLOSE_WRITE: new TaskScheduler({ job: () => {} }) } })] });`,
+    );
     await using w = new Running(["run", cfg]);
     await w.waitStderr(/running /, "running");
     writeFileSync(dir.join("w/first"), "");
-    await w.waitStderr(/task finished, mask=IN_CLOSE_WRITE, path=.*\/w\/first/, "the config acts (and the daemon has set up its signals)");
+    await w.waitStderr(
+      /task finished, mask=IN_CLOSE_WRITE, path=.*\/w\/first/,
+      "the config acts (and the daemon has set up its signals)",
+    );
     writeFileSync(cfg, BROKEN); // the save itself may reload it already
     w.proc.kill("SIGHUP");
-    await w.waitStderr(/got signal SIGHUP[^]*unable to reload[^]*the running config stays\n/, "the reload on SIGHUP fails");
+    await w.waitStderr(
+      /got signal SIGHUP[\s\S]*unable to reload[\s\S]*the running config stays\n/,
+      "the reload on SIGHUP fails",
+    );
     const failure = `unable to reload config file '${cfg}': ${cfg}:4:1: Unexpected }\n  });\n  ^\nconfig file ${cfg} failed to load (1 error); the running config stays\n`;
     expect(w.stderr.split(failure).length).toBe(w.stderr.split("unable to reload").length); // every failure reads so
     expect(w.stderr).not.toContain("?v=");

@@ -52,12 +52,27 @@ function eventsOf(w: Running): FsEvent[] {
     .filter(Boolean)
     .map((l) => {
       const j = JSON.parse(l);
-      return { kind: j.kind, path: j.path, names: j.events, dir: j.dir, root: j.root, from: j.from, to: j.to, synthetic: j.synthetic };
+      return {
+        kind: j.kind,
+        path: j.path,
+        names: j.events,
+        dir: j.dir,
+        root: j.root,
+        from: j.from,
+        to: j.to,
+        synthetic: j.synthetic,
+      };
     });
 }
 
 function waitEvent(w: Running, pred: (e: FsEvent) => boolean, label: string, timeoutMs?: number): Promise<FsEvent> {
-  return waitFor(() => eventsOf(w).find(pred) ?? (w.proc.exitCode !== null ? Promise.reject(new Error(`seedwatch exited: ${w.stderr}`)) : undefined), label, timeoutMs);
+  return waitFor(
+    () =>
+      eventsOf(w).find(pred) ??
+      (w.proc.exitCode !== null ? Promise.reject(new Error(`seedwatch exited: ${w.stderr}`)) : undefined),
+    label,
+    timeoutMs,
+  );
 }
 
 /** Write a marker, wait for it (and for the rescan after an overflow), replay, compare. */
@@ -65,7 +80,8 @@ async function expectModelMatchesDisk(w: Running, root: string, timeoutMs = 30_0
   const marker = `${root}/.seedwatch-barrier`;
   writeFileSync(marker, "");
   await waitEvent(w, (e) => e.kind === "create" && e.path === marker, "the marker", timeoutMs);
-  if (eventsOf(w).some((e) => e.kind === "overflow")) await waitEvent(w, (e) => e.kind === "rescanned", "the rescan", timeoutMs);
+  if (eventsOf(w).some((e) => e.kind === "overflow"))
+    await waitEvent(w, (e) => e.kind === "rescanned", "the rescan", timeoutMs);
   const events = eventsOf(w);
   const model = new PathModel(root);
   events.forEach(model.apply);
@@ -87,7 +103,11 @@ describe("seedwatch watch behind the disk", () => {
     writeFileSync(`${root}/marker`, "");
     process.kill(w.proc.pid, "SIGCONT");
     await w.waitLine((l) => l === `CREATE ${root}/marker`, "marker");
-    expect(w.lines().slice(0, 3)).toEqual([`CREATE,ISDIR ${root}/a`, `MOVED_FROM,ISDIR ${root}/a`, `MOVED_TO,ISDIR ${root}/r`]);
+    expect(w.lines().slice(0, 3)).toEqual([
+      `CREATE,ISDIR ${root}/a`,
+      `MOVED_FROM,ISDIR ${root}/a`,
+      `MOVED_TO,ISDIR ${root}/r`,
+    ]);
     expect(w.lines()).toContain(`CREATE,ISDIR ${root}/r/b`);
     expect(w.lines()).toContain(`CREATE ${root}/r/b/f`);
     // and r/b is watched from now on
@@ -139,20 +159,24 @@ describe("seedwatch watch behind the disk", () => {
   // The issue's 50,000-file burst lost 10,400 files: about what is left unlisted when the
   // rescan runs out of watches at ~79,000 (a burst needs 2 per iteration). A directory
   // that cannot be watched is now still listed, so what it holds is reported.
-  test.skipIf(!CAN_LIMIT_WATCHES)(`the same burst with too few inotify watches for the rescan: what it cannot watch is still reported`, async () => {
-    using dir = fastTempDir("bin");
-    const root = dir.join("w");
-    mkdirSync(root);
-    const n = LARGE ? 50_000 : 6000;
-    await using w = watch(root, withWatchLimit(LARGE ? 79_000 : 5000));
-    await w.ready();
-    process.kill(w.proc.pid, "SIGSTOP");
-    expect(await makeFillRename(root, 0, n)).toBe(0);
-    process.kill(w.proc.pid, "SIGCONT");
-    const events = await expectModelMatchesDisk(w, root, LARGE ? 300_000 : 60_000);
-    expect(events.some((e) => e.kind === "overflow")).toBe(true);
-    expect(w.stderr).toContain("fs.inotify.max_user_watches");
-  }, 600_000);
+  test.skipIf(!CAN_LIMIT_WATCHES)(
+    `the same burst with too few inotify watches for the rescan: what it cannot watch is still reported`,
+    async () => {
+      using dir = fastTempDir("bin");
+      const root = dir.join("w");
+      mkdirSync(root);
+      const n = LARGE ? 50_000 : 6000;
+      await using w = watch(root, withWatchLimit(LARGE ? 79_000 : 5000));
+      await w.ready();
+      process.kill(w.proc.pid, "SIGSTOP");
+      expect(await makeFillRename(root, 0, n)).toBe(0);
+      process.kill(w.proc.pid, "SIGCONT");
+      const events = await expectModelMatchesDisk(w, root, LARGE ? 300_000 : 60_000);
+      expect(events.some((e) => e.kind === "overflow")).toBe(true);
+      expect(w.stderr).toContain("fs.inotify.max_user_watches");
+    },
+    600_000,
+  );
 
   test("generated operations while the binary is stopped (SIGSTOP), then resumed", async () => {
     let cases = 0;
@@ -163,7 +187,7 @@ describe("seedwatch watch behind the disk", () => {
       const [root, outside] = [dir.join("w"), dir.join("out")];
       mkdirSync(root);
       mkdirSync(outside);
-      initial.forEach((op, i) => applyOp(op, root, outside, 1000 + i));
+      for (const [i, op] of initial.entries()) applyOp(op, root, outside, 1000 + i);
       const seeded = [...diskPaths(root)];
       await using w = watch(root);
       await w.ready();

@@ -21,7 +21,11 @@ const CHILD = `
   const [root, outside, ops] = [process.argv[1], process.argv[2], JSON.parse(process.argv[3])];
   console.log(JSON.stringify(ops.map((op, i) => applyOp(op, root, outside, i))));`;
 
-export async function runCase(initial: readonly TreeOp[], later: readonly TreeOp[], how: "blocked" | "concurrent"): Promise<void> {
+export async function runCase(
+  initial: readonly TreeOp[],
+  later: readonly TreeOp[],
+  how: "blocked" | "concurrent",
+): Promise<void> {
   using dir = fastTempDir("behind");
   const root = dir.join("w");
   const outside = dir.join("out");
@@ -43,7 +47,10 @@ export async function runCase(initial: readonly TreeOp[], later: readonly TreeOp
   try {
     await w.add(root);
     for (const path of diskPaths(root)) model.apply({ kind: "create", path, names: ["IN_CREATE"], dir: false, root });
-    const done = how === "blocked" ? await applyBlocked(later, root, outside, trace) : await applyConcurrently(later, root, outside);
+    const done =
+      how === "blocked"
+        ? await applyBlocked(later, root, outside, trace)
+        : await applyConcurrently(later, root, outside);
     trace.push("-- marker written");
     writeFileSync(`${root}/${MARKER}`, "");
     await log.until((e) => e.path === `${root}/${MARKER}` && e.kind === "create", "barrier");
@@ -51,7 +58,9 @@ export async function runCase(initial: readonly TreeOp[], later: readonly TreeOp
     const diff = pathDiff(model.paths, diskPaths(root));
     if (!diff && problems.length === 0) return;
     const lines = (xs: string[]) => xs.map((x) => `  ${x}`).join("\n");
-    throw new Error(`model and disk differ\nbefore watching:\n${lines(before)}\nwhile behind:\n${lines(done)}\n${diff}\nproblems: ${problems.join("; ")}\nevents:\n${lines(trace)}`);
+    throw new Error(
+      `model and disk differ\nbefore watching:\n${lines(before)}\nwhile behind:\n${lines(done)}\n${diff}\nproblems: ${problems.join("; ")}\nevents:\n${lines(trace)}`,
+    );
   } finally {
     await w.close();
   }
@@ -70,8 +79,15 @@ async function applyBlocked(ops: readonly TreeOp[], root: string, outside: strin
 }
 
 async function applyConcurrently(ops: readonly TreeOp[], root: string, outside: string): Promise<string[]> {
-  const child = Bun.spawn([process.execPath, "-e", CHILD, root, outside, JSON.stringify(ops)], { stdout: "pipe", stderr: "pipe" });
-  const [code, out, err] = await Promise.all([child.exited, new Response(child.stdout).text(), new Response(child.stderr).text()]);
+  const child = Bun.spawn([process.execPath, "-e", CHILD, root, outside, JSON.stringify(ops)], {
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [code, out, err] = await Promise.all([
+    child.exited,
+    new Response(child.stdout).text(),
+    new Response(child.stderr).text(),
+  ]);
   if (code !== 0) throw new Error(`the child applying the operations failed (${code}): ${err}`);
   return JSON.parse(out) as string[];
 }

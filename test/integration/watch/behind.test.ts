@@ -15,7 +15,10 @@ const CI_CASES = { blocked: 400, concurrent: 80 };
 
 describe("a watcher that falls behind loses nothing", () => {
   for (const how of ["blocked", "concurrent"] as const) {
-    const title = how === "blocked" ? "operations done while nothing reads the queue" : "operations done by another process meanwhile";
+    const title =
+      how === "blocked"
+        ? "operations done while nothing reads the queue"
+        : "operations done by another process meanwhile";
     test(`replaying the events gives the tree on disk: generated ${title}`, async () => {
       let cases = 0;
       const started = performance.now();
@@ -24,7 +27,9 @@ describe("a watcher that falls behind loses nothing", () => {
         return runCase(initial, later, how);
       });
       await fc.assert(property, propParams(CI_CASES[how]));
-      console.log(`behind (${how}): ${cases} generated cases in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      console.log(
+        `behind (${how}): ${cases} generated cases in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+      );
       expect(cases).toBeGreaterThan(0);
     }, 3_600_000);
   }

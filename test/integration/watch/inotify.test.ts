@@ -4,7 +4,7 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import * as N from "../../../native/index.ts";
-import { SeedError, WatchLimitError } from "../../../src/errors.ts";
+import { type SeedError, WatchLimitError } from "../../../src/errors.ts";
 import type { FsEvent } from "../../../src/events/index.ts";
 import { InotifyWatcher } from "../../../src/watch/inotify.ts";
 import type { WatchProblem } from "../../../src/watch/watcher.ts";
@@ -73,14 +73,20 @@ describe("InotifyWatcher", () => {
     await t.w.add(dir.path);
     const n = 300;
     // A separate process races directory creation against our add_watch calls.
-    const child = Bun.spawn([process.execPath, "-e", `
+    const child = Bun.spawn([
+      process.execPath,
+      "-e",
+      `
       const fs = require("node:fs");
       for (let i = 0; i < ${n}; i++) {
         fs.mkdirSync(process.argv[1] + "/t" + i + "/a/b/c", { recursive: true });
         fs.writeFileSync(process.argv[1] + "/t" + i + "/a/b/c/f", "x");
-      }`, dir.path]);
+      }`,
+      dir.path,
+    ]);
     expect(await child.exited).toBe(0);
-    for (let i = 0; i < n; i++) await t.log.until((e) => e.path === dir.join(`t${i}/a/b/c/f`) && e.kind === "write", `t${i} f written`);
+    for (let i = 0; i < n; i++)
+      await t.log.until((e) => e.path === dir.join(`t${i}/a/b/c/f`) && e.kind === "write", `t${i} f written`);
     ops.write(dir.join("barrier"));
     await t.log.until((e) => e.path === dir.join("barrier"), "barrier");
     for (let i = 0; i < n; i++) {
@@ -96,7 +102,10 @@ describe("InotifyWatcher", () => {
     const queue = Number(readFileSync("/proc/sys/fs/inotify/max_queued_events", "utf8"));
     const files = queue + 1000; // one IN_CREATE each: more than the queue holds
     // spawnSync blocks this thread, so nothing drains the queue while the child writes.
-    blockingChild(`const fs=require("node:fs"); for (let i=0;i<${files};i++) fs.writeFileSync(process.argv[1]+"/f"+i,"")`, dir.path);
+    blockingChild(
+      `const fs=require("node:fs"); for (let i=0;i<${files};i++) fs.writeFileSync(process.argv[1]+"/f"+i,"")`,
+      dir.path,
+    );
     await t.log.until((e) => e.kind === "overflow", "overflow");
     await t.log.until((e) => e.kind === "rescanned", "rescanned", 30_000);
     const seen = new Set(t.log.events.filter((e) => e.kind === "create").map((e) => e.path));
@@ -157,7 +166,8 @@ describe("InotifyWatcher", () => {
     ops.mkdirp(dir.join("new/a/b"));
     ops.write(dir.join("new/a/b/f"));
     ops.write(dir.join("new/g"));
-    for (const p of ["new/a", "new/a/b", "new/a/b/f", "new/g"]) await t.log.until((e) => e.path === dir.join(p) && e.kind === "create", p);
+    for (const p of ["new/a", "new/a/b", "new/a/b/f", "new/g"])
+      await t.log.until((e) => e.path === dir.join(p) && e.kind === "create", p);
     expect(t.w.stats().degraded).toBe(1);
     expect(t.problems.map((p) => p.code)).toEqual(["ENOSPC"]);
   });

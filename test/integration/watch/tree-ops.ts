@@ -52,7 +52,14 @@ export const treeOp: fc.Arbitrary<TreeOp> = fc.oneof(
   { arbitrary: fc.record({ op: op("mkdir"), at: dest }), weight: 4 },
   { arbitrary: fc.record({ op: op("write"), at: dest }), weight: 3 },
   { arbitrary: fc.record({ op: op("rename"), src: index, to: dest }), weight: 6 },
-  { arbitrary: fc.record({ op: op("moveIn"), to: dest, shape: fc.constantFrom("file" as const, "dir" as const, "tree" as const) }), weight: 2 },
+  {
+    arbitrary: fc.record({
+      op: op("moveIn"),
+      to: dest,
+      shape: fc.constantFrom("file" as const, "dir" as const, "tree" as const),
+    }),
+    weight: 2,
+  },
   { arbitrary: fc.record({ op: op("moveOut"), src: index }), weight: 1 },
   { arbitrary: fc.record({ op: op("rm"), src: index }), weight: 2 },
   { arbitrary: fc.record({ op: op("symlink"), at: dest, src: index, absolute: fc.boolean() }), weight: 1 },
@@ -60,7 +67,10 @@ export const treeOp: fc.Arbitrary<TreeOp> = fc.oneof(
 );
 
 /** The tree before watching starts. */
-export const initialOps = fc.array(fc.oneof(fc.record({ op: op("mkdir"), at: dest }), fc.record({ op: op("write"), at: dest })), { maxLength: 10 });
+export const initialOps = fc.array(
+  fc.oneof(fc.record({ op: op("mkdir"), at: dest }), fc.record({ op: op("write"), at: dest })),
+  { maxLength: 10 },
+);
 
 export const laterOps = fc.array(treeOp, { minLength: 1, maxLength: 40, size: "medium" });
 

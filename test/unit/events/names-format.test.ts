@@ -1,11 +1,23 @@
 import { describe, expect, test } from "bun:test";
 import { ConfigError } from "../../../src/errors.ts";
-import { CHANGE_EVENTS, compileFormat, eventJson, fsEvent, parseEventNames, strftime } from "../../../src/events/index.ts";
+import {
+  CHANGE_EVENTS,
+  compileFormat,
+  eventJson,
+  fsEvent,
+  parseEventNames,
+  strftime,
+} from "../../../src/events/index.ts";
 
 describe("parseEventNames", () => {
   test("inotifywait names, IN_* names and groups", () => {
     expect(parseEventNames("close_write,IN_MOVED_TO")).toEqual(["IN_CLOSE_WRITE", "IN_MOVED_TO"]);
-    expect(parseEventNames(["move", "close"]).sort()).toEqual(["IN_CLOSE_NOWRITE", "IN_CLOSE_WRITE", "IN_MOVED_FROM", "IN_MOVED_TO"]);
+    expect(parseEventNames(["move", "close"]).sort()).toEqual([
+      "IN_CLOSE_NOWRITE",
+      "IN_CLOSE_WRITE",
+      "IN_MOVED_FROM",
+      "IN_MOVED_TO",
+    ]);
     expect(parseEventNames("all")).toContain("IN_ACCESS");
     expect(parseEventNames("changes")).toEqual([...CHANGE_EVENTS]);
   });
@@ -44,7 +56,14 @@ describe("formats", () => {
 
   test("JSON carries IN_* names, dir, root and from/to only when set", () => {
     const o = JSON.parse(eventJson(ev, when));
-    expect(o).toEqual({ time: when.toISOString(), kind: "create", path: ev.path, events: ["IN_CREATE"], dir: false, root: "/srv/in" });
+    expect(o).toEqual({
+      time: when.toISOString(),
+      kind: "create",
+      path: ev.path,
+      events: ["IN_CREATE"],
+      dir: false,
+      root: "/srv/in",
+    });
   });
 
   test("strftime", () => {

@@ -11,7 +11,12 @@ testWatcher("FakeWatcher", () => {
   return {
     root: "/fake/root",
     outside: "/fake/outside",
-    ops: { mkdirp: (p) => fs.mkdirp(p), write: (p, d) => fs.write(p, d), rename: (a, b) => fs.rename(a, b), rm: (p) => fs.rm(p) },
+    ops: {
+      mkdirp: (p) => fs.mkdirp(p),
+      write: (p, d) => fs.write(p, d),
+      rename: (a, b) => fs.rename(a, b),
+      rm: (p) => fs.rm(p),
+    },
     log,
     watcher,
     [Symbol.asyncDispose]: () => watcher.close(),

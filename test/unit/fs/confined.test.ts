@@ -19,7 +19,10 @@ describe("unlinkWithin", () => {
     expect(existsSync(Buffer.concat([Buffer.from(`${root}/in/caf`), Buffer.from([0xe9])]))).toBe(false);
     writeFileSync(dir.join("out/victim"), "precious");
     symlinkSync(dir.join("out"), `${root}/link`);
-    expect(unlinkWithin(`${root}/link/victim`, [root])).toMatchObject({ ok: false, reason: expect.stringContaining("outside") });
+    expect(unlinkWithin(`${root}/link/victim`, [root])).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining("outside"),
+    });
     expect(unlinkWithin(`${root}/in/../../out/victim`, [root])).toMatchObject({ ok: false });
     expect(unlinkWithin(`${root}/in`, [root])).toMatchObject({ ok: false, reason: "a directory, not a file" });
     expect(unlinkWithin(root, [root])).toMatchObject({ ok: false });
@@ -34,7 +37,14 @@ describe("unlinkWithin", () => {
     writeFileSync(dir.join("out/victim"), "precious");
     symlinkSync(dir.join("out"), `${root}/evil`);
     // Another process swaps root/d between the real folder and the symlink, atomically.
-    const swapper = Bun.spawn(["bash", "-c", `cd ${root} && mv real d && while true; do mv -T d real && mv -T evil d && mv -T d evil && mv -T real d; done`], { stderr: "ignore" });
+    const swapper = Bun.spawn(
+      [
+        "bash",
+        "-c",
+        `cd ${root} && mv real d && while true; do mv -T d real && mv -T evil d && mv -T d evil && mv -T real d; done`,
+      ],
+      { stderr: "ignore" },
+    );
     let deleted = 0;
     try {
       for (let i = 0; i < 2000; i++) {

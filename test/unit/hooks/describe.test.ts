@@ -7,7 +7,11 @@ import { watched } from "../../../src/hooks/call.ts";
 import { clean, describeError, describeLoadError } from "../../../src/hooks/describe.ts";
 import { tempDir } from "../../helpers/tmp.ts";
 
-async function importError(source: string, name = "bad.ts", query = ""): Promise<{ err: unknown; path: string; dir: ReturnType<typeof tempDir> }> {
+async function importError(
+  source: string,
+  name = "bad.ts",
+  query = "",
+): Promise<{ err: unknown; path: string; dir: ReturnType<typeof tempDir> }> {
   const dir = tempDir("describe");
   const path = dir.join(name);
   writeFileSync(path, source);
@@ -31,7 +35,11 @@ describe("describeLoadError", () => {
   });
 
   test("a reload's ?v= never shows, in the file names or the messages", async () => {
-    const { err, path, dir } = await importError("export const a = (;\nexport const b = ;\n", "cfg.ts", `?v=${Date.now()}`);
+    const { err, path, dir } = await importError(
+      "export const a = (;\nexport const b = ;\n",
+      "cfg.ts",
+      `?v=${Date.now()}`,
+    );
     using _ = dir;
     const d = describeLoadError(err)!;
     expect(d.lines.join("\n")).not.toContain("?v=");
@@ -43,8 +51,15 @@ describe("describeLoadError", () => {
     using _ = dir;
     writeFileSync(dir.join("util.ts"), "export const x = 1 +;\n");
     writeFileSync(dir.join("hooks.ts"), 'import { x } from "./util.ts";\nexport const y = x;\n');
-    const err = await import(dir.join("hooks.ts")).then(() => undefined, (e: unknown) => e);
-    expect(describeLoadError(err)!.lines).toEqual([`${dir.join("util.ts")}:1:21: Unexpected ;`, "  export const x = 1 +;", "                      ^"]);
+    const err = await import(dir.join("hooks.ts")).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(describeLoadError(err)!.lines).toEqual([
+      `${dir.join("util.ts")}:1:21: Unexpected ;`,
+      "  export const x = 1 +;",
+      "                      ^",
+    ]);
   });
 
   test("tabs are kept under the caret, and a very long line is cut around the column", async () => {
@@ -61,7 +76,11 @@ describe("describeLoadError", () => {
   test("an error thrown by the file's top level points at its line", async () => {
     const { err, path, dir } = await importError('const n = 1;\nthrow new TypeError("no config here");\n');
     using _ = dir;
-    expect(describeLoadError(err)!.lines).toEqual([`${path}:2:11: TypeError: no config here`, '  throw new TypeError("no config here");', "            ^"]);
+    expect(describeLoadError(err)!.lines).toEqual([
+      `${path}:2:11: TypeError: no config here`,
+      '  throw new TypeError("no config here");',
+      "            ^",
+    ]);
   });
 
   test("a missing import has no position: left to the caller's message", async () => {
@@ -76,7 +95,10 @@ describe("describeError", () => {
   test("one line with the innermost frame in user code; the user's frames apart, without seedwatch's own", async () => {
     using dir = tempDir("describe");
     const file = dir.join("hooks.ts");
-    writeFileSync(file, 'function helper() { throw new Error("boom in helper"); }\nexport function post_add() { helper(); }\n');
+    writeFileSync(
+      file,
+      'function helper() { throw new Error("boom in helper"); }\nexport function post_add() { helper(); }\n',
+    );
     const mod = (await import(file)) as { post_add: () => void };
     let err: unknown;
     try {
@@ -87,7 +109,7 @@ describe("describeError", () => {
     const d = describeError(err);
     expect(d.message).toBe("boom in helper");
     expect(d.where).toBe(`${file}:1:31`);
-    expect(d.stack!.split("\n").slice(0, 2)).toEqual([`at helper (${file}:1:31)`, `at post_add (${file}:2:30)`]); 
+    expect(d.stack!.split("\n").slice(0, 2)).toEqual([`at helper (${file}:1:31)`, `at post_add (${file}:2:30)`]);
     expect(d.stack).not.toContain("/src/hooks/"); // this test's own frames follow
   });
 

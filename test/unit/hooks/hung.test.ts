@@ -7,12 +7,22 @@ import { tempDir } from "../../helpers/tmp.ts";
 
 afterEach(() => setHangFile(undefined));
 
-const record = (hook: string, key: string) => ({ time: "2025-01-02T03:04:05.000Z", hook, key, blockedMs: 1200, limitMs: 1000, certain: true });
+const record = (hook: string, key: string) => ({
+  time: "2025-01-02T03:04:05.000Z",
+  hook,
+  key,
+  blockedMs: 1200,
+  limitMs: 1000,
+  certain: true,
+});
 
 test("records are found by (hook, key); a mangled line or a blank one skips nothing", () => {
   using dir = tempDir("hung");
   const file = dir.join("index.db.hung");
-  writeFileSync(file, `${hangLine(record("hook post_add", "AAA"))}{"hook": "hook pre_add", "key": \n\n${hangLine(record("hook complete", "BBB"))}`);
+  writeFileSync(
+    file,
+    `${hangLine(record("hook post_add", "AAA"))}{"hook": "hook pre_add", "key": \n\n${hangLine(record("hook complete", "BBB"))}`,
+  );
   setHangFile(file);
   expect(hangFile()).toBe(file);
   expect(hungBefore("hook post_add", "AAA")).toEqual(record("hook post_add", "AAA"));

@@ -37,18 +37,40 @@ test("json: one record, the stack as one field, at any verbosity", () => {
   setFormat("json");
   const out = stderrOf(() => log.withTag("rtorrent").warn(withStack(LINE, STACK)));
   expect(out.trim().split("\n")).toHaveLength(1);
-  expect(JSON.parse(out)).toEqual({ time: expect.any(String), level: "warn", tag: "rtorrent", msg: LINE, stack: STACK });
+  expect(JSON.parse(out)).toEqual({
+    time: expect.any(String),
+    level: "warn",
+    tag: "rtorrent",
+    msg: LINE,
+    stack: STACK,
+  });
 });
 
 test("journald and log files keep one line per record, the stack joined at -v", () => {
-  const r = { date: new Date("2025-01-02T03:04:05Z"), level: 1, type: "warn", tag: "rtorrent", msg: LINE, stack: STACK };
+  const r = {
+    date: new Date("2025-01-02T03:04:05Z"),
+    level: 1,
+    type: "warn",
+    tag: "rtorrent",
+    msg: LINE,
+    stack: STACK,
+  };
   expect(formatLine("journal", r, false)).toBe(`<4>rtorrent: ${LINE}\n`);
-  expect(formatLine("journal", r, true)).toBe(`<4>rtorrent: ${LINE} | at helper (/srv/hooks.ts:2:31) | at post_add (/srv/hooks.ts:4:3)\n`);
-  expect(formatLine("file", r, true)).toBe(`2025-01-02T03:04:05.000Z warn rtorrent: ${LINE} | at helper (/srv/hooks.ts:2:31) | at post_add (/srv/hooks.ts:4:3)\n`);
+  expect(formatLine("journal", r, true)).toBe(
+    `<4>rtorrent: ${LINE} | at helper (/srv/hooks.ts:2:31) | at post_add (/srv/hooks.ts:4:3)\n`,
+  );
+  expect(formatLine("file", r, true)).toBe(
+    `2025-01-02T03:04:05.000Z warn rtorrent: ${LINE} | at helper (/srv/hooks.ts:2:31) | at post_add (/srv/hooks.ts:4:3)\n`,
+  );
 });
 
 test("a record without a stack is what it always was", () => {
   expect(withStack(LINE, undefined)).toBe(LINE);
   setFormat("json");
-  expect(JSON.parse(stderrOf(() => log.withTag("x").warn("plain")))).toEqual({ time: expect.any(String), level: "warn", tag: "x", msg: "plain" });
+  expect(JSON.parse(stderrOf(() => log.withTag("x").warn("plain")))).toEqual({
+    time: expect.any(String),
+    level: "warn",
+    tag: "x",
+    msg: "plain",
+  });
 });

@@ -21,11 +21,22 @@ void callHook, watched, setHangFile, setFormat;
 ${body}`,
   );
   // the ceiling for a watchdog that never fires; passing runs take a few seconds
-  const r = Bun.spawnSync([process.execPath, script], { stdout: "pipe", stderr: "pipe", timeout: 40_000, env: { ...process.env, NO_COLOR: "1" } });
+  const r = Bun.spawnSync([process.execPath, script], {
+    stdout: "pipe",
+    stderr: "pipe",
+    timeout: 40_000,
+    env: { ...process.env, NO_COLOR: "1" },
+  });
   return { code: r.exitCode ?? -1, stderr: r.stderr.toString(), stdout: r.stdout.toString() };
 }
 
-const hangs = (dir: TempDir) => (existsSync(dir.join("hung")) ? readFileSync(dir.join("hung"), "utf8").trim().split("\n").map((l) => JSON.parse(l)) : []);
+const hangs = (dir: TempDir) =>
+  existsSync(dir.join("hung"))
+    ? readFileSync(dir.join("hung"), "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l))
+    : [];
 
 describe("the hook watchdog", () => {
   test("a call stuck in its synchronous part: one line naming it, the hang recorded, exit status 12", () => {
@@ -39,8 +50,18 @@ console.log("not reached");`,
     );
     expect(r.code).toBe(12);
     expect(r.stdout).toBe("before\n");
-    expect(r.stderr).toMatch(/^error watchdog: hook post_add for ABC "Name" blocked seedwatch for 1(\.\d)? s \(limit 1 s\): exiting with status 12; it will be skipped for ABC from now on \(recorded in .*hung: delete the line to run it again\)\n$/);
-    expect(hangs(dir)).toEqual([expect.objectContaining({ hook: "hook post_add", key: "ABC", subject: 'ABC "Name"', limitMs: 1000, certain: true })]);
+    expect(r.stderr).toMatch(
+      /^error watchdog: hook post_add for ABC "Name" blocked seedwatch for 1(\.\d)? s \(limit 1 s\): exiting with status 12; it will be skipped for ABC from now on \(recorded in .*hung: delete the line to run it again\)\n$/,
+    );
+    expect(hangs(dir)).toEqual([
+      expect.objectContaining({
+        hook: "hook post_add",
+        key: "ABC",
+        subject: 'ABC "Name"',
+        limitMs: 1000,
+        certain: true,
+      }),
+    ]);
 
     const again = child(
       dir,
@@ -52,7 +73,11 @@ console.log(JSON.stringify([skipped.ok ? "ran" : skipped.kind, other]));`,
     );
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout)).toEqual(["skipped", { ok: true, value: 7 }]);
-    expect(again.stderr.trim().split("\n")).toEqual([expect.stringMatching(/^warn {2}hooks: hook post_add skipped for ABC "Name": it blocked seedwatch on \S+ \(recorded in .*hung; delete that line, or the file, to run it again\)$/)]);
+    expect(again.stderr.trim().split("\n")).toEqual([
+      expect.stringMatching(
+        /^warn {2}hooks: hook post_add skipped for ABC "Name": it blocked seedwatch on \S+ \(recorded in .*hung; delete that line, or the file, to run it again\)$/,
+      ),
+    ]);
   });
 
   test("a block after an await, with two calls pending: both named and recorded as suspects, after ten times the limit", () => {
@@ -68,7 +93,10 @@ await callHook({ hook: "hook post_add", subject: "TWO", key: "TWO" }, async () =
     expect(r.stderr).toMatch(
       /^error watchdog: seedwatch was blocked for 1\d s \(limit 10 s, for code after an await\) while these were pending, any of which may be the cause: hook complete for ONE, hook post_add for TWO: exiting with status 12; each will be skipped for its key from now on \(recorded in .*: delete the line to run it again\)\n$/,
     );
-    expect(hangs(dir).map((h) => [h.key, h.certain])).toEqual([["ONE", false], ["TWO", false]]);
+    expect(hangs(dir).map((h) => [h.key, h.certain])).toEqual([
+      ["ONE", false],
+      ["TWO", false],
+    ]);
   }, 30_000); // the watchdog waits 10 s here, by design
 
   test("in JSON logs the line is one JSON record; a job without a key is named and not recorded", () => {
@@ -82,7 +110,14 @@ watched({ hook: "TaskScheduler job", subject: "/w/f" }, () => { while (true) {} 
     expect(r.code).toBe(12);
     const lines = r.stderr.trim().split("\n");
     expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0]!)).toEqual({ time: expect.any(String), level: "error", tag: "watchdog", msg: expect.stringMatching(/^TaskScheduler job for \/w\/f blocked seedwatch for 1(\.\d)? s \(limit 1 s\): exiting with status 12$/) });
+    expect(JSON.parse(lines[0]!)).toEqual({
+      time: expect.any(String),
+      level: "error",
+      tag: "watchdog",
+      msg: expect.stringMatching(
+        /^TaskScheduler job for \/w\/f blocked seedwatch for 1(\.\d)? s \(limit 1 s\): exiting with status 12$/,
+      ),
+    });
     expect(existsSync(dir.join("hung"))).toBe(false);
   });
 
@@ -96,6 +131,8 @@ const c = await callHook({ hook: "hook c" }, () => new Promise(() => {}), [], 10
 console.log([a.ok, b.ok ? "" : b.error, c.ok ? "" : c.error].join("|"));`,
     );
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^true\|hook b failed: no \(.*child-\w+\.ts:\d+:\d+\)\|hook c did not finish within 1 s; it goes on in the background\n$/);
+    expect(r.stdout).toMatch(
+      /^true\|hook b failed: no \(.*child-\w+\.ts:\d+:\d+\)\|hook c did not finish within 1 s; it goes on in the background\n$/,
+    );
   });
 });

@@ -2,7 +2,13 @@ import { describe, expect, test } from "bun:test";
 import { IN_CREATE, IN_ISDIR, IN_MOVED_FROM, IN_Q_OVERFLOW, parseEvents } from "../../../native/index.ts";
 
 /** Build one struct inotify_event: name NUL-padded to `len` bytes. */
-function event(wd: number, mask: number, cookie: number, name = "", len = name ? Math.ceil((name.length + 1) / 16) * 16 : 0): Uint8Array {
+function event(
+  wd: number,
+  mask: number,
+  cookie: number,
+  name = "",
+  len = name ? Math.ceil((name.length + 1) / 16) * 16 : 0,
+): Uint8Array {
   const buf = new Uint8Array(16 + len);
   const v = new DataView(buf.buffer);
   v.setInt32(0, wd, true);
@@ -17,7 +23,11 @@ const cat = (...parts: Uint8Array[]) => Uint8Array.from(parts.flatMap((p) => [..
 
 describe("parseEvents", () => {
   test("several events, names without their NUL padding", () => {
-    const bytes = cat(event(1, IN_CREATE, 0, "a.txt"), event(2, IN_CREATE | IN_ISDIR, 0, "a-longer-directory-name"), event(1, IN_MOVED_FROM, 77, "x"));
+    const bytes = cat(
+      event(1, IN_CREATE, 0, "a.txt"),
+      event(2, IN_CREATE | IN_ISDIR, 0, "a-longer-directory-name"),
+      event(1, IN_MOVED_FROM, 77, "x"),
+    );
     const { records, consumed } = parseEvents(bytes);
     expect(consumed).toBe(bytes.length);
     expect(records.map((r) => [r.wd, r.mask, r.cookie, new TextDecoder().decode(r.name)])).toEqual([

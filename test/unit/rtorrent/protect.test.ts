@@ -5,7 +5,12 @@ import { linkSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { Protection, type Guarded } from "../../../src/rtorrent/protect.ts";
 import { tempDir } from "../../helpers/tmp.ts";
 
-const live = (hash: string, paths: string[], extra: Partial<Guarded> = {}): Guarded => ({ hash, name: hash.toLowerCase(), paths, ...extra });
+const live = (hash: string, paths: string[], extra: Partial<Guarded> = {}): Guarded => ({
+  hash,
+  name: hash.toLowerCase(),
+  paths,
+  ...extra,
+});
 
 describe("Protection", () => {
   test("the same path, a hard link, a symlink to it, a chain through a folder link: kept; a stray file: not", () => {
@@ -18,7 +23,10 @@ describe("Protection", () => {
     symlinkSync(dir.join("A/linked"), dir.join("B/linked"));
     symlinkSync(dir.join("A"), dir.join("alink"));
     symlinkSync(dir.join("alink/chained"), dir.join("C/chained"));
-    const p = new Protection([live("B", [dir.join("A/same"), dir.join("B/hard"), dir.join("B/linked")]), live("C", [dir.join("C/chained")])]);
+    const p = new Protection([
+      live("B", [dir.join("A/same"), dir.join("B/hard"), dir.join("B/linked")]),
+      live("C", [dir.join("C/chained")]),
+    ]);
     expect(p.keepReason(dir.join("A/same"))).toContain("also used by B (b): the same path");
     expect(p.keepReason(dir.join("A/hard"))).toContain("also used by B (b): the same data");
     expect(p.keepReason(dir.join("A/linked"))).toContain("also used by B (b): the same data");
@@ -48,7 +56,9 @@ describe("Protection", () => {
     const unreadable = { reason: "x.torrent: corrupt", unblock: "fix it" };
     const p = new Protection([live("U", [], { hint: { directory: dir.join("dl/U") }, unreadable })]);
     expect(p.blockAll).toBeUndefined();
-    expect(p.keepReason(dir.join("dl/U/a"))).toMatch(/may belong to U .* cannot be read \(x\.torrent: corrupt\).*fix it/);
+    expect(p.keepReason(dir.join("dl/U/a"))).toMatch(
+      /may belong to U .* cannot be read \(x\.torrent: corrupt\).*fix it/,
+    );
     expect(p.keepReason(dir.join("dl/elsewhere"))).toContain("may belong to U");
     expect(p.keepReason(dir.join("dl/free"))).toBeUndefined();
     const q = new Protection([live("T", [], { hint: { tails: ["/a"] }, unreadable })]);

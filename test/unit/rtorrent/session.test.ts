@@ -42,6 +42,7 @@ describe("bdecode", () => {
     expect(bdecode(enc("i9007199254740993e")).value).toBe(9007199254740993n);
     const d = bdecode(enc("d9:__proto__i1ee")).value as Record<string, unknown>;
     expect(Object.getPrototypeOf(d)).toBe(null);
+    // biome-ignore lint/suspicious/noProto: the test is that __proto__ is an ordinary key here
     expect(d.__proto__).toBe(1);
   });
 });
@@ -54,7 +55,14 @@ describe("readSession", () => {
     const r = readSession(dir.join("session"), t.hash);
     expect(r.kind).toBe("ok");
     if (r.kind !== "ok") return;
-    expect(r.torrent).toMatchObject({ hash: t.hash, name: "movie.mkv", tracker: "tracker.example", base: "/srv/dl", size: 1234, complete: true });
+    expect(r.torrent).toMatchObject({
+      hash: t.hash,
+      name: "movie.mkv",
+      tracker: "tracker.example",
+      base: "/srv/dl",
+      size: 1234,
+      complete: true,
+    });
     expect(r.torrent.files).toEqual([{ path: "/srv/dl/movie.mkv", size: 1234 }]);
     expect(r.torrent.custom[0]).toBe("movies");
   });
@@ -105,12 +113,19 @@ describe("readSession", () => {
     const t = makeTorrent({ name: "a", length: 1 });
     expect(readSession(dir.path, t.hash)).toEqual({ kind: "absent" });
     writeFileSync(dir.join(`${t.hash}.torrent`), t.bytes);
-    expect(readSession(dir.path, t.hash)).toEqual({ kind: "partial", missing: `${t.hash}.torrent.rtorrent`, hint: { tails: ["/a"] } });
+    expect(readSession(dir.path, t.hash)).toEqual({
+      kind: "partial",
+      missing: `${t.hash}.torrent.rtorrent`,
+      hint: { tails: ["/a"] },
+    });
     writeFileSync(dir.join(`${t.hash}.torrent.rtorrent`), "d9:directory");
     expect(readSession(dir.path, t.hash)).toMatchObject({ kind: "bad", reason: expect.stringContaining("at byte") });
     const other = "0".repeat(40);
     writeSession(dir.path, { ...t, hash: other }, { directory: "/d" });
-    expect(readSession(dir.path, other)).toMatchObject({ kind: "bad", reason: expect.stringContaining(`hashes to ${t.hash}`) });
+    expect(readSession(dir.path, other)).toMatchObject({
+      kind: "bad",
+      reason: expect.stringContaining(`hashes to ${t.hash}`),
+    });
   });
 
   test("only the names rtorrent loads count", () => {
@@ -118,7 +133,14 @@ describe("readSession", () => {
     expect(SESSION_TORRENT.test(`${h}.torrent`)).toBe(true);
     expect(SESSION_TORRENT.test(`${h.toLowerCase()}.torrent`)).toBe(false);
     expect(SESSION_TORRENT.test(`x${h}.torrent`)).toBe(false);
-    for (const s of [".torrent", ".torrent.new", ".torrent.rtorrent.new", ".torrent.libtorrent_resume", ".complete", ".torrent.meta"]) {
+    for (const s of [
+      ".torrent",
+      ".torrent.new",
+      ".torrent.rtorrent.new",
+      ".torrent.libtorrent_resume",
+      ".complete",
+      ".torrent.meta",
+    ]) {
       expect(SESSION_FILE.exec(`${h}${s}`)?.[1]).toBe(h);
     }
     expect(SESSION_FILE.test("rtorrent.lock")).toBe(false);

@@ -23,9 +23,28 @@ describe("SessionStore", () => {
     expect(store.db.query("PRAGMA journal_mode").get()).toEqual({ journal_mode: "wal" });
     expect(store.db.query("PRAGMA foreign_keys").get()).toEqual({ foreign_keys: 1 });
     expect(store.db.query("PRAGMA user_version").get()).toEqual({ user_version: SCHEMA_VERSION });
-    const t = session(dir.path, { name: "A", files: [{ path: ["x"], length: 2 }, { path: ["y"], length: 3 }], announce: "http://t.example/a" }, "/data/A", "music");
+    const t = session(
+      dir.path,
+      {
+        name: "A",
+        files: [
+          { path: ["x"], length: 2 },
+          { path: ["y"], length: 3 },
+        ],
+        announce: "http://t.example/a",
+      },
+      "/data/A",
+      "music",
+    );
     expect(store.upsert(t)).toBe("added");
-    expect(store.get(t.hash)).toMatchObject({ name: "A", tracker: "t.example", base: "/data/A", size: 5, files: 2, custom: ["music", "", "", "", ""] });
+    expect(store.get(t.hash)).toMatchObject({
+      name: "A",
+      tracker: "t.example",
+      base: "/data/A",
+      size: 5,
+      files: 2,
+      custom: ["music", "", "", "", ""],
+    });
     expect(store.files(t.hash).map((f) => f.path)).toEqual(["/data/A/x", "/data/A/y"]);
     // the original query still works: file holds the path's bytes
     const raw = store.db.query<{ file: Uint8Array }, []>("SELECT file FROM session_files ORDER BY file").all();
@@ -48,8 +67,12 @@ describe("SessionStore", () => {
   test("an original rtorrent_event database is migrated in place, rows kept", () => {
     using dir = tempDir();
     const db = new Database(dir.join("file.db"));
-    db.run("CREATE TABLE torrent_data (hash text PRIMARY KEY, name text, tracker text, torrent blob, libtorrent blob, rtorrent blob)");
-    db.run("CREATE TABLE session_files (hash text NOT NULL, file path NOT NULL, PRIMARY KEY (hash, file), FOREIGN KEY (hash) REFERENCES torrent_data(hash))");
+    db.run(
+      "CREATE TABLE torrent_data (hash text PRIMARY KEY, name text, tracker text, torrent blob, libtorrent blob, rtorrent blob)",
+    );
+    db.run(
+      "CREATE TABLE session_files (hash text NOT NULL, file path NOT NULL, PRIMARY KEY (hash, file), FOREIGN KEY (hash) REFERENCES torrent_data(hash))",
+    );
     db.run("INSERT INTO torrent_data (hash, name, tracker) VALUES ('AB', 'old', 'tr')");
     db.run("INSERT INTO session_files VALUES ('AB', ?)", [new TextEncoder().encode("/data/old")]);
     db.close();

@@ -18,7 +18,11 @@ const created = (path: string, dir = false) => fsEvent("IN_CLOSE_WRITE", path, d
 
 describe("FileManagerRule", () => {
   test("Python and JavaScript group syntax, anchored at the start like re.match", () => {
-    const py = new FileManagerRule({ action: "move", src_re: "^/in/(?P<name>[^/]+)\\.(?P<ext>mkv)$", dst_re: "/out/\\g<ext>/\\g<name>" });
+    const py = new FileManagerRule({
+      action: "move",
+      src_re: "^/in/(?P<name>[^/]+)\\.(?P<ext>mkv)$",
+      dst_re: "/out/\\g<ext>/\\g<name>",
+    });
     expect(py.destination("/in/film.mkv")).toBe("/out/mkv/film");
     const js = new FileManagerRule({ action: "copy", src_re: "/in/(?<n>.*)", dst_re: "/bak/$<n>" });
     expect(js.matches("/x/in/a")).toBe(false);
@@ -28,7 +32,9 @@ describe("FileManagerRule", () => {
   test("options are checked: action, dst_re for move/copy, unknown keys", () => {
     expect(() => new FileManagerRule({ action: "rename" as never, src_re: "x" })).toThrow(ConfigError);
     expect(() => new FileManagerRule({ action: "move", src_re: "x" })).toThrow(/dst_re/);
-    expect(() => new FileManagerRule({ action: "delete", src_re: "x", recursive: true } as never)).toThrow(/unknown key "recursive"/);
+    expect(() => new FileManagerRule({ action: "delete", src_re: "x", recursive: true } as never)).toThrow(
+      /unknown key "recursive"/,
+    );
   });
 });
 
@@ -37,7 +43,14 @@ describe("FileManagerScheduler", () => {
     using dir = tempDir("fm");
     writeFileSync(dir.join("a.new"), "new");
     writeFileSync(dir.join("a"), "old");
-    const s = sched(new FileManagerRule({ action: "move", src_re: `^${dir.path}/(?<n>.*)\\.new$`, dst_re: `${dir.path}/$<n>`, override: true }));
+    const s = sched(
+      new FileManagerRule({
+        action: "move",
+        src_re: `^${dir.path}/(?<n>.*)\\.new$`,
+        dst_re: `${dir.path}/$<n>`,
+        override: true,
+      }),
+    );
     s.schedule(created(dir.join("a.new")));
     await waitFor(() => !existsSync(dir.join("a.new")), "moved");
     expect(readFileSync(dir.join("a"), "utf8")).toBe("new");
@@ -47,7 +60,9 @@ describe("FileManagerScheduler", () => {
     using dir = tempDir("fm");
     writeFileSync(dir.join("a.new"), "new");
     writeFileSync(dir.join("a"), "old");
-    const s = sched(new FileManagerRule({ action: "move", src_re: `^${dir.path}/(?<n>.*)\\.new$`, dst_re: `${dir.path}/$<n>` }));
+    const s = sched(
+      new FileManagerRule({ action: "move", src_re: `^${dir.path}/(?<n>.*)\\.new$`, dst_re: `${dir.path}/$<n>` }),
+    );
     s.schedule(created(dir.join("a.new")));
     await settle();
     await waitFor(() => s.counts.running === 0, "task done");
@@ -70,7 +85,16 @@ describe("FileManagerScheduler", () => {
   test("filemode and dirmode on what is moved and on directories it creates", async () => {
     using dir = tempDir("fm");
     writeFileSync(dir.join("f.go"), "x", { mode: 0o600 });
-    const s = sched(new FileManagerRule({ action: "move", src_re: `^${dir.path}/(?<n>.*)\\.go$`, dst_re: `${dir.path}/out/deep/$<n>`, auto_create: true, filemode: 0o640, dirmode: 0o750 }));
+    const s = sched(
+      new FileManagerRule({
+        action: "move",
+        src_re: `^${dir.path}/(?<n>.*)\\.go$`,
+        dst_re: `${dir.path}/out/deep/$<n>`,
+        auto_create: true,
+        filemode: 0o640,
+        dirmode: 0o750,
+      }),
+    );
     s.schedule(created(dir.join("f.go")));
     await waitFor(() => existsSync(dir.join("out/deep/f")), "moved");
     expect(statSync(dir.join("out/deep/f")).mode & 0o777).toBe(0o640);
@@ -78,19 +102,31 @@ describe("FileManagerScheduler", () => {
     expect(statSync(dir.join("out/deep")).mode & 0o777).toBe(0o750);
   });
 
-  test.skipIf(process.getuid?.() !== 0)("a move across filesystems falls back to copy + unlink (tmpfs, needs root)", async () => {
-    using dir = tempDir("fm");
-    mkdirSync(dir.join("other"));
-    if (Bun.spawnSync(["mount", "-t", "tmpfs", "fm-test", dir.join("other")]).exitCode !== 0) return;
-    try {
-      mkdirSync(dir.join("album"));
-      writeFileSync(dir.join("album/t.flac"), "music");
-      const s = sched(new FileManagerRule({ action: "move", src_re: `^${dir.path}/(?<n>album)$`, dst_re: `${dir.path}/other/$<n>` }));
-      s.schedule(created(dir.join("album"), true));
-      await waitFor(() => existsSync(dir.join("other/album/t.flac")) && !existsSync(dir.join("album")), "moved across");
-      expect(readFileSync(dir.join("other/album/t.flac"), "utf8")).toBe("music");
-    } finally {
-      Bun.spawnSync(["umount", dir.join("other")]);
-    }
-  });
+  test.skipIf(process.getuid?.() !== 0)(
+    "a move across filesystems falls back to copy + unlink (tmpfs, needs root)",
+    async () => {
+      using dir = tempDir("fm");
+      mkdirSync(dir.join("other"));
+      if (Bun.spawnSync(["mount", "-t", "tmpfs", "fm-test", dir.join("other")]).exitCode !== 0) return;
+      try {
+        mkdirSync(dir.join("album"));
+        writeFileSync(dir.join("album/t.flac"), "music");
+        const s = sched(
+          new FileManagerRule({
+            action: "move",
+            src_re: `^${dir.path}/(?<n>album)$`,
+            dst_re: `${dir.path}/other/$<n>`,
+          }),
+        );
+        s.schedule(created(dir.join("album"), true));
+        await waitFor(
+          () => existsSync(dir.join("other/album/t.flac")) && !existsSync(dir.join("album")),
+          "moved across",
+        );
+        expect(readFileSync(dir.join("other/album/t.flac"), "utf8")).toBe("music");
+      } finally {
+        Bun.spawnSync(["umount", dir.join("other")]);
+      }
+    },
+  );
 });

@@ -33,7 +33,10 @@ type Op =
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ op: fc.constant("write" as const), p: fc.nat(1000) }) },
   { weight: 5, arbitrary: fc.record({ op: fc.constant("rename" as const), p: fc.nat(1000), q: fc.nat(1000) }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constantFrom("rm" as const, "cancel" as const, "mkdir" as const), p: fc.nat(1000) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ op: fc.constantFrom("rm" as const, "cancel" as const, "mkdir" as const), p: fc.nat(1000) }),
+  },
   { weight: 2, arbitrary: fc.record({ op: fc.constant("advance" as const), ms: fc.integer({ min: 0, max: 12_000 }) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant("release" as const) }) },
 );
@@ -61,14 +64,20 @@ test("a pending task runs once per arming, where its file is at run time, or not
         job: async (e: JobEvent) => {
           const id = fs.entries.get(e.pathname);
           if (!allowed.has(e.maskname)) problems.push(`job got ${e.maskname} for ${e.pathname}`);
-          if (id === undefined || id === "dir" || !e.pathname.startsWith("/w/")) problems.push(`ran on ${e.pathname}, which holds ${id ?? "nothing"}`);
+          if (id === undefined || id === "dir" || !e.pathname.startsWith("/w/"))
+            problems.push(`ran on ${e.pathname}, which holds ${id ?? "nothing"}`);
           else if (!armed.get(id)) problems.push(`ran twice for one arming: ${id} at ${e.pathname}`);
           else armed.set(id, false);
           trace.push(`  job ${e.maskname} ${e.pathname} (${id})`);
           if (v.hold) await new Promise<void>((r) => held.push(r));
         },
       });
-      const map = { IN_CLOSE_WRITE: sched, IN_MODIFY: new Cancel(sched), ...(v.moveTo ? { IN_MOVED_TO: sched } : {}), ...(v.cancels ? { IN_MOVED_FROM: new Cancel(sched), IN_DELETE: new Cancel(sched) } : {}) };
+      const map = {
+        IN_CLOSE_WRITE: sched,
+        IN_MODIFY: new Cancel(sched),
+        ...(v.moveTo ? { IN_MOVED_TO: sched } : {}),
+        ...(v.cancels ? { IN_MOVED_FROM: new Cancel(sched), IN_DELETE: new Cancel(sched) } : {}),
+      };
       const rig = await rulesRig({ map: () => map, scheduler: sched });
       fs = rig.fs;
       let next = 0;
@@ -80,13 +89,20 @@ test("a pending task runs once per arming, where its file is at run time, or not
         while (held.length) held.shift()!();
         await rig.clock.advance(DELAY_S * 1000);
       }
-      const leftArmed = v.singlejob ? [] : [...fs.entries].filter(([p, id]) => p.startsWith("/w/") && id !== "dir" && armed.get(id)).map(([p]) => p);
+      const leftArmed = v.singlejob
+        ? []
+        : [...fs.entries].filter(([p, id]) => p.startsWith("/w/") && id !== "dir" && armed.get(id)).map(([p]) => p);
       const detail = `${JSON.stringify(v)}\n${problems.join("\n")}\narmed, never run: ${leftArmed.join(", ")}\ntrace:\n${trace.join("\n")}\nlog:\n${rig.logs.join("\n")}`;
-      expect({ problems, leftArmed, counts: rig.sched.counts, detail: problems.length || leftArmed.length ? detail : "" }).toEqual({ problems: [], leftArmed: [], counts: { delayed: 0, running: 0 }, detail: "" });
+      expect({
+        problems,
+        leftArmed,
+        counts: rig.sched.counts,
+        detail: problems.length || leftArmed.length ? detail : "",
+      }).toEqual({ problems: [], leftArmed: [], counts: { delayed: 0, running: 0 }, detail: "" });
 
       async function apply(o: Op): Promise<void> {
-        if (o.op === "advance") return trace.push(`advance ${o.ms}`), rig.clock.advance(o.ms);
-        if (o.op === "release") return trace.push("release"), void held.shift()?.();
+        if (o.op === "advance") return (trace.push(`advance ${o.ms}`), rig.clock.advance(o.ms));
+        if (o.op === "release") return (trace.push("release"), void held.shift()?.());
         if (o.op === "write" || o.op === "mkdir") {
           const p = PATHS[o.p % PATHS.length]!;
           const kind = fs.entries.get(p);
@@ -110,7 +126,8 @@ test("a pending task runs once per arming, where its file is at run time, or not
           return rig.inject(fsEvent("IN_MODIFY", p, false, "/w"));
         }
         if (o.op === "rm") {
-          for (const [q, id] of fs.entries) if ((q === p || q.startsWith(`${p}/`)) && id !== "dir") armed.set(id, false);
+          for (const [q, id] of fs.entries)
+            if ((q === p || q.startsWith(`${p}/`)) && id !== "dir") armed.set(id, false);
           trace.push(`rm ${p}`);
           return fs.rm(p);
         }
@@ -136,7 +153,8 @@ test("a pending task runs once per arming, where its file is at run time, or not
         for (const [path, id] of fs.entries) {
           if (id === "dir" || !(path === p || path.startsWith(`${p}/`))) continue;
           if (!toIn) armed.set(id, false);
-          else if (!fromIn) armed.set(id, kind === "dir" || v.moveTo); // a directory moved in is scanned: synthetic IN_CLOSE_WRITE
+          else if (!fromIn)
+            armed.set(id, kind === "dir" || v.moveTo); // a directory moved in is scanned: synthetic IN_CLOSE_WRITE
           else if (kind !== "dir" && v.moveTo) armed.set(id, true);
         }
         trace.push(`rename ${p} ${q}`);

@@ -41,7 +41,10 @@ describe("pending tasks follow moves", () => {
   });
 
   test("a Cancel on IN_MOVED_FROM (the example config's map) does not lose a file renamed within the tree", async () => {
-    const r = await rulesRig({ map: (s) => ({ IN_CLOSE_WRITE: s, IN_MOVED_FROM: new Cancel(s), IN_DELETE: new Cancel(s) }), dirs: ["/w/d"] });
+    const r = await rulesRig({
+      map: (s) => ({ IN_CLOSE_WRITE: s, IN_MOVED_FROM: new Cancel(s), IN_DELETE: new Cancel(s) }),
+      dirs: ["/w/d"],
+    });
     r.fs.write("/w/d/f", "F");
     r.fs.rename("/w/d", "/w/e");
     r.fs.rename("/w/e/f", "/w/e/g");
@@ -120,7 +123,11 @@ describe("pending tasks follow moves", () => {
 
   test("ShellScheduler: {pathname} in the command is the new path", async () => {
     const argv: string[][] = [];
-    const runner: ProcessRunner = { run: async (req: RunRequest) => (argv.push([...req.argv]), { code: 0, signal: undefined, timedOut: false, stdout: "", stderr: "", durationMs: 0 }) };
+    const runner: ProcessRunner = {
+      run: async (req: RunRequest) => (
+        argv.push([...req.argv]), { code: 0, signal: undefined, timedOut: false, stdout: "", stderr: "", durationMs: 0 }
+      ),
+    };
     const shell = new ShellScheduler({ cmd: ["mv", "{pathname}", "/done/"], delay: 10 });
     shell.useRunner(runner);
     const r = await rulesRig({ map: () => writes(shell), scheduler: shell, dirs: ["/w/d"] });

@@ -64,7 +64,11 @@ export async function rulesRig(o: RigOptions): Promise<RulesRig> {
         if (o.hold) await new Promise<void>((r) => held.push(r));
       },
     });
-  const config = validateConfig(new Pyinotifyd({ watches: [new Watch({ path: "/w", rec: true, auto_add: true, event_map: o.map(sched), ...o.watch })] }));
+  const config = validateConfig(
+    new Pyinotifyd({
+      watches: [new Watch({ path: "/w", rec: true, auto_add: true, event_map: o.map(sched), ...o.watch })],
+    }),
+  );
   let handlers!: WatcherHandlers;
   const daemon = new RulesDaemon(config, {
     clock,

@@ -5,7 +5,8 @@ import { fsEvent, type FsEvent } from "../../../src/events/index.ts";
 import { Cancel, TaskScheduler, type JobEvent } from "../../../src/rules/scheduler.ts";
 import { FakeClock, settle } from "../../fakes/clock.ts";
 
-const ev = (path: string, name: Parameters<typeof fsEvent>[0] = "IN_CLOSE_WRITE", dir = false): FsEvent => fsEvent(name, path, dir, "/w");
+const ev = (path: string, name: Parameters<typeof fsEvent>[0] = "IN_CLOSE_WRITE", dir = false): FsEvent =>
+  fsEvent(name, path, dir, "/w");
 
 /** A scheduler whose jobs record themselves; with `hold`, each job waits for release(). */
 function harness(opts: Partial<ConstructorParameters<typeof TaskScheduler>[0]> = {}, hold = false) {
@@ -132,7 +133,11 @@ describe("TaskScheduler", () => {
       h.s.schedule(ev("/w/a"));
       await settle();
       expect(await h.s.shutdown(10, "run")).toBe(1);
-      expect(lines.join("\n")).toMatch(new RegExp(`shutdown: task left running \\(a job function cannot be stopped\\), mask=IN_CLOSE_WRITE, path=/w/a, task_id=${h.runs[0]!.id}`));
+      expect(lines.join("\n")).toMatch(
+        new RegExp(
+          `shutdown: task left running \\(a job function cannot be stopped\\), mask=IN_CLOSE_WRITE, path=/w/a, task_id=${h.runs[0]!.id}`,
+        ),
+      );
       await h.release();
     } finally {
       setFormat("text");

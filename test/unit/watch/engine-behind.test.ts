@@ -17,7 +17,7 @@ function behind(root: string, beforeWatch?: (path: string) => void) {
   const kernel: Kernel = {
     addWatch(path) {
       beforeWatch?.(path);
-      let st;
+      let st: ReturnType<typeof lstatSync>;
       try {
         st = lstatSync(path);
       } catch (err) {
@@ -61,7 +61,8 @@ const rec = (wd: number, event: KernelRecord["event"], name: string, dir: boolea
   cookie,
   name: new TextEncoder().encode(name),
 });
-const rel = (root: string) => (e: FsEvent) => `${e.kind} ${e.path.slice(root.length + 1)}${e.from ? ` from ${e.from.slice(root.length + 1)}` : ""}${e.synthetic ? " *" : ""}`;
+const rel = (root: string) => (e: FsEvent) =>
+  `${e.kind} ${e.path.slice(root.length + 1)}${e.from ? ` from ${e.from.slice(root.length + 1)}` : ""}${e.synthetic ? " *" : ""}`;
 
 describe("InotifyEngine behind the disk", () => {
   test("mkdir -p a/b; touch a/b/f; mv a r: r/b and r/b/f are reported (the issue's case)", () => {
@@ -70,8 +71,18 @@ describe("InotifyEngine behind the disk", () => {
     mkdirSync(dir.join("a/b"), { recursive: true });
     writeFileSync(dir.join("a/b/f"), "");
     renameSync(dir.join("a"), dir.join("r"));
-    t.read(rec(t.ROOT, "IN_CREATE", "a", true), rec(t.ROOT, "IN_MOVED_FROM", "a", true, 7), rec(t.ROOT, "IN_MOVED_TO", "r", true, 7));
-    expect(t.log.events.filter((e) => e.kind !== "write").map(rel(dir.path))).toEqual(["create a", "move a", "move r from a", "create r/b *", "create r/b/f *"]);
+    t.read(
+      rec(t.ROOT, "IN_CREATE", "a", true),
+      rec(t.ROOT, "IN_MOVED_FROM", "a", true, 7),
+      rec(t.ROOT, "IN_MOVED_TO", "r", true, 7),
+    );
+    expect(t.log.events.filter((e) => e.kind !== "write").map(rel(dir.path))).toEqual([
+      "create a",
+      "move a",
+      "move r from a",
+      "create r/b *",
+      "create r/b/f *",
+    ]);
     t.modelMatchesDisk();
     expect(t.engine.stats().watches).toBe(3); // root, r, r/b: new files there are seen
   });
@@ -159,7 +170,15 @@ describe("InotifyEngine behind the disk", () => {
     );
     await t.log.until((e) => e.kind === "delete", "a moved out (unpaired)");
     // n/a is found by n's listing (a create), then known as a: a move, before a's own events
-    expect(t.log.events.map(rel(dir.path))).toEqual(["create n", "create n/a *", "move a *", "move n/a from a *", "move n/a/x", "move n/a/z from n/a/x", "delete a"]);
+    expect(t.log.events.map(rel(dir.path))).toEqual([
+      "create n",
+      "create n/a *",
+      "move a *",
+      "move n/a from a *",
+      "move n/a/x",
+      "move n/a/z from n/a/x",
+      "delete a",
+    ]);
     t.modelMatchesDisk();
   });
 });

@@ -61,7 +61,11 @@ describe("InotifyEngine", () => {
     await log.until((e) => e.kind === "rescanned", "rescanned");
     // A lost IN_CLOSE_WRITE cannot be told from none: files are reported written again.
     const found = log.events.filter((e) => e.synthetic).map((e) => `${e.names.join("|")} ${e.path}`);
-    expect(found.sort()).toEqual([`IN_CLOSE_WRITE ${dir.join("d/f")}`, `IN_CREATE ${dir.join("d/f")}`, `IN_CREATE|IN_ISDIR ${dir.join("d")}`]);
+    expect(found.sort()).toEqual([
+      `IN_CLOSE_WRITE ${dir.join("d/f")}`,
+      `IN_CREATE ${dir.join("d/f")}`,
+      `IN_CREATE|IN_ISDIR ${dir.join("d")}`,
+    ]);
     expect(engine.stats().overflows).toBe(1);
   });
 
@@ -95,7 +99,13 @@ describe("InotifyEngine", () => {
       onProblem: (p) => problems.push(p.message),
     });
     engine.addRoot(dir.path, {});
-    const r = (name: string): KernelRecord => ({ wd: 1, event: "IN_CREATE", dir: false, cookie: 0, name: new TextEncoder().encode(name) });
+    const r = (name: string): KernelRecord => ({
+      wd: 1,
+      event: "IN_CREATE",
+      dir: false,
+      cookie: 0,
+      name: new TextEncoder().encode(name),
+    });
     engine.feed([r("a"), r("b")]);
     engine.pump();
     expect(calls).toBe(2);

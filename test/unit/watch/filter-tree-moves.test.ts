@@ -29,7 +29,9 @@ describe("filters", () => {
 
   test("an invalid regex is a ConfigError naming the option", () => {
     expect(() => makeFilter({ exclude: ["[a-"] })).toThrow(ConfigError);
-    expect(() => makeFilter({ include: ["("] }, { exclude: "x", include: "watch.exclude_filter" })).toThrow(/^watch\.exclude_filter: invalid regular expression/);
+    expect(() => makeFilter({ include: ["("] }, { exclude: "x", include: "watch.exclude_filter" })).toThrow(
+      /^watch\.exclude_filter: invalid regular expression/,
+    );
   });
 });
 
@@ -71,7 +73,13 @@ describe("WatchTree", () => {
 });
 
 describe("pairMove", () => {
-  const rec = (event: KernelRecord["event"], cookie: number, name = "x", wd = 1): KernelRecord => ({ wd, event, dir: false, cookie, name: new TextEncoder().encode(name) });
+  const rec = (event: KernelRecord["event"], cookie: number, name = "x", wd = 1): KernelRecord => ({
+    wd,
+    event,
+    dir: false,
+    cookie,
+    name: new TextEncoder().encode(name),
+  });
   const head = (q: RecordQueue) => q.peek()!;
 
   test("the partner already read pairs, and leaves the queue", () => {
@@ -112,14 +120,25 @@ describe("pairMove", () => {
 describe("RecordQueue.changes", () => {
   test("counts queued moves out, renames over and deletes per directory and name until handled", () => {
     const q = new RecordQueue();
-    const r = (event: KernelRecord["event"], wd: number, name: string): KernelRecord => ({ wd, event, dir: true, cookie: 0, name: new TextEncoder().encode(name) });
+    const r = (event: KernelRecord["event"], wd: number, name: string): KernelRecord => ({
+      wd,
+      event,
+      dir: true,
+      cookie: 0,
+      name: new TextEncoder().encode(name),
+    });
     q.push(r("IN_CREATE", 1, "a"), 0);
     q.push(r("IN_MOVED_FROM", 1, "a"), 0);
     q.push(r("IN_DELETE", 2, "a"), 0);
     q.push(r("IN_MOVED_TO", 3, "c"), 0);
     const settled: string[] = [];
     q.onSettled = (key) => settled.push(key);
-    expect([q.changes(1, "a"), q.changes(2, "a"), q.changes(3, "c"), q.changes(1, "b")]).toEqual(["1/a", "2/a", "3/c", undefined]);
+    expect([q.changes(1, "a"), q.changes(2, "a"), q.changes(3, "c"), q.changes(1, "b")]).toEqual([
+      "1/a",
+      "2/a",
+      "3/c",
+      undefined,
+    ]);
     q.shift();
     q.shift();
     expect([q.changes(1, "a"), q.changes(2, "a")]).toEqual([undefined, "2/a"]);
