@@ -110,6 +110,7 @@ export class HttpGazelle implements Gazelle {
   async download(id: number, expectHash?: string): Promise<TorrentFile> {
     if (!Number.isInteger(id) || id <= 0) throw new GazelleError(this.site, "torrent-file", `no torrent id ${id}`);
     const usePasskey = (this.config.download ?? ("username" in this.config.auth ? "passkey" : "api")) === "passkey";
+    if (!("api_key" in this.config.auth)) await this.ensureSession();
     let url: URL;
     if (usePasskey) {
       const me = await this.account();
@@ -119,7 +120,10 @@ export class HttpGazelle implements Gazelle {
         authkey: me.authkey,
         torrent_pass: me.passkey,
       });
-    } else url = this.url("ajax.php", { action: "download", id: String(id) });
+    } else {
+      url = this.url("ajax.php", { action: "download", id: String(id) });
+      if (!("api_key" in this.config.auth)) url.searchParams.set("auth", (await this.account()).authkey);
+    }
     for (let attempt = 0; ; attempt++) {
       const res = await this.send(url, "download", !usePasskey);
       if (res.status === 200 && /^application\/x-bittorrent\b/i.test(res.headers.get("content-type") ?? "")) {
@@ -136,12 +140,14 @@ export class HttpGazelle implements Gazelle {
           `download ${id}: not logged in (the site sent us to login.php)`,
           res.status,
         );
-      // A JSON error envelope on failure (bad id, no token); anything else is not a torrent file.
-      if (this.envelope(res.status, body, "download", []) === RATE_LIMITED) {
+      // A JSON error envelope on failure (bad id, no token) or a server error is read as
+      // such; anything else (a 200 HTML page) is simply not a torrent file.
+      const type = res.headers.get("content-type") || "untyped";
+      const readable = res.status >= 500 || res.status === 429 || /json/i.test(type);
+      if (readable && this.envelope(res.status, body, "download", []) === RATE_LIMITED) {
         this.waitOut(res, attempt, "download");
         continue;
       }
-      const type = res.headers.get("content-type") || "untyped";
       throw new GazelleError(
         this.site,
         "torrent-file",
