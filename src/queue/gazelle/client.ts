@@ -14,6 +14,7 @@ import { VERSION } from "../../version.ts";
 import { type Clock, realClock } from "../../rules/clock.ts";
 import { checkTorrentFile } from "./download.ts";
 import { GazelleError } from "./errors.ts";
+import { isLoginRedirect, MISSING_BY_ID, RATE_LIMITED, readAnswer } from "./envelope.ts";
 import { DEFAULT_RATE_LIMIT, type RateLimit, type RateLimiter, sharedLimiter } from "./rate-limit.ts";
 import { readAccount, readArtist, readBrowse, readTorrent, readTorrentGroup, ShapeError } from "./shapes.ts";
 import type { Account, Artist, BrowsePage, BrowseQuery, Group, TorrentDetail, TorrentFile } from "./types.ts";
@@ -52,7 +53,7 @@ export interface GazelleOptions {
 }
 
 /** Names seedwatch (trackers refuse downloads from python-requests, Python-urllib, BTWebClient, uTorrent). */
-export const USER_AGENT = `seedwatch/${VERSION} (Gazelle client; +https://github.com/seedwatch)`;
+export const USER_AGENT = `seedwatch/${VERSION} (queue worker; Gazelle JSON API)`;
 
 export class HttpGazelle implements Gazelle {
   readonly site: string;
@@ -144,7 +145,7 @@ export class HttpGazelle implements Gazelle {
       // such; anything else (a 200 HTML page) is simply not a torrent file.
       const type = res.headers.get("content-type") || "untyped";
       const readable = res.status >= 500 || res.status === 429 || /json/i.test(type);
-      if (readable && this.envelope(res.status, body, "download", []) === RATE_LIMITED) {
+      if (readable && readAnswer(this.site, res.status, body, "download", []) === RATE_LIMITED) {
         this.waitOut(res, attempt, "download");
         continue;
       }
@@ -176,13 +177,15 @@ export class HttpGazelle implements Gazelle {
       // A session that ended: OPS sends us to login.php, a site with status codes may say 401.
       const loggedOut = isLoginRedirect(res) || (res.status === 401 && !("api_key" in this.config.auth));
       if (loggedOut) {
-        if ("api_key" in this.config.auth || relogged)
+        if ("api_key" in this.config.auth || relogged) {
+          const why = relogged ? "even after a new login" : "the API key was not taken";
           throw new GazelleError(
             this.site,
             "auth",
-            `${action}: not logged in (HTTP ${res.status} after a new login)`,
+            `${action}: not logged in (HTTP ${res.status}: ${why})`,
             res.status,
           );
+        }
         await res.arrayBuffer();
         relogged = true;
         this.cookie = undefined;
@@ -192,7 +195,7 @@ export class HttpGazelle implements Gazelle {
         continue;
       }
       const body = await res.text();
-      const out = this.envelope(res.status, body, action, missing);
+      const out = readAnswer(this.site, res.status, body, action, missing);
       if (out !== RATE_LIMITED) return out;
       this.waitOut(res, attempt, action);
     }
@@ -243,35 +246,6 @@ export class HttpGazelle implements Gazelle {
     this.cookie = cookies.join("; ");
   }
 
-  /** Read an answer: the response, "missing", RATE_LIMITED, or a GazelleError. */
-  private envelope(
-    status: number,
-    body: string,
-    action: string,
-    missing: string[],
-  ): { body: unknown; missing: boolean } | typeof RATE_LIMITED {
-    if (status === 429) return RATE_LIMITED;
-    let json: { status?: unknown; response?: unknown; error?: unknown } | undefined;
-    try {
-      json = JSON.parse(body);
-    } catch {
-      json = undefined;
-    }
-    if (typeof json !== "object" || json === null) {
-      const what = status >= 500 ? "http" : status === 401 || status === 403 ? "auth" : "response";
-      throw new GazelleError(this.site, what, `${action}: HTTP ${status}, not JSON: ${snippet(body)}`, status);
-    }
-    if (json.status === "success" && status < 300) return { body: json.response, missing: false };
-    const error = typeof json.error === "string" ? json.error : `status ${JSON.stringify(json.status)}`;
-    if (/rate limit exceeded/i.test(error)) return RATE_LIMITED;
-    if (status === 401 || status === 403 || AUTH_ERRORS.has(error.toLowerCase()))
-      throw new GazelleError(this.site, "auth", `${action}: ${error}`, status);
-    if (status >= 500) throw new GazelleError(this.site, "http", `${action}: HTTP ${status}: ${error}`, status);
-    if (json.status === "failure" && (missing.includes(error) || (status === 404 && missing.length > 0)))
-      return { body: undefined, missing: true };
-    throw new GazelleError(this.site, "tracker", `${action}: ${error}`, status);
-  }
-
   private read<T>(reader: (r: unknown) => T, body: unknown): T {
     try {
       return reader(body);
@@ -310,24 +284,6 @@ export class HttpGazelle implements Gazelle {
     for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
     return url;
   }
-}
-
-const RATE_LIMITED = Symbol("rate-limited");
-/** What torrent and torrentgroup answer for an id the site does not have. */
-const MISSING_BY_ID = ["bad id parameter", "could not find torrent", "failure"];
-const AUTH_ERRORS = new Set([
-  "invalid token",
-  "this page requires an api token",
-  "this page is limited to api key usage only.",
-]);
-
-function isLoginRedirect(res: Response): boolean {
-  return res.status >= 300 && res.status < 400 && /login\.php/.test(res.headers.get("location") ?? "");
-}
-
-function snippet(body: string): string {
-  const s = body.replace(/\s+/g, " ").trim();
-  return JSON.stringify(s.length > 80 ? `${s.slice(0, 80)}…` : s);
 }
 
 function hashOf(secret: string): string {
