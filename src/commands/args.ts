@@ -4,6 +4,7 @@
 // repeatable flags into lists, counts counters, and knows how many positionals a verb takes.
 
 import { defineCommand, type ArgsDef, type CommandDef } from "citty";
+import { closest } from "../config/keys.ts";
 import { UsageError } from "../errors.ts";
 
 export type ArgSpec =
@@ -205,23 +206,11 @@ function missing(key: string, s: ArgSpec, verb: string): UsageError {
 }
 
 function unknownFlag(flag: string, known: string[], verb: string): UsageError {
-  const near = known
-    .map((k) => [k, distance(flag, k)] as const)
-    .filter(([, d]) => d <= 2)
-    .sort((a, b) => a[1] - b[1])[0];
+  const near = closest(flag, known);
   const hint = near
-    ? `did you mean ${near[0]}? 'seedwatch ${verb} --help' lists every option`
+    ? `did you mean ${near}? 'seedwatch ${verb} --help' lists every option`
     : `'seedwatch ${verb} --help' lists every option`;
   return new UsageError(`unknown option ${flag}`, hint);
-}
-
-function distance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
-  for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++)
-      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-  return d[a.length]![b.length]!;
 }
 
 function wrap(text: string, width: number): string[] {

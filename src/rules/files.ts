@@ -23,6 +23,7 @@ import {
   unlinkSync,
 } from "node:fs";
 import { dirname, join } from "node:path";
+import { rejectUnknownKeys } from "../config/keys.ts";
 import { ConfigError } from "../errors.ts";
 import type { FsEvent } from "../events/index.ts";
 import { TaskScheduler, type JobEvent, type TaskSchedulerOptions } from "./scheduler.ts";
@@ -43,6 +44,20 @@ export interface FileManagerRuleOptions {
   rec?: boolean;
 }
 
+const RULE_KEYS = [
+  "action",
+  "src_re",
+  "dst_re",
+  "auto_create",
+  "overwrite",
+  "override",
+  "dirmode",
+  "filemode",
+  "user",
+  "group",
+  "rec",
+];
+
 /** How long a produced path is ignored by the scheduler that produced it. */
 const LOOP_GUARD_MS = 10_000;
 
@@ -53,22 +68,7 @@ export class FileManagerRule {
   readonly options: FileManagerRuleOptions;
 
   constructor(options: FileManagerRuleOptions) {
-    const known = [
-      "action",
-      "src_re",
-      "dst_re",
-      "auto_create",
-      "overwrite",
-      "override",
-      "dirmode",
-      "filemode",
-      "user",
-      "group",
-      "rec",
-    ];
-    for (const k of Object.keys(options))
-      if (!known.includes(k))
-        throw new ConfigError(`unknown key "${k}"`, "FileManagerRule", k, `known keys: ${known.join(", ")}`);
+    rejectUnknownKeys(options, RULE_KEYS, "FileManagerRule");
     if (!["move", "copy", "delete"].includes(options.action))
       throw new ConfigError(
         'must be "move", "copy" or "delete"',

@@ -3,6 +3,7 @@
 // were given; validateConfig() checks it all and names the field path of any mistake.
 
 import { readFileSync } from "node:fs";
+import { rejectUnknownKeys } from "../config/keys.ts";
 import { ConfigError } from "../errors.ts";
 import { EVENT_NAMES, parseEventNames, type EventName } from "../events/index.ts";
 import { Cancel, TaskScheduler, type Job, type PendingPolicy } from "./scheduler.ts";
@@ -103,7 +104,7 @@ export function validateConfig(value: unknown): ValidConfig {
     );
   }
   const o = value.options;
-  unknownKeys(o, PYINOTIFYD_KEYS, "Pyinotifyd");
+  rejectUnknownKeys(o, PYINOTIFYD_KEYS, "Pyinotifyd");
   const schedulers = new Set<TaskScheduler>();
   const watches = (o.watches ?? []).map((w, i) => validateWatch(w, `watches[${i}]`, schedulers));
   const timeout = o.shutdown_timeout ?? 30;
@@ -123,7 +124,7 @@ export function validateConfig(value: unknown): ValidConfig {
       '"run": tasks still in their delay run at shutdown; "drop": they are dropped',
     );
   if (o.rtorrent !== undefined) {
-    unknownKeys(o.rtorrent, RTORRENT_KEYS, "rtorrent");
+    rejectUnknownKeys(o.rtorrent, RTORRENT_KEYS, "rtorrent");
     if (typeof o.rtorrent.session !== "string")
       throw new ConfigError(
         "must be the session directory",
@@ -146,7 +147,7 @@ function validateWatch(w: unknown, field: string, schedulers: Set<TaskScheduler>
   if (!(w instanceof Watch))
     throw new ConfigError("must be a Watch", field, w, "new Watch({ path, event_map, rec, auto_add })");
   const o = w.options;
-  unknownKeys(o, WATCH_KEYS, field);
+  rejectUnknownKeys(o, WATCH_KEYS, field);
   const paths = typeof o.path === "string" ? [o.path] : o.path;
   if (!Array.isArray(paths) || paths.length === 0 || paths.some((p) => typeof p !== "string"))
     throw new ConfigError(
@@ -236,21 +237,4 @@ function excludes(spec: WatchOptions["exclude_filter"], field: string): RegExp[]
       );
     }
   });
-}
-
-function unknownKeys(o: object, known: string[], field: string): void {
-  for (const k of Object.keys(o)) {
-    if (!known.includes(k)) {
-      const near = known.find(
-        (x) =>
-          x.replace(/_/g, "") === k.replace(/_/g, "").toLowerCase() || (x.length > 3 && k.startsWith(x.slice(0, 4))),
-      );
-      throw new ConfigError(
-        `unknown key "${k}"`,
-        field,
-        k,
-        near ? `did you mean ${near}?` : `known keys: ${known.join(", ")}`,
-      );
-    }
-  }
 }
