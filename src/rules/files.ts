@@ -26,6 +26,7 @@ import { dirname, join } from "node:path";
 import { rejectUnknownKeys } from "../config/keys.ts";
 import { ConfigError } from "../errors.ts";
 import type { FsEvent } from "../events/index.ts";
+import { pythonPattern, pythonReplacement } from "./python-regex.ts";
 import { TaskScheduler, type JobEvent, type TaskSchedulerOptions } from "./scheduler.ts";
 
 export interface FileManagerRuleOptions {
@@ -182,12 +183,11 @@ export class FileManagerScheduler extends TaskScheduler {
 
 // --- internal ---
 
-/** Python regex syntax → JavaScript: (?P<n>…) → (?<n>…), (?P=n) → \k<n>. */
+/** src_re, in Python's syntax or JavaScript's. */
 function compile(src: string | RegExp): RegExp {
   if (src instanceof RegExp) return src;
-  const js = src.replace(/\(\?P<([A-Za-z_]\w*)>/g, "(?<$1>").replace(/\(\?P=([A-Za-z_]\w*)\)/g, "\\k<$1>");
   try {
-    return new RegExp(js);
+    return new RegExp(pythonPattern(src));
   } catch (err) {
     throw new ConfigError(
       `invalid regular expression: ${(err as Error).message}`,
@@ -196,14 +196,6 @@ function compile(src: string | RegExp): RegExp {
       "Python's (?P<name>…) and JavaScript's (?<name>…) both work",
     );
   }
-}
-
-/** Python's \g<name>, \g<1> and \1 become JavaScript's $<name> and $1; JavaScript's own forms pass. */
-function pythonReplacement(dst: string): string {
-  return dst
-    .replace(/\\g<([A-Za-z_]\w*)>/g, "$$<$1>")
-    .replace(/\\g<(\d+)>/g, "$$$1")
-    .replace(/\\(\d)/g, "$$$1");
 }
 
 function move(src: string, dst: string, overwrite: boolean): void {

@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { rejectUnknownKeys } from "../config/keys.ts";
 import { ConfigError } from "../errors.ts";
 import { EVENT_NAMES, parseEventNames, type EventName } from "../events/index.ts";
+import { pythonPattern } from "./python-regex.ts";
 import { Cancel, TaskScheduler, type Job, type PendingPolicy } from "./scheduler.ts";
 
 export type Handler = TaskScheduler | Cancel;
@@ -227,7 +228,7 @@ function excludes(spec: WatchOptions["exclude_filter"], field: string): RegExp[]
   return list.map((p, i) => {
     if (p instanceof RegExp) return p;
     try {
-      return new RegExp(`^(?:${p.replace(/\(\?P<([A-Za-z_]\w*)>/g, "(?<$1>")})`); // re.match: anchored at the start
+      return new RegExp(`^(?:${pythonPattern(p)})`); // re.match: anchored at the start
     } catch (err) {
       throw new ConfigError(
         `invalid regular expression: ${(err as Error).message}`,
