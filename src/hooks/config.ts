@@ -7,7 +7,7 @@ import { watched } from "./call.ts";
 import { loadModule } from "./load.ts";
 import { resetLoglevels } from "../rules/logging.ts";
 import { beginConfigLoad, endConfigLoad } from "../rules/syslog.ts";
-import { validateConfig, type ValidConfig } from "../rules/model.ts";
+import { validateConfig, type ValidConfig } from "../rules/config.ts";
 import type { Job } from "../rules/scheduler.ts";
 
 export async function loadConfig(path: string, fresh = false): Promise<ValidConfig> {

@@ -7,7 +7,7 @@ import { VERSION } from "../version.ts";
 import { Cancel, TaskScheduler } from "../rules/scheduler.ts";
 import { ShellScheduler } from "../rules/shell.ts";
 import { FileManagerRule, FileManagerScheduler } from "../rules/files.ts";
-import { EventMap, Pyinotifyd, Watch } from "../rules/model.ts";
+import { EventMap, Pyinotifyd, Watch } from "../rules/config.ts";
 import { LEVELS, setLoglevel } from "../rules/logging.ts";
 import { enableSyslog } from "../rules/syslog.ts";
 

@@ -3,7 +3,7 @@
 import { TaskScheduler, Cancel } from "./scheduler.ts";
 import { ShellScheduler } from "./shell.ts";
 import { FileManagerScheduler } from "./files.ts";
-import type { ValidConfig } from "./model.ts";
+import type { ValidConfig } from "./config.ts";
 
 export function describeConfig(c: ValidConfig): string {
   const names = new Map<TaskScheduler, string>();

@@ -3,7 +3,7 @@
 
 import { expect, test } from "bun:test";
 import { pythonPattern, pythonReplacement } from "../../../src/rules/python-regex.ts";
-import { Pyinotifyd, validateConfig, Watch } from "../../../src/rules/model.ts";
+import { Pyinotifyd, validateConfig, Watch } from "../../../src/rules/config.ts";
 import { TaskScheduler } from "../../../src/rules/scheduler.ts";
 
 test("named groups and back-references, replacements by name and number", () => {
