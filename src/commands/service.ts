@@ -3,10 +3,11 @@
 import { accessSync, constants, existsSync, realpathSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
-import { ConfigError, NativeError, SeedError, UsageError } from "../errors.ts";
+import { ConfigError, nativeError, SeedError, UsageError } from "../errors.ts";
 import { install, uninstall, type InitSystem, type ServiceSpec } from "./service-files.ts";
 import { checkConfig } from "./run-daemon.ts";
 import { defineVerb } from "./args.ts";
+import { wholeNumber } from "./numbers.ts";
 
 export default defineVerb({
   name: "service",
@@ -60,9 +61,7 @@ EXAMPLES
       );
     const home = process.env.HOME ?? homedir();
     const root = resolve(a.root ?? "/");
-    const stop = Number(a.stopTimeout);
-    if (!Number.isInteger(stop) || stop < 1)
-      throw new ConfigError("must be a whole number of seconds", "--stop-timeout", a.stopTimeout, "--stop-timeout 90");
+    const stop = wholeNumber(a.stopTimeout, "--stop-timeout", 1, 90);
     const spec: ServiceSpec = {
       init,
       user: a.user,
@@ -74,9 +73,8 @@ EXAMPLES
       home,
     };
     if (!a.user && root === "/" && !writable("/etc")) {
-      throw new NativeError(
+      throw nativeError(
         "open",
-        13,
         "EACCES",
         "/etc",
         "a system service needs root: sudo seedwatch service …, or --user for a user unit",

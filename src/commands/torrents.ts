@@ -1,15 +1,15 @@
 // seedwatch torrents: what users ask their index.
 
 import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { EXIT, NativeError, SeedError, UsageError } from "../errors.ts";
+import { resolve } from "node:path";
+import { EXIT, nativeError, SeedError, UsageError } from "../errors.ts";
 import { joinPath, showPath } from "../events/index.ts";
 import { resolved } from "../fs/confined.ts";
 import { orphans } from "../rtorrent/clean.ts";
 import { sessionProtection } from "../rtorrent/guard.ts";
 import { SessionStore, type StoredTorrent } from "../rtorrent/store.ts";
 import { defineVerb } from "./args.ts";
-import { dataDir } from "../xdg.ts";
+import { indexPath } from "../xdg.ts";
 
 const ACTIONS = ["list", "show", "owner", "orphans"] as const;
 
@@ -49,11 +49,10 @@ EXAMPLES
     const action = (a.action ?? "list") as (typeof ACTIONS)[number];
     if (!ACTIONS.includes(action))
       throw new UsageError(`unknown action ${JSON.stringify(a.action)}`, `one of ${ACTIONS.join(", ")}`);
-    const path = resolve(a.db ?? join(dataDir(), "rtorrent.db"));
+    const path = resolve(a.db ?? indexPath());
     if (!existsSync(path))
-      throw new NativeError(
+      throw nativeError(
         "open",
-        2,
         "ENOENT",
         path,
         "no index yet: run 'seedwatch rtorrent SESSION' first, or name it with --db",
