@@ -6,6 +6,7 @@
 import { defineCommand, type ArgsDef, type CommandDef } from "citty";
 import { closest } from "../config/keys.ts";
 import { UsageError } from "../errors.ts";
+import { kebab, renderHelp } from "./help.ts";
 
 export type ArgSpec =
   | { type: "boolean"; alias?: string; description: string; default?: boolean }
@@ -62,41 +63,6 @@ export function defineVerb<S extends Spec>(verb: Verb<S>): SeedCommand {
   }) as SeedCommand;
   cmd.help = renderHelp(verb);
   return cmd;
-}
-
-/** --help: usage line, arguments, options wrapped to 80 columns, then the examples. */
-export function renderHelp<S extends Spec>(verb: Verb<S>): string {
-  const pos = Object.entries(verb.args).filter(([, s]) => s.type === "positional");
-  const opts = Object.entries(verb.args).filter(
-    (e): e is [string, Exclude<ArgSpec, { type: "positional" }>] => e[1].type !== "positional",
-  );
-  const usage = pos.map(([k, s]) => {
-    const hint = ("valueHint" in s && s.valueHint) || k.toUpperCase();
-    return "required" in s && s.required === false ? `[${hint}]` : hint;
-  });
-  const lines = [
-    verb.description,
-    "",
-    `USAGE  seedwatch ${verb.name}${opts.length ? " [OPTIONS]" : ""} ${usage.join(" ")}`.trimEnd(),
-  ];
-  if (opts.length) {
-    lines.push("", "OPTIONS");
-    for (const [key, s] of opts) {
-      const value = s.type === "string" || s.type === "list" ? ` ${s.valueHint ?? "VALUE"}` : "";
-      const names = `${s.alias ? `-${s.alias}, ` : "    "}--${kebab(key)}${value}`;
-      const extra =
-        s.type === "list"
-          ? " (repeatable)"
-          : s.type === "count"
-            ? " (repeat for more)"
-            : "default" in s && typeof s.default === "string"
-              ? ` (default: ${s.default})`
-              : "";
-      lines.push(`  ${names}`, ...wrap(s.description + extra, 70).map((l) => `          ${l}`));
-    }
-  }
-  if (verb.examples) lines.push("", verb.examples.trim());
-  return `${lines.join("\n")}\n`;
 }
 
 export function parseArgs<S extends Spec>(raw: readonly string[], spec: S, verb = ""): Parsed<S> {
@@ -196,7 +162,11 @@ function placePositionals(
     }
   }
   if (loose.length > 0) {
-    throw new UsageError(`unexpected argument ${JSON.stringify(loose[0])}`, `seedwatch ${verb} --help`);
+    const what = positionals.length === 0 ? `${verb} takes no argument (got` : "unexpected argument";
+    throw new UsageError(
+      `${what} ${JSON.stringify(loose[0])}${positionals.length === 0 ? ")" : ""}`,
+      `seedwatch ${verb} --help`,
+    );
   }
 }
 
@@ -211,23 +181,6 @@ function unknownFlag(flag: string, known: string[], verb: string): UsageError {
     ? `did you mean ${near}? 'seedwatch ${verb} --help' lists every option`
     : `'seedwatch ${verb} --help' lists every option`;
   return new UsageError(`unknown option ${flag}`, hint);
-}
-
-function wrap(text: string, width: number): string[] {
-  const out: string[] = [];
-  let line = "";
-  for (const word of text.split(/\s+/)) {
-    if (line && line.length + 1 + word.length > width) {
-      out.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  if (line) out.push(line);
-  return out;
-}
-
-function kebab(s: string): string {
-  return s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
 /** citty's view of the spec, used only to render --help. */

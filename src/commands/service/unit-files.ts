@@ -6,7 +6,7 @@
 
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { CONFIG_EXAMPLE, SEEDWATCH_DTS, TSCONFIG } from "../hooks/dts.ts";
+import { CONFIG_EXAMPLE, SEEDWATCH_DTS, TSCONFIG } from "../../hooks/dts.ts";
 
 export type InitSystem = "systemd" | "openrc";
 
