@@ -7,6 +7,7 @@ import { closest } from "./config/keys.ts";
 import { EXIT, SeedError, UsageError } from "./errors.ts";
 import { versionLine } from "./version.ts";
 import { losslessArgs } from "./commands/argv.ts";
+import { provideSeedwatchApi } from "./commands/user-api.ts";
 import { print, runVerb, type VerbEntry } from "./commands/verbs.ts";
 
 /** The verbs; torrents and service have sub-verbs (commands/verbs.ts), each a file. */
@@ -147,4 +148,5 @@ function exit(code: number): void {
   setTimeout(() => process.exit(code), 2000).unref();
 }
 
+provideSeedwatchApi(); // what user files import from "seedwatch", and a run config's keys
 main(losslessArgs(process.argv.slice(2))).then(exit, (err) => exit(report(err)));

@@ -4,6 +4,7 @@
 
 import { readFileSync } from "node:fs";
 import { rejectUnknownKeys } from "../config/keys.ts";
+import type { ConfigSection, ConfigSections } from "../config/user-api.ts";
 import { ConfigError } from "../errors.ts";
 import { EVENT_NAMES, parseEventNames, type EventName } from "../events/index.ts";
 import { pythonPattern } from "./python-regex.ts";
@@ -36,25 +37,14 @@ export class Watch {
   constructor(readonly options: WatchOptions) {}
 }
 
-export interface RtorrentSection {
-  session: string;
-  paths?: string[];
-  remove?: boolean;
-  hooks?: string[];
-  db?: string;
-  trash?: string;
-  max_delete?: number;
-}
-
-export interface PyinotifydOptions {
+/** Pyinotifyd's options, plus the keys that layers above add (config/user-api.ts's ConfigSections: rtorrent, …). */
+export interface PyinotifydOptions extends Partial<ConfigSections> {
   watches?: Watch[];
   /** Seconds running tasks get at shutdown. Default 30. */
   shutdown_timeout?: number;
   /** Tasks still in their delay at shutdown: "run" them now (default) or "drop" them. */
   shutdown_pending?: PendingPolicy;
   logname?: string;
-  /** Run the rtorrent index in the same daemon. */
-  rtorrent?: RtorrentSection;
 }
 
 export class Pyinotifyd {
@@ -82,20 +72,23 @@ export interface ValidWatch {
   field: string;
 }
 
-export interface ValidConfig {
+/** A config checked; the sections layers above add are under their keys, as their validate() returned them. */
+export interface ValidConfig extends Partial<ConfigSections> {
   watches: ValidWatch[];
   shutdownTimeoutMs: number;
   pending: PendingPolicy;
   logname: string;
-  rtorrent?: RtorrentSection;
   schedulers: TaskScheduler[];
 }
 
-const PYINOTIFYD_KEYS = ["watches", "shutdown_timeout", "shutdown_pending", "logname", "rtorrent"];
+const PYINOTIFYD_KEYS = ["watches", "shutdown_timeout", "shutdown_pending", "logname"];
 const WATCH_KEYS = ["path", "event_map", "default_sched", "rec", "auto_add", "exclude_filter", "logname"];
-const RTORRENT_KEYS = ["session", "paths", "remove", "hooks", "db", "trash", "max_delete"];
 
-export function validateConfig(value: unknown): ValidConfig {
+/**
+ * Pure: the config as loaded → what the daemon runs, or a ConfigError naming the field
+ * path. `sections`: the keys layers above add (config/user-api.ts); each validates its own.
+ */
+export function validateConfig(value: unknown, sections: readonly ConfigSection[] = []): ValidConfig {
   if (!(value instanceof Pyinotifyd)) {
     throw new ConfigError(
       "the config's default export (or `pyinotifyd`) must be a Pyinotifyd",
@@ -105,7 +98,7 @@ export function validateConfig(value: unknown): ValidConfig {
     );
   }
   const o = value.options;
-  rejectUnknownKeys(o, PYINOTIFYD_KEYS, "Pyinotifyd");
+  rejectUnknownKeys(o, [...PYINOTIFYD_KEYS, ...sections.map((s) => s.key)], "Pyinotifyd");
   const schedulers = new Set<TaskScheduler>();
   const watches = (o.watches ?? []).map((w, i) => validateWatch(w, `watches[${i}]`, schedulers));
   const timeout = o.shutdown_timeout ?? 30;
@@ -124,23 +117,18 @@ export function validateConfig(value: unknown): ValidConfig {
       pending,
       '"run": tasks still in their delay run at shutdown; "drop": they are dropped',
     );
-  if (o.rtorrent !== undefined) {
-    rejectUnknownKeys(o.rtorrent, RTORRENT_KEYS, "rtorrent");
-    if (typeof o.rtorrent.session !== "string")
-      throw new ConfigError(
-        "must be the session directory",
-        "rtorrent.session",
-        o.rtorrent.session,
-        'e.g. rtorrent: { session: "/home/me/.session", paths: ["/home/me/downloads"] }',
-      );
+  const added: Partial<ConfigSections> = {};
+  for (const section of sections) {
+    const given = (o as Record<string, unknown>)[section.key];
+    if (given !== undefined) (added as Record<string, unknown>)[section.key] = section.validate(given, section.key);
   }
   return {
     watches,
     shutdownTimeoutMs: timeout * 1000,
     pending,
     logname: o.logname ?? "daemon",
-    rtorrent: o.rtorrent,
     schedulers: [...schedulers],
+    ...added,
   };
 }
 

@@ -3,10 +3,12 @@
 // declared.
 
 import { expect, test } from "bun:test";
-import { SEEDWATCH_DTS } from "../../src/hooks/dts.ts";
-import { SEEDWATCH_EXPORTS } from "../../src/hooks/virtual.ts";
+import { provideSeedwatchApi, seedwatchDts } from "../../src/commands/user-api.ts";
+import { userApi } from "../../src/config/user-api.ts";
 
-test("seedwatch.d.ts declares exactly the values the module exports", () => {
-  const declared = [...SEEDWATCH_DTS.matchAll(/^\s*export (?:class|function|const) (\w+)/gm)].map((m) => m[1]);
-  expect(new Set(declared)).toEqual(new Set(Object.keys(SEEDWATCH_EXPORTS)));
+test("seedwatch.d.ts declares exactly the values the module exports", async () => {
+  provideSeedwatchApi();
+  const dts = await seedwatchDts();
+  const declared = [...dts.matchAll(/^\s*export (?:class|function|const) (\w+)/gm)].map((m) => m[1]);
+  expect(new Set(declared)).toEqual(new Set(Object.keys((await userApi()).exports)));
 });

@@ -22,7 +22,7 @@ EXAMPLES
   install says why and exits with that error's code, so '&& systemctl enable' stops.
   With --root (packaging) nothing is checked.`,
   async run(a) {
-    const spec = serviceSpec(a);
+    const spec = await serviceSpec(a);
     const say = (l: string) => process.stdout.write(`${l}\n`);
     const enable = install(spec, say);
     if (spec.root !== "/") {

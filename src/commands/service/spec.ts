@@ -7,6 +7,7 @@ import { join, resolve } from "node:path";
 import { ConfigError, nativeError, UsageError } from "../../errors.ts";
 import type { Parsed, Spec } from "../args.ts";
 import { wholeNumber } from "../numbers.ts";
+import { seedwatchDts } from "../user-api.ts";
 import type { InitSystem, ServiceSpec } from "./unit-files.ts";
 
 export const SERVICE_OPTIONS = {
@@ -33,7 +34,7 @@ export const SERVICE_OPTIONS = {
 } as const satisfies Spec;
 
 /** The options as a ServiceSpec; a system service outside --root needs /etc to be writable. */
-export function serviceSpec(a: Parsed<typeof SERVICE_OPTIONS>): ServiceSpec {
+export async function serviceSpec(a: Parsed<typeof SERVICE_OPTIONS>): Promise<ServiceSpec> {
   const init = (a.init ??
     (existsSync("/run/systemd/system") || !existsSync("/sbin/openrc-run") ? "systemd" : "openrc")) as InitSystem;
   if (init !== "systemd" && init !== "openrc")
@@ -54,6 +55,7 @@ export function serviceSpec(a: Parsed<typeof SERVICE_OPTIONS>): ServiceSpec {
     stopTimeout: wholeNumber(a.stopTimeout, "--stop-timeout", 1, 90),
     root,
     home,
+    dts: await seedwatchDts(),
   };
   if (!a.user && root === "/" && !writable("/etc"))
     throw nativeError(

@@ -16,7 +16,7 @@ EXAMPLES
   A second uninstall says there was nothing to remove and exits 0, so package scripts
   can run it twice.`,
   async run(a) {
-    uninstall(serviceSpec(a), (l) => process.stdout.write(`${l}\n`));
+    uninstall(await serviceSpec(a), (l) => process.stdout.write(`${l}\n`));
     return 0;
   },
 });
