@@ -5,7 +5,7 @@
 import type { UserApiPart } from "../config/user-api.ts";
 import { VERSION } from "../version.ts";
 
-export const HOOKS_API: UserApiPart = {
+export const HOOKS_API = {
   exports: {
     VERSION,
     /** The environment (process.env), typed without Node's or Bun's type packages. */
@@ -14,4 +14,4 @@ export const HOOKS_API: UserApiPart = {
   dts: `  export const VERSION: string;
   /** The environment (process.env), typed without Node's or Bun's type packages. */
   export const env: Record<string, string | undefined>;`,
-};
+} satisfies UserApiPart;

@@ -6,6 +6,7 @@
 import { rejectUnknownKeys } from "../config/keys.ts";
 import type { ConfigSection, UserApiPart } from "../config/user-api.ts";
 import { ConfigError } from "../errors.ts";
+import type { Hooks, SessionTracker, TrackerOptions } from "./tracker.ts";
 
 /** The run config's \`rtorrent:\` key: the index, started as \`seedwatch rtorrent SESSION PATHS\` would. */
 export interface RtorrentSection {
@@ -23,6 +24,15 @@ declare module "../config/user-api.ts" {
     rtorrent: RtorrentSection;
   }
 }
+
+// The types the declarations name, from the code (for the check against seedwatch.d.ts).
+export type { Database } from "bun:sqlite";
+export type { Hooks, RmTuple } from "./tracker.ts";
+/** The command line as parsed, as hooks get it. */
+export type Args = TrackerOptions["args"];
+/** rtorrent_event's queues. */
+export type Queues = SessionTracker["queues"];
+export type QueueFunction = SessionTracker["qfuncs"][string];
 
 const SECTION_KEYS = ["session", "paths", "remove", "hooks", "db", "trash", "max_delete"];
 
@@ -42,10 +52,10 @@ export const RTORRENT_SECTION: ConfigSection<"rtorrent"> = {
   describe: (r) => `rtorrent: index of ${r.session}`,
 };
 
-export const RTORRENT_API: UserApiPart = {
+export const RTORRENT_API = {
   exports: {
     /** Returns its argument: a typed way to write a hooks file. */
-    defineHooks: <T>(hooks: T): T => hooks,
+    defineHooks: <T extends Hooks>(hooks: T): T => hooks,
   },
   dts: `  /** The index: a bun:sqlite Database (tables torrent_data and session_files). */
   export interface Database {
@@ -55,7 +65,7 @@ export const RTORRENT_API: UserApiPart = {
       run(...params: unknown[]): { changes: number };
     };
     run(sql: string, ...params: unknown[]): { changes: number };
-    transaction<F extends (...args: never[]) => unknown>(fn: F): F;
+    transaction<A extends unknown[], T>(fn: (...args: A) => T): (...args: A) => T;
   }
 
   /** The command line as parsed (camelCase keys: remove, noAction, paths, …). */
@@ -99,7 +109,7 @@ export const RTORRENT_API: UserApiPart = {
 
   export function defineHooks<T extends Hooks>(hooks: T): T;`,
   sections: [RTORRENT_SECTION],
-};
+} satisfies UserApiPart;
 
 // --- internal ---
 

@@ -11,7 +11,13 @@ import { Cancel, TaskScheduler } from "./scheduler.ts";
 import { ShellScheduler } from "./shell.ts";
 import { enableSyslog } from "./syslog.ts";
 
-export const RULES_API: UserApiPart = {
+// The types the declarations name, from the code (for the check against seedwatch.d.ts).
+export type { EventName } from "../events/index.ts";
+export type { EventMapValue, PyinotifydOptions, WatchOptions } from "./config.ts";
+export type { FileManagerRuleOptions } from "./files.ts";
+export type { Job, JobEvent, TaskSchedulerOptions } from "./scheduler.ts";
+
+export const RULES_API = {
   exports: {
     Pyinotifyd,
     Watch,
@@ -136,4 +142,4 @@ export const RULES_API: UserApiPart = {
   export const WARNING: number;
   export const ERROR: number;
   export const CRITICAL: number;`,
-};
+} satisfies UserApiPart;
