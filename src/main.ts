@@ -6,7 +6,7 @@
 import { closest } from "./config/keys.ts";
 import { EXIT, SeedError, UsageError } from "./errors.ts";
 import { versionLine } from "./version.ts";
-import { losslessArgs } from "./commands/argv.ts";
+import { losslessArgs } from "./commands/cmdline.ts";
 import { provideSeedwatchApi } from "./commands/user-api.ts";
 import { print, runVerb, type VerbEntry } from "./commands/verbs.ts";
 
