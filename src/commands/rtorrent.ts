@@ -2,12 +2,13 @@
 
 import { realpathSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { ConfigError, NativeError } from "../errors.ts";
+import { nativeError } from "../errors.ts";
 import { addLogFile, log } from "../log.ts";
 import { runRtorrent } from "../rtorrent/run.ts";
-import { dataDir } from "../xdg.ts";
+import { dataDir, indexPath } from "../xdg.ts";
 import { defineVerb } from "./args.ts";
 import { applyLogArgs, LOG_ARGS } from "./logging-args.ts";
+import { wholeNumber } from "./numbers.ts";
 
 export default defineVerb({
   name: "rtorrent",
@@ -115,7 +116,7 @@ HOOKS
     return runRtorrent({
       session,
       roots,
-      db: resolve(a.sqlFile ?? join(dataDir(), "rtorrent.db")),
+      db: resolve(a.sqlFile ?? indexPath()),
       hookFiles: a.hooks,
       clean: a.clean,
       force: a.force,
@@ -123,8 +124,8 @@ HOOKS
       dryRun: a.noAction,
       once: a.once,
       trash: a.trash === undefined ? undefined : resolve(a.trash),
-      maxDelete: a.maxDelete === undefined ? undefined : count(a.maxDelete, "--max-delete"),
-      hookTimeoutMs: count(a.hookTimeout, "--hook-timeout") * 1000,
+      maxDelete: a.maxDelete === undefined ? undefined : wholeNumber(a.maxDelete, "--max-delete", 0, 100),
+      hookTimeoutMs: wholeNumber(a.hookTimeout, "--hook-timeout", 0, 120) * 1000,
       args: { ...a },
     });
   },
@@ -135,20 +136,8 @@ function directory(path: string, what: string): string {
   try {
     st = statSync(path);
   } catch {
-    throw new NativeError("open", 2, "ENOENT", path, `${what} must be an existing directory`);
+    throw nativeError("open", "ENOENT", path, `${what} must be an existing directory`);
   }
-  if (!st.isDirectory()) throw new NativeError("open", 20, "ENOTDIR", path, `${what} must be a directory`);
+  if (!st.isDirectory()) throw nativeError("open", "ENOTDIR", path, `${what} must be a directory`);
   return realpathSync(path);
-}
-
-function count(text: string, field: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 0)
-    throw new ConfigError(
-      `must be a whole number, not ${JSON.stringify(text)}`,
-      field,
-      text,
-      `for example ${field} 100`,
-    );
-  return n;
 }

@@ -1,5 +1,6 @@
 // seedwatch run CONFIG.ts: pyinotifyd's daemon, configured in TypeScript.
 
+import { userApi } from "../config/user-api.ts";
 import { describeConfig } from "../rules/describe.ts";
 import { checkConfig, superviseConfig } from "./run-daemon.ts";
 import { defineVerb } from "./args.ts";
@@ -46,7 +47,7 @@ SIGNALS
     applyLogArgs(a);
     if (a.check) {
       const config = await checkConfig(a.config!);
-      process.stdout.write(`config file ok: ${a.config}\n${describeConfig(config)}`);
+      process.stdout.write(`config file ok: ${a.config}\n${describeConfig(config, (await userApi()).sections)}`);
       return 0;
     }
     return superviseConfig(a.config!);

@@ -1,6 +1,6 @@
 // seedwatch watch: inotifywait for people who cannot afford to miss a file.
 
-import { EXIT, UsageError, ConfigError } from "../errors.ts";
+import { EXIT, UsageError } from "../errors.ts";
 import {
   compileFormat,
   DEFAULT_FORMAT,
@@ -15,6 +15,7 @@ import { log } from "../log.ts";
 import { InotifyWatcher, makeFilter, PollWatcher, type Watcher } from "../watch/index.ts";
 import { defineVerb } from "./args.ts";
 import { applyLogArgs, LOG_ARGS } from "./logging-args.ts";
+import { positiveNumber, wholeNumber } from "./numbers.ts";
 import { ExecQueue } from "./watch-exec.ts";
 
 export default defineVerb({
@@ -103,7 +104,7 @@ NOTES
     const watcher: Watcher =
       a.poll === undefined
         ? new InotifyWatcher({ onEvent })
-        : new PollWatcher({ onEvent }, positiveInt(a.poll, "--poll"));
+        : new PollWatcher({ onEvent }, wholeNumber(a.poll, "--poll", 1, 1000));
     try {
       for (const path of a.paths) await watcher.add(path, { recursive: a.recursive, events, filter });
     } catch (err) {
@@ -164,9 +165,9 @@ function configure(a: WatchArgs) {
     excludeGlob: a.excludeGlob,
     includeGlob: a.includeGlob,
   });
-  const timeoutMs = a.timeout === undefined ? undefined : positiveNumber(a.timeout, "--timeout") * 1000;
+  const timeoutMs = a.timeout === undefined ? undefined : positiveNumber(a.timeout, "--timeout", 30) * 1000;
   const exec =
-    a.exec === undefined ? undefined : new ExecQueue(a.exec, positiveInt(a.jobs ?? "1", "--jobs"), timeoutMs);
+    a.exec === undefined ? undefined : new ExecQueue(a.exec, wholeNumber(a.jobs ?? "1", "--jobs", 1, 4), timeoutMs);
   const print = exec
     ? undefined
     : printer(a.json ? undefined : (a.format ?? DEFAULT_FORMAT), a.timefmt ?? DEFAULT_TIMEFMT);
@@ -250,28 +251,4 @@ function flushSoon(): void {
 async function flushStdout(): Promise<void> {
   writePending();
   await Promise.resolve(out.flush()).catch(() => {});
-}
-
-function positiveInt(text: string, field: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1)
-    throw new ConfigError(
-      `must be a whole number above 0, not ${JSON.stringify(text)}`,
-      field,
-      text,
-      `for example ${field} ${field === "--poll" ? 1000 : 4}`,
-    );
-  return n;
-}
-
-function positiveNumber(text: string, field: string): number {
-  const n = Number(text);
-  if (!(n > 0))
-    throw new ConfigError(
-      `must be a number above 0, not ${JSON.stringify(text)}`,
-      field,
-      text,
-      `for example ${field} 30`,
-    );
-  return n;
 }

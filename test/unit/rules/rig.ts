@@ -4,7 +4,7 @@
 import type { LogObject } from "consola/core";
 import { setFormat, setReporter } from "../../../src/log.ts";
 import { RulesDaemon } from "../../../src/rules/daemon.ts";
-import { Pyinotifyd, validateConfig, Watch, type EventMapValue, type WatchOptions } from "../../../src/rules/model.ts";
+import { Pyinotifyd, validateConfig, Watch, type EventMapValue, type WatchOptions } from "../../../src/rules/config.ts";
 import { TaskScheduler, type JobEvent } from "../../../src/rules/scheduler.ts";
 import type { WatcherHandlers } from "../../../src/watch/index.ts";
 import { FakeClock, settle } from "../../fakes/clock.ts";
