@@ -6,7 +6,7 @@ import { dirname, join, resolve } from "node:path";
 import { EXIT } from "../errors.ts";
 import { log } from "../log.ts";
 import { InotifyWatcher, type WatcherHandlers } from "../watch/index.ts";
-import { realClock } from "../rules/clock.ts";
+import { realClock } from "../clock.ts";
 import { loadConfig } from "../hooks/config.ts";
 import { RulesDaemon, type DaemonDeps } from "../rules/daemon.ts";
 import type { ValidConfig } from "../rules/model.ts";

@@ -13,7 +13,7 @@
 import { isExcluded, makeFilter, type Watcher, type WatcherHandlers } from "../watch/index.ts";
 import { trimSlashes, type EventName, type FsEvent } from "../events/index.ts";
 import { log } from "../log.ts";
-import type { Clock } from "./clock.ts";
+import type { Clock } from "../clock.ts";
 import { Cancel, type TaskScheduler } from "./scheduler.ts";
 import type { ValidConfig, ValidWatch } from "./model.ts";
 

@@ -19,7 +19,7 @@
 
 import { ConfigError } from "../errors.ts";
 import type { FsEvent } from "../events/index.ts";
-import { realClock, type Clock } from "./clock.ts";
+import { realClock, type Clock } from "../clock.ts";
 import { schedLog, type SchedLog } from "./logging.ts";
 import { TaskTable, type Task } from "./tasks.ts";
 
