@@ -6,6 +6,7 @@
 //   catches what it throws (one line, and the user's stack apart), and stops waiting for
 //   it after its timeout (it goes on in the background: JavaScript cannot stop it).
 
+import { realClock, type Clock } from "../clock.ts";
 import { log } from "../log.ts";
 import { describeError } from "./describe.ts";
 import { hangFile, hungBefore, type HangRecord } from "./hung.ts";
@@ -64,13 +65,14 @@ export async function callHook(
   fn: (...args: never[]) => unknown,
   args: unknown[],
   timeoutMs: number,
+  clock: Clock = realClock,
 ): Promise<HookOutcome> {
   const before = call.key === undefined ? undefined : hungBefore(call.hook, call.key);
   if (before) return skip(call, before);
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timer: unknown;
   const timeout = new Promise<HookOutcome>((res) => {
     const error = `${call.hook} did not finish within ${timeoutMs / 1000} s${forSubject(call)}; it goes on in the background`;
-    timer = setTimeout(() => res({ ok: false, kind: "timeout", error }), timeoutMs);
+    timer = clock.setTimeout(() => res({ ok: false, kind: "timeout", error }), timeoutMs);
   });
   const run = (async (): Promise<HookOutcome> => {
     try {
@@ -84,7 +86,7 @@ export async function callHook(
   try {
     return await Promise.race([run, timeout]);
   } finally {
-    clearTimeout(timer);
+    clock.clearTimeout(timer);
   }
 }
 
