@@ -3,10 +3,16 @@
 import { realpathSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ConfigError, NativeError } from "../errors.ts";
+import { realClock } from "../clock.ts";
 import { addLogFile, log } from "../log.ts";
-import { runRtorrent } from "../rtorrent/run.ts";
+import type { TrackerSetup } from "../rtorrent/open.ts";
+import { indexOnce } from "../rtorrent/once.ts";
+import { TrackerService } from "../rtorrent/service.ts";
+import { onSignals, Supervisor } from "../supervisor/index.ts";
+import { InotifyWatcher } from "../watch/index.ts";
 import { dataDir } from "../xdg.ts";
 import { defineVerb } from "./args.ts";
+import { indexView, progressBar, reportIndex } from "./index-view.ts";
 import { applyLogArgs, LOG_ARGS } from "./logging-args.ts";
 
 export default defineVerb({
@@ -112,23 +118,44 @@ HOOKS
     const session = directory(a.session!, "SESSION"); // required: the parser has checked
     const roots = a.paths.map((p) => directory(p, "PATHS"));
     if (!a.noLog && !a.noAction) addLogFile(a.logFile ?? join(dataDir(), "rtorrent.log"));
-    return runRtorrent({
+    const setup: TrackerSetup = {
       session,
       roots,
       db: resolve(a.sqlFile ?? join(dataDir(), "rtorrent.db")),
       hookFiles: a.hooks,
-      clean: a.clean,
-      force: a.force,
       remove: a.remove,
-      dryRun: a.noAction,
-      once: a.once,
       trash: a.trash === undefined ? undefined : resolve(a.trash),
       maxDelete: a.maxDelete === undefined ? undefined : count(a.maxDelete, "--max-delete"),
       hookTimeoutMs: count(a.hookTimeout, "--hook-timeout") * 1000,
       args: { ...a },
-    });
+    };
+    if (a.once || a.clean) return once(setup, a.clean, a.force, a.noAction);
+    return watch(setup, a.noAction);
   },
 });
+
+/** -n prints what it would do on standard output. */
+const print = (line: string) => void process.stdout.write(`${line}\n`);
+
+/** --once, --clean: reconcile, print the summary, exit with its status. */
+async function once(setup: TrackerSetup, clean: boolean, force: boolean, dryRun: boolean): Promise<number> {
+  const { summary, code } = await indexOnce({ ...setup, clean, force, dryRun, print, progress: progressBar() });
+  reportIndex(summary, dryRun);
+  return code;
+}
+
+/** The daemon: the tracker as the one service of a supervisor, until SIGINT/SIGTERM or the session goes away. */
+async function watch(setup: TrackerSetup, dryRun: boolean): Promise<number> {
+  const supervisor = new Supervisor({ makeWatcher: (h) => new InotifyWatcher(h), clock: realClock, tag: "rtorrent" });
+  const options = { view: indexView(), ...(dryRun ? { dryRun: { print } } : {}) };
+  await supervisor.add([new TrackerService(setup, options)]);
+  const stopListening = onSignals({ stop: (why) => supervisor.stop(why) }, process); // SIGHUP: no reload here
+  try {
+    return await supervisor.run();
+  } finally {
+    stopListening();
+  }
+}
 
 function directory(path: string, what: string): string {
   let st: ReturnType<typeof statSync>;

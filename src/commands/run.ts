@@ -49,6 +49,6 @@ SIGNALS
       process.stdout.write(`config file ok: ${a.config}\n${describeConfig(config)}`);
       return 0;
     }
-    return superviseConfig(a.config!);
+    return superviseConfig(a.config!, 120_000); // the rtorrent section's hooks, as in `seedwatch rtorrent`
   },
 });

@@ -221,3 +221,17 @@ export class Supervisor {
     };
   }
 }
+
+/**
+ * run --check: each root the services would watch is added, alone and not recursively,
+ * to a watcher that is then closed: the errors a start would give, in its order, and
+ * nothing started.
+ */
+export async function checkRoots(services: Service[], makeWatcher: SupervisorDeps["makeWatcher"]): Promise<void> {
+  const watcher = makeWatcher({ onEvent: () => {} });
+  try {
+    for (const s of services) for (const r of s.watches()) await watcher.add(r.root, { recursive: false, events: [] });
+  } finally {
+    await watcher.close();
+  }
+}
