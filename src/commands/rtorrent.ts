@@ -4,6 +4,7 @@ import { realpathSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ConfigError, NativeError } from "../errors.ts";
 import { realClock } from "../clock.ts";
+import { DEFAULT_HOOK_TIMEOUT_S } from "../hooks/call.ts";
 import { addLogFile, log } from "../log.ts";
 import type { TrackerSetup } from "../rtorrent/open.ts";
 import { indexOnce } from "../rtorrent/once.ts";
@@ -73,7 +74,7 @@ export default defineVerb({
     hookTimeout: {
       type: "string",
       valueHint: "SECONDS",
-      default: "120",
+      default: String(DEFAULT_HOOK_TIMEOUT_S),
       description:
         "a hook still running after this long is logged and the index goes on; one that blocks seedwatch itself this long (a synchronous loop) ends it with exit 12, and is skipped for that torrent from then on",
     },

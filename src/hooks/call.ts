@@ -25,8 +25,16 @@ export type HookOutcome =
   | { ok: true; value: unknown }
   | { ok: false; kind: "threw" | "timeout" | "skipped"; error: string; stack?: string };
 
-/** For user code without a limit of its own (run jobs): $SEEDWATCH_HOOK_TIMEOUT seconds, else 120. */
+/** The limit of user code when no option says otherwise (`--hook-timeout`'s default). */
+export const DEFAULT_HOOK_TIMEOUT_S = 120;
+
+/**
+ * For user code without a limit of its own (run jobs, config files, a run config's
+ * rtorrent hooks): `run --hook-timeout` (setDefaultLimit), else $SEEDWATCH_HOOK_TIMEOUT
+ * seconds, else DEFAULT_HOOK_TIMEOUT_S.
+ */
 export function defaultLimitMs(): number {
+  if (limitFromOption !== undefined) return limitFromOption;
   const text = process.env.SEEDWATCH_HOOK_TIMEOUT;
   const s = Number(text);
   if (text === undefined || text === "") return DEFAULT_LIMIT_MS;
@@ -39,6 +47,11 @@ export function defaultLimitMs(): number {
       );
   warnedEnv = true;
   return DEFAULT_LIMIT_MS;
+}
+
+/** What `run --hook-timeout` gave, for the rest of the process (undefined: not given). */
+export function setDefaultLimit(ms: number | undefined): void {
+  limitFromOption = ms;
 }
 
 /** `fn()` under the watchdog. Its value, promise or exception passes through unchanged. */
@@ -92,7 +105,8 @@ export async function callHook(
 
 // --- internal ---
 
-const DEFAULT_LIMIT_MS = 120_000;
+const DEFAULT_LIMIT_MS = DEFAULT_HOOK_TIMEOUT_S * 1000;
+let limitFromOption: number | undefined;
 let warnedEnv = false;
 const announced = new Set<string>();
 
