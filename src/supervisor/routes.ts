@@ -3,10 +3,10 @@
 //
 // Theory of operation
 // - A service claims roots (WatchRequest). Claims on one path share one watch, added with
-//   the union of what they ask: recursive, auto_add and events. The watch gets a claim's
-//   filter only while it serves that claim alone; otherwise each claim's filter is applied
-//   here, to its own events, excluded directories included: a service never sees what it
-//   excluded, whoever shares its watch.
+//   the union of what they ask: recursive, auto_add and events. The watch gets the claims'
+//   filter when they all have the same (one claim, or a config reloaded with the same
+//   excludes); otherwise each claim's filter is applied here, to its own events, excluded
+//   directories included: a service never sees what it excluded, whoever shares its watch.
 // - A claim below another claim's recursive root is served by that root's watch, not a
 //   root of its own: inotify has one watch per directory and fd, and two roots holding the
 //   same directory would take it from each other. Only when it is reached from that root
@@ -36,8 +36,8 @@ export type Reachable = (outer: string, inner: string) => boolean;
 
 export class RouteTable<S> {
   private claims: Claim<S>[] = [];
-  /** Roots in the watcher now, as they were added. */
-  private readonly watched = new Map<string, RootPlan>();
+  /** Roots in the watcher now, as they were added, and the key of the filter applied there. */
+  private readonly watched = new Map<string, { plan: RootPlan; filterKey: string }>();
 
   constructor(private readonly reachable: Reachable) {}
 
@@ -64,14 +64,14 @@ export class RouteTable<S> {
     const remove = [...this.watched.keys()].filter((root) => !wanted.has(root));
     const add = [...wanted].filter(([root, plan]) => {
       const now = this.watched.get(root);
-      return !now || !covers(now, plan);
+      return !now || !covers(now.plan, plan);
     });
     return { remove, add };
   }
 
   /** The watcher holds `root` as `plan` now (undefined: not at all). */
   setWatched(root: string, plan: RootPlan | undefined): void {
-    if (plan) this.watched.set(root, plan);
+    if (plan) this.watched.set(root, { plan, filterKey: filterKey(plan.filter) });
     else this.watched.delete(root);
   }
 
@@ -96,7 +96,7 @@ export class RouteTable<S> {
       if (!b || c.root.length > b.root.length) best.set(c.owner, c);
     }
     const out: [S, FsEvent][] = [];
-    const applied = this.watched.get(ev.root)?.filter;
+    const applied = this.watched.get(ev.root)?.filterKey;
     for (const [owner, c] of best) {
       if (reports(c, ev, applied)) out.push([owner, c.root === ev.root ? ev : { ...ev, root: c.root }]);
     }
@@ -141,6 +141,7 @@ interface Claim<S> {
   autoAdd: boolean;
   events: Set<EventName>;
   filter: PathFilter;
+  filterKey: string;
   /** The watched root that serves it: its own, or a recursive one above it. */
   servedBy: string;
   gone: boolean;
@@ -151,15 +152,15 @@ const LEAVING: EventName[] = ["IN_DELETE", "IN_MOVED_FROM"];
 
 function toClaim<S>(owner: S, r: WatchRequest): Claim<S> {
   const { root } = r;
-  const recursive = r.recursive ?? true;
-  const events = new Set(r.events ?? CHANGE_EVENTS);
+  const filter = r.filter ?? NO_FILTER;
   return {
     owner,
     root,
-    recursive,
+    recursive: r.recursive ?? true,
     autoAdd: r.autoAdd ?? true,
-    events,
-    filter: r.filter ?? NO_FILTER,
+    events: new Set(r.events ?? CHANGE_EVENTS),
+    filter,
+    filterKey: filterKey(filter),
     servedBy: root,
     gone: false,
   };
@@ -173,7 +174,7 @@ function union<S>(root: string, claims: Claim<S>[]): RootPlan {
     recursive,
     autoAdd: claims.some((c) => c.recursive && c.autoAdd),
     events: [...events],
-    filter: claims.length === 1 ? claims[0]!.filter : NO_FILTER,
+    filter: claims.every((c) => c.filterKey === claims[0]!.filterKey) ? claims[0]!.filter : NO_FILTER,
   };
 }
 
@@ -181,16 +182,16 @@ function union<S>(root: string, claims: Claim<S>[]): RootPlan {
 function covers(now: RootPlan, want: RootPlan): boolean {
   if ((want.recursive && !now.recursive) || (want.autoAdd && !now.autoAdd)) return false;
   if (!want.events.every((e) => now.events.includes(e))) return false;
-  return isEmpty(now.filter) || sameFilter(now.filter, want.filter);
+  return isEmpty(now.filter) || filterKey(now.filter) === filterKey(want.filter);
 }
 
 function isEmpty(f: PathFilter): boolean {
   return f.exclude.length === 0 && f.include.length === 0;
 }
 
-function sameFilter(a: PathFilter, b: PathFilter): boolean {
-  const key = (f: PathFilter) => JSON.stringify([f.exclude.map((m) => m.source), f.include.map((m) => m.source)]);
-  return a === b || key(a) === key(b);
+/** Filters with the same rules have the same key (a reload builds new ones from the same config). */
+function filterKey(f: PathFilter): string {
+  return JSON.stringify([f.exclude.map((m) => m.source), f.include.map((m) => m.source)]);
 }
 
 /** `path` lies below the claim's root, within its depth. */
@@ -199,9 +200,9 @@ function holds<S>(c: Claim<S>, path: string): boolean {
 }
 
 /** The claim asked for this event, and its filter (unless the watch applied it) lets it through. */
-function reports<S>(c: Claim<S>, ev: FsEvent, applied: PathFilter | undefined): boolean {
+function reports<S>(c: Claim<S>, ev: FsEvent, applied: string | undefined): boolean {
   if (!c.events.has(ev.names[0] as EventName)) return false;
-  if (c.filter === applied || isEmpty(c.filter)) return true;
+  if (isEmpty(c.filter) || c.filterKey === applied) return true;
   for (let p = ev.path.slice(0, ev.path.lastIndexOf("/")); p.length > c.root.length; p = p.slice(0, p.lastIndexOf("/")))
     if (isExcluded(c.filter, p)) return false; // under an excluded directory: the watch would not have descended
   return isReported(c.filter, ev.path);

@@ -58,4 +58,14 @@ describe("RouteTable", () => {
     t.release("b");
     expect(t.diff()).toEqual({ remove: ["/x"], add: [] });
   });
+
+  test("a reload that keeps its excludes keeps the watch as it is (filters with the same rules are one)", () => {
+    const t = table();
+    t.claim("old", [{ root: "/w", filter: makeFilter({ exclude: ["^/w/skip"] }) }]);
+    for (const [root, plan] of t.diff().add) t.setWatched(root, plan);
+    t.claim("new", [{ root: "/w", filter: makeFilter({ exclude: ["^/w/skip"] }) }]);
+    expect(t.diff()).toEqual({ remove: [], add: [] });
+    t.release("old");
+    expect(t.diff()).toEqual({ remove: [], add: [] });
+  });
 });
