@@ -63,19 +63,11 @@ export class RulesDaemon implements Service {
     this.route(ev);
   }
 
-  /** Take no more events, then let schedulers finish within shutdown_timeout. */
+  /**
+   * Take no more events (on reload the new daemon is already listening); tasks in their
+   * delay run now or are dropped (shutdown_pending), running ones get shutdown_timeout.
+   */
   async stop(): Promise<void> {
-    this.pause();
-    await this.shutdown();
-  }
-
-  /** Take no more events (reload: the new daemon is already listening). */
-  pause(): void {
-    this.paused = true;
-    for (const s of this.config.schedulers) s.pause();
-  }
-
-  async shutdown(): Promise<void> {
     this.paused = true;
     const left = await Promise.all(
       this.config.schedulers.map((s) => s.shutdown(this.config.shutdownTimeoutMs, this.config.pending)),

@@ -128,11 +128,6 @@ export class Supervisor {
     return Promise.race([shutdown, this.interrupted]);
   }
 
-  /** Roots a service holds (its own and those its hooks added), for tests and the log. */
-  rootsOf(service: Service): string[] {
-    return this.table.rootsOf(service);
-  }
-
   // --- internal ---
 
   private deliver(ev: FsEvent): void {
