@@ -143,6 +143,9 @@ function report(err: unknown): number {
 
 function exit(code: number): void {
   process.exitCode = code;
+  // A second SIGINT/SIGTERM during a daemon's shutdown: the user wants out now (the
+  // supervisor has already ended running commands' process groups).
+  if (code === EXIT.interrupted) process.exit(code);
   // Let stdout drain and handles close on their own; a handle left open by a library
   // must not keep a finished command alive.
   setTimeout(() => process.exit(code), 2000).unref();

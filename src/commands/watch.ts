@@ -12,6 +12,7 @@ import {
   type FsEvent,
 } from "../events/index.ts";
 import { log } from "../log.ts";
+import { onSignals } from "../supervisor/index.ts";
 import { InotifyWatcher, makeFilter, PollWatcher, type Watcher } from "../watch/index.ts";
 import { defineVerb } from "./args.ts";
 import { applyLogArgs, LOG_ARGS } from "./logging-args.ts";
@@ -118,15 +119,14 @@ NOTES
         `watching ${s.watches} director${s.watches === 1 ? "y" : "ies"}${a.poll ? ` (polling every ${a.poll} ms)` : ""}${s.degraded ? `; ${s.degraded} left out` : ""}`,
       );
 
-    const stop = (signal: string) => {
-      log.withTag("watch").debug(`got ${signal}, stopping`);
+    const stop = (why: string) => {
+      log.withTag("watch").debug(`${why}, stopping`);
       finish(EXIT.ok);
     };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
+    const stopListening = onSignals({ stop }, process);
+    readerGone = () => finish(EXIT.ok); // `| head` has read what it wanted
     const code = await done;
-    process.off("SIGINT", stop);
-    process.off("SIGTERM", stop);
+    stopListening();
     await watcher.close();
     await exec?.drain();
     await flushStdout();
@@ -213,6 +213,8 @@ function refuseIdleOptions(a: WatchArgs): void {
 
 const out = Bun.stdout.writer();
 let pending = "";
+/** Standard output was closed by its reader: the watch ends (exit 0). */
+let readerGone = () => {};
 
 /**
  * Lines are gathered into one string per batch of events (one inotify read) and written
@@ -227,8 +229,12 @@ function printer(format: string | undefined, timefmt: string): (ev: FsEvent) => 
   return (ev) => {
     const text = `${line(ev, needsTime ? new Date() : noTime)}\n`;
     if (hasEscapes(text)) {
-      writePending();
-      out.write(encodePath(text));
+      try {
+        writePending();
+        out.write(encodePath(text));
+      } catch {
+        return readerGone();
+      }
       queueMicrotask(flushSoon);
     } else {
       if (pending === "") queueMicrotask(flushSoon);
@@ -243,12 +249,24 @@ function writePending(): void {
   pending = "";
 }
 
+/**
+ * Write what is pending; false when the reader has gone away (`| head`). Never throws:
+ * Bun throws EPIPE from flush() itself, not through its promise.
+ */
+async function flushed(): Promise<boolean> {
+  try {
+    writePending();
+    await out.flush();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function flushSoon(): void {
-  writePending();
-  void Promise.resolve(out.flush()).catch(() => process.exit(EXIT.ok)); // reader went away (| head)
+  void flushed().then((ok) => ok || readerGone());
 }
 
 async function flushStdout(): Promise<void> {
-  writePending();
-  await Promise.resolve(out.flush()).catch(() => {});
+  await flushed();
 }

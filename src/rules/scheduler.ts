@@ -20,7 +20,7 @@
 import { rejectUnknownKeys } from "../config/keys.ts";
 import { ConfigError } from "../errors.ts";
 import type { FsEvent } from "../events/index.ts";
-import { realClock, type Clock } from "./clock.ts";
+import { realClock, type Clock } from "../clock.ts";
 import { schedLog, type SchedLog } from "./logging.ts";
 import { TaskTable, type Task } from "./tasks.ts";
 

@@ -10,7 +10,7 @@
 
 import { ConfigError } from "../errors.ts";
 import { eventEnv, eventValues, expandWords, PLACEHOLDER, shellQuote } from "./argv.ts";
-import { BunProcessRunner, KILL_GRACE_MS, killGroupNow, type ProcessRunner } from "./process.ts";
+import { BunProcessRunner, KILL_GRACE_MS, killGroupNow, type ProcessRunner } from "../process/runner.ts";
 import { TaskScheduler, type Abandoned, type JobEvent, type TaskSchedulerOptions } from "./scheduler.ts";
 
 export interface ShellSchedulerOptions extends Omit<TaskSchedulerOptions, "job"> {

@@ -11,7 +11,7 @@
 // thing" throws a GazelleError with a reason, so a failure never reads as "not found".
 
 import { VERSION } from "../../version.ts";
-import { type Clock, realClock } from "../../rules/clock.ts";
+import { type Clock, realClock } from "../../clock.ts";
 import { checkTorrentFile } from "./download.ts";
 import { GazelleError } from "./errors.ts";
 import { isLoginRedirect, MISSING_BY_ID, RATE_LIMITED, readAnswer } from "./envelope.ts";

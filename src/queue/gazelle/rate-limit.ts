@@ -10,7 +10,7 @@
 // from the site (`penalise`) closes every slot for a window: someone else (another
 // program on the same account) spent part of it.
 
-import { type Clock, realClock } from "../../rules/clock.ts";
+import { type Clock, realClock } from "../../clock.ts";
 
 export interface RateLimit {
   requests: number;

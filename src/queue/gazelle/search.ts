@@ -11,7 +11,7 @@
 // GazelleError. Concurrent lookups of one artist share one request, and the cache keeps
 // the answer for 7 days, so two albums of one artist cost one artist lookup.
 
-import { type Clock, realClock } from "../../rules/clock.ts";
+import { type Clock, realClock } from "../../clock.ts";
 import { ARTIST_TTL_MS, artistKey, type GazelleCache } from "./cache.ts";
 import type { Gazelle } from "./client.ts";
 import { matchRank, normalizeTitle, sortNameToArtist } from "./names.ts";
