@@ -58,5 +58,5 @@ test("a value that is not a number of seconds is refused", () => {
   using dir = tempDir("run");
   const r = runBin(["run", "--hook-timeout", "soon", config(dir, "export default new Pyinotifyd({ watches: [] });")]);
   expect(r.code).toBe(3);
-  expect(r.stderr).toContain('--hook-timeout: must be a number of seconds above 0, not "soon"');
+  expect(r.stderr).toContain('--hook-timeout: must be a number above 0, not "soon"');
 });
