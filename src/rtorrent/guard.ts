@@ -29,8 +29,8 @@ export function sessionProtection(
 ): Protection {
   const paths = store.allPaths();
   const names = store.names();
-  const hints = store.allHints();
-  const unreadable = new Map(store.unreadable().map((u) => [u.hash, u]));
+  const hints = store.records.allHints();
+  const unreadable = new Map(store.records.unreadable().map((u) => [u.hash, u]));
   const live = session === undefined ? new Set([...names.keys(), ...unreadable.keys()]) : liveHashes(session);
   const guarded: Guarded[] = [];
   for (const hash of live) {

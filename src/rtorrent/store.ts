@@ -6,11 +6,26 @@
 // another process does not fail a write.
 
 import type { Database } from "bun:sqlite";
-import { openSqlite, type Migration } from "../db/sqlite.ts";
-import { decodePath, encodePath, hasEscapes } from "../events/index.ts";
-import type { DataHint, SessionTorrent } from "./session.ts";
+import { openSqlite } from "../db/sqlite.ts";
+import { ProtectionRecords } from "./records.ts";
+import {
+  type DbText,
+  type FileRow,
+  fromDb,
+  type Row,
+  SELECT_TORRENT,
+  type StateRow,
+  toDb,
+  toFile,
+  toTorrent,
+} from "./rows.ts";
+import { MIGRATIONS } from "./schema.ts";
 
-export const SCHEMA_VERSION = 2;
+export type { StoredHints, Unreadable } from "./records.ts";
+import { decodePath, encodePath } from "../events/index.ts";
+import type { SessionTorrent } from "./session.ts";
+
+export { SCHEMA_VERSION } from "./schema.ts";
 export { DatabaseError } from "../db/sqlite.ts";
 
 export interface StoredTorrent {
@@ -37,19 +52,6 @@ export interface StoredFile {
 
 export type UpsertResult = "added" | "updated" | "unchanged";
 
-/** A torrent in the session whose session files cannot be read now, and what is known of its data. */
-export interface Unreadable {
-  hash: string;
-  reason: string;
-  hint: DataHint;
-}
-
-/** What a torrent's data may also be, beyond its files: see session.ts (alternates, uncertain). */
-export interface StoredHints {
-  alternates: string[];
-  hint: DataHint;
-}
-
 export interface TorrentState {
   name: string;
   directory: string;
@@ -59,33 +61,17 @@ export interface TorrentState {
   completeHookAt: number | null;
 }
 
-const ADDED_COLUMNS: [table: string, column: string, decl: string][] = [
-  ["torrent_data", "base", "text"],
-  ["torrent_data", "directory", "text"],
-  ["torrent_data", "size", "integer"],
-  ["torrent_data", "complete", "integer NOT NULL DEFAULT 0"],
-  ["torrent_data", "completed_at", "integer"],
-  ["torrent_data", "complete_hook_at", "integer"],
-  ["torrent_data", "custom1", "text"],
-  ["torrent_data", "custom2", "text"],
-  ["torrent_data", "custom3", "text"],
-  ["torrent_data", "custom4", "text"],
-  ["torrent_data", "custom5", "text"],
-  ["torrent_data", "added_at", "integer"],
-  ["torrent_data", "updated_at", "integer"],
-  ["session_files", "size", "integer"],
-  ["session_files", "dev", "integer"],
-  ["session_files", "ino", "integer"],
-];
-
 export class SessionStore {
   readonly db: Database;
+  /** Hints and unreadable torrents (records.ts). */
+  readonly records: ProtectionRecords;
 
   private constructor(
     readonly path: string,
     db: Database,
   ) {
     this.db = db;
+    this.records = new ProtectionRecords(db);
   }
 
   /** Open (creating or migrating) the index at `path`; ":memory:" for tests. */
@@ -199,7 +185,7 @@ export class SessionStore {
           );
         this.putFiles(t);
         if (t.alternates.length > 0 || t.uncertain)
-          this.writeHints(t.hash, { alternates: t.alternates, hint: t.uncertain ?? {} });
+          this.records.writeHints(t.hash, { alternates: t.alternates, hint: t.uncertain ?? {} });
         return "added";
       }
       const oldFiles = this.db
@@ -236,7 +222,7 @@ export class SessionStore {
         this.db.query("DELETE FROM session_files WHERE hash = ?").run(t.hash);
         this.putFiles(t);
       }
-      this.writeHints(t.hash, { alternates: t.alternates, hint: t.uncertain ?? {} });
+      this.records.writeHints(t.hash, { alternates: t.alternates, hint: t.uncertain ?? {} });
       return "updated";
     };
     // Inside batch() already: no savepoint per torrent (measured: it costs).
@@ -280,70 +266,6 @@ export class SessionStore {
     );
   }
 
-  /** The tails and directory hints of every hash that has some (alternates are in allPaths). */
-  allHints(): Map<string, DataHint> {
-    const out = new Map<string, DataHint>();
-    for (const r of this.db
-      .query<{ hash: string; kind: string; value: Uint8Array }, []>(
-        "SELECT hash, kind, value FROM data_hints WHERE kind <> 'alternate'",
-      )
-      .all()) {
-      const h = out.get(r.hash) ?? {};
-      if (r.kind === "tail") (h.tails ??= []).push(decodePath(r.value));
-      else h.directory = decodePath(r.value);
-      out.set(r.hash, h);
-    }
-    return out;
-  }
-
-  /** Hints of a hash: alternates, and tails/directory of an uncertain or unreadable torrent. */
-  hints(hash: string): StoredHints {
-    const rows = this.db
-      .query<{ kind: string; value: Uint8Array }, [string]>("SELECT kind, value FROM data_hints WHERE hash = ?")
-      .all(hash);
-    const of = (kind: string) => rows.filter((r) => r.kind === kind).map((r) => decodePath(r.value));
-    const tails = of("tail");
-    const directory = of("directory")[0];
-    return {
-      alternates: of("alternate"),
-      hint: { ...(tails.length ? { tails } : {}), ...(directory !== undefined ? { directory } : {}) },
-    };
-  }
-
-  /** Torrents of the session that could not be read when last seen, with what is known of their data. */
-  unreadable(): Unreadable[] {
-    return this.db
-      .query<{ hash: string; reason: string }, []>("SELECT hash, reason FROM unreadable ORDER BY hash")
-      .all()
-      .map((r) => ({ hash: r.hash, reason: r.reason, hint: this.hints(r.hash).hint }));
-  }
-
-  /** Record that `hash` cannot be read now (its index rows, if any, stay as they were). */
-  markUnreadable(u: Unreadable, now = Date.now()): void {
-    const run = () => {
-      this.db
-        .query(
-          "INSERT INTO unreadable (hash, reason, since) VALUES (?1, ?2, ?3) ON CONFLICT(hash) DO UPDATE SET reason = ?2",
-        )
-        .run(u.hash, u.reason, now);
-      this.writeHints(u.hash, { alternates: this.hints(u.hash).alternates, hint: u.hint });
-    };
-    if (this.db.inTransaction) run();
-    else this.db.transaction(run)();
-  }
-
-  /** `hash` reads again (or is gone): forget that it could not be read, and the hints that came with it. */
-  clearUnreadable(hash: string): boolean {
-    if (this.db.query("DELETE FROM unreadable WHERE hash = ?").run(hash).changes === 0) return false;
-    this.db.query("DELETE FROM data_hints WHERE hash = ? AND kind <> 'alternate'").run(hash);
-    return true;
-  }
-
-  /** The hints a readable torrent carries (its alternates, and tails when its directory is relative). */
-  refreshHints(t: SessionTorrent): void {
-    this.writeHints(t.hash, { alternates: t.alternates, hint: t.uncertain ?? {} });
-  }
-
   /** The `complete` flag as rtorrent last wrote it; returns true when it just turned on. */
   setComplete(hash: string, complete: boolean, now = Date.now()): boolean {
     const r = this.db
@@ -384,138 +306,4 @@ export class SessionStore {
     const put = this.db.query("INSERT OR REPLACE INTO session_files (hash, file, size) VALUES (?, ?, ?)");
     for (const f of t.files) put.run(t.hash, encodePath(f.path), f.size);
   }
-
-  private writeHints(hash: string, h: StoredHints): void {
-    this.db.query("DELETE FROM data_hints WHERE hash = ?").run(hash);
-    const rows: [string, string][] = [
-      ...h.alternates.map((p): [string, string] => ["alternate", p]),
-      ...(h.hint.tails ?? []).map((t): [string, string] => ["tail", t]),
-      ...(h.hint.directory === undefined ? [] : [["directory", h.hint.directory] as [string, string]]),
-    ];
-    if (rows.length === 0) return;
-    const put = this.db.query("INSERT OR IGNORE INTO data_hints (hash, kind, value) VALUES (?, ?, ?)");
-    for (const [kind, value] of rows) put.run(hash, kind, encodePath(value));
-  }
 }
-
-// --- internal ---
-
-/**
- * Text columns that may hold a path or a name (name, base, directory): plain text as the
- * original tables had it, and the exact bytes (a BLOB) when they are not UTF-8 — SQLite
- * would store such text with U+FFFD, another path.
- */
-type DbText = string | Uint8Array | null;
-
-function toDb(text: string): string | Uint8Array {
-  return hasEscapes(text) ? encodePath(text) : text;
-}
-
-function fromDb(v: DbText): string {
-  return v === null ? "" : typeof v === "string" ? v : decodePath(v);
-}
-
-interface Row {
-  hash: string;
-  name: DbText;
-  tracker: string;
-  base: DbText;
-  directory: DbText;
-  size: number | null;
-  complete: number;
-  completed_at: number | null;
-  complete_hook_at: number | null;
-  custom1: string | null;
-  custom2: string | null;
-  custom3: string | null;
-  custom4: string | null;
-  custom5: string | null;
-  files: number;
-}
-
-interface StateRow {
-  name: DbText;
-  directory: DbText;
-  tracker: string;
-  custom1: string | null;
-  custom2: string | null;
-  custom3: string | null;
-  custom4: string | null;
-  custom5: string | null;
-  complete: number;
-  complete_hook_at: number | null;
-}
-
-interface FileRow {
-  hash: string;
-  file: Uint8Array | string;
-  size: number | null;
-  dev: number | null;
-  ino: number | null;
-}
-
-const SELECT_TORRENT = `SELECT t.hash, t.name, t.tracker, t.base, t.directory, t.size, t.complete, t.completed_at, t.complete_hook_at,
-  t.custom1, t.custom2, t.custom3, t.custom4, t.custom5, COUNT(f.file) AS files
-  FROM torrent_data t LEFT JOIN session_files f ON f.hash = t.hash`;
-
-function toTorrent(r: Row): StoredTorrent {
-  return {
-    hash: r.hash,
-    name: fromDb(r.name),
-    tracker: r.tracker,
-    base: fromDb(r.base),
-    directory: fromDb(r.directory),
-    size: r.size ?? 0,
-    complete: r.complete === 1,
-    completedAt: r.completed_at,
-    completeHookAt: r.complete_hook_at,
-    custom: [r.custom1, r.custom2, r.custom3, r.custom4, r.custom5].map((c) => c ?? ""),
-    files: r.files,
-  };
-}
-
-function toFile(r: FileRow): StoredFile {
-  const path = typeof r.file === "string" ? r.file : decodePath(r.file);
-  return { hash: r.hash, path, size: r.size ?? 0, dev: r.dev, ino: r.ino };
-}
-
-const MIGRATIONS: Migration[] = [
-  {
-    // The original rtorrent_event tables, exactly (an old database is at version 0 and
-    // has them already), plus seedwatch's columns.
-    version: 1,
-    up(db) {
-      db.run(`CREATE TABLE IF NOT EXISTS torrent_data (hash text PRIMARY KEY, name text, tracker text,
-        torrent blob, libtorrent blob, rtorrent blob)`);
-      db.run(`CREATE TABLE IF NOT EXISTS session_files (hash text NOT NULL, file path NOT NULL,
-        PRIMARY KEY (hash, file), FOREIGN KEY (hash) REFERENCES torrent_data(hash))`);
-      db.run("CREATE INDEX IF NOT EXISTS sff ON session_files(file)");
-      // rtorrent_event also made sfh ON session_files(hash); the primary key (hash, file)
-      // already serves lookups by hash, so new indexes skip it (an old one is left alone).
-      for (const [table, column, decl] of ADDED_COLUMNS) {
-        const has = db
-          .query<{ name: string }, []>(`PRAGMA table_info(${table})`)
-          .all()
-          .some((c) => c.name === column);
-        if (!has) db.run(`ALTER TABLE ${table} ADD COLUMN ${column} ${decl}`);
-      }
-    },
-  },
-  {
-    // What removal must protect beyond the files themselves (session.ts, protect.ts), and
-    // erasures held back (erasure.ts).
-    version: 2,
-    up(db) {
-      db.run(
-        "CREATE TABLE data_hints (hash text NOT NULL, kind text NOT NULL, value blob NOT NULL, PRIMARY KEY (hash, kind, value))",
-      );
-      db.run("CREATE TABLE unreadable (hash text PRIMARY KEY, reason text NOT NULL, since integer NOT NULL)");
-      db.run(
-        "CREATE TABLE pending_erasures (hash text PRIMARY KEY, name blob, base blob NOT NULL, multi integer NOT NULL, reason text, since integer NOT NULL)",
-      );
-      db.run("CREATE TABLE pending_erasure_files (hash text NOT NULL, file blob NOT NULL, PRIMARY KEY (hash, file))");
-      // dev and ino are no longer recorded (removal looks at the disk when it acts): no index to keep up.
-      db.run("DROP INDEX IF EXISTS sfi");
-    },
-  },
-];

@@ -17,24 +17,27 @@
 //   already gone), then with -r the data no torrent in the session can need, judged from
 //   the disk at that moment, then post_remove.
 // - Completion: a `<HASH>.complete` marker, or the `complete` flag turning from 0 to 1 in
-//   `.rtorrent`, queues the `complete` hook, which runs exactly once per completion (the
-//   index remembers it ran, across restarts). A hook that pushes the path back onto
-//   `queues.complete` is retried later, as in the original.
+//   `.rtorrent`, queues the `complete` hook (completions.ts); hooks run through
+//   hooks.ts.
 
-import type { Database } from "bun:sqlite";
-import { existsSync, readdirSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { joinPath, type FsEvent } from "../events/index.ts";
 import { realClock, type Clock } from "../clock.ts";
 import { fsPath } from "../fs/path.ts";
-import { callHook } from "../hooks/call.ts";
-import { log, withStack } from "../log.ts";
+import { Completions } from "./completions.ts";
 import { sessionProtection } from "./guard.ts";
+import { HookRunner, type Hooks, type RmTuple } from "./hooks.ts";
 import { KeyedLanes } from "./lanes.ts";
 import { openReader } from "./reader.ts";
 import type { Protection } from "./protect.ts";
 import { Erasure } from "./erasure.ts";
 import { readSession, SESSION_FILE, SESSION_TORRENT, type ReadResult, type SessionTorrent } from "./session.ts";
-import type { SessionStore, UpsertResult } from "./store.ts";
+import type { SessionStore } from "./store.ts";
+import { emptySummary, type Summary, type TrackerOptions } from "./summary.ts";
+
+export type { Hooks, RmTuple } from "./hooks.ts";
+export { emptySummary, type Summary, type TrackerOptions } from "./summary.ts";
+export { REQUEUE_DELAY_MS } from "./completions.ts";
 
 /** Session files are written as a burst (.new, rename, three files): read after it. */
 export const RECONCILE_DEBOUNCE_MS = 50;
@@ -42,83 +45,8 @@ export const RECONCILE_DEBOUNCE_MS = 50;
 const BATCH = 500;
 /** Batches being read while one is written. */
 const READ_AHEAD = 1;
-/** When a complete hook re-queues itself, try again after this long. */
-export const REQUEUE_DELAY_MS = 5000;
 /** Torrents whose hooks may be in flight at once. */
 const HOOK_LANES = 8;
-/** The lane of the complete hook and user queues (not a hash). */
-const QUEUE_LANE = "queues";
-
-export interface RmTuple {
-  name: string;
-  tracker: string;
-  hash: string;
-  rmfiles: string[];
-  torfiles: string[];
-  tor: Uint8Array | null;
-  ltor: Uint8Array | null;
-  rtor: Uint8Array | null;
-}
-
-type Fn = (...args: never[]) => unknown;
-export interface Hooks {
-  pre_add?: Fn;
-  post_add?: Fn;
-  pre_remove?: Fn;
-  post_remove?: Fn;
-  complete?: Fn;
-  pre_loop?: Fn;
-  post_loop?: Fn;
-}
-
-export interface TrackerOptions {
-  session: string;
-  store: SessionStore;
-  hooks: Hooks;
-  /** The parsed command line, passed to hooks as `args`. */
-  args: Record<string, unknown>;
-  remove: boolean;
-  roots: string[];
-  dryRun: boolean;
-  trash?: string;
-  /** Stop removing once this many files were removed in this run. */
-  maxDelete?: number;
-  hookTimeoutMs: number;
-  /** The debounce and re-queue timers, and hook timeouts, run on it (default the real clock). */
-  clock?: Clock;
-  say: (line: string) => void;
-  warn: (line: string) => void;
-  /** Per-torrent lines of a full reconcile (a cold start of 20,000 torrents is one summary). */
-  debug?: (line: string) => void;
-}
-
-export interface Summary {
-  added: number;
-  updated: number;
-  removed: number;
-  unchanged: number;
-  waiting: number;
-  skipped: { hash: string; reason: string }[];
-  completions: number;
-  hookFailures: number;
-  deleted: number;
-  refusedDeletes: number;
-}
-
-export function emptySummary(): Summary {
-  return {
-    added: 0,
-    updated: 0,
-    removed: 0,
-    unchanged: 0,
-    waiting: 0,
-    skipped: [],
-    completions: 0,
-    hookFailures: 0,
-    deleted: 0,
-    refusedDeletes: 0,
-  };
-}
 
 type Action = "add" | "update" | "remove" | "none";
 
@@ -129,12 +57,6 @@ interface BulkView {
 }
 
 export class SessionTracker {
-  /** rtorrent_event's queues: `complete` first, then any a pre_loop hook adds. */
-  readonly queues: Record<string, string[]> = { complete: [] };
-  readonly qfuncs: Record<
-    string,
-    (db: Database, path: string, args: unknown, queues: Record<string, string[]>) => unknown
-  > = {};
   /** Extra handlers a pre_loop hook may add, keyed "<ext> <IN_NAME>" (e.g. "torrent IN_CREATE"). */
   readonly inotifyFuncs = new Map<string, (path: string) => unknown>();
   readonly summary = emptySummary();
@@ -142,9 +64,8 @@ export class SessionTracker {
   private readonly pending = new Map<string, unknown>();
   private readonly lanes: KeyedLanes;
   private readonly erasure: Erasure;
-  private queueTimer: unknown;
-  /** During reconcileAll: the hashes with a .complete marker (one listing, not a stat each). */
-  private markers: Set<string> | undefined;
+  private readonly runner: HookRunner;
+  private readonly completions: Completions;
   /** The last unreadable reason warned about, per hash: one warning per new reason. */
   private readonly warned = new Map<string, string>();
 
@@ -162,14 +83,42 @@ export class SessionTracker {
       this.options.warn(`internal error: ${(err as Error)?.stack ?? err}`),
     );
     this.erasure = new Erasure(options, this.summary);
+    const { dryRun, hookTimeoutMs: timeoutMs, say } = options;
+    this.runner = new HookRunner({
+      dryRun,
+      timeoutMs,
+      clock: this.clock,
+      say,
+      failed: () => this.summary.hookFailures++,
+    });
+    const { store, session, hooks, args, lanes, runner, clock } = this;
+    this.completions = new Completions({
+      store,
+      session,
+      hooks,
+      args,
+      lanes,
+      runner,
+      clock,
+      completed: () => this.summary.completions++,
+    });
+  }
+
+  /** rtorrent_event's queues: `complete` first, then any a pre_loop hook adds. */
+  get queues(): Record<string, string[]> {
+    return this.completions.queues;
+  }
+
+  get qfuncs(): Completions["qfuncs"] {
+    return this.completions.qfuncs;
   }
 
   /** Every hash in the session directory or the index, reconciled once; hooks may still run (settled()). */
   async reconcileAll(progress?: (done: number, total: number) => void): Promise<Summary> {
     const { onDisk, markers } = this.listSession();
-    this.markers = markers;
+    this.completions.markers = markers;
     const known = this.store.hashes();
-    const unreadable = new Set(this.store.unreadable().map((u) => u.hash));
+    const unreadable = new Set(this.store.records.unreadable().map((u) => u.hash));
     const all = [...new Set([...onDisk, ...known, ...unreadable])].sort();
     const view: BulkView = { known, unreadable };
     const removals: string[] = [];
@@ -190,10 +139,10 @@ export class SessionTracker {
       progress?.(Math.min((i + 1) * BATCH, all.length), all.length);
     }
     reader.close();
-    this.markers = undefined;
+    this.completions.markers = undefined;
     await this.removeAll(removals);
     this.retryErasures();
-    void this.lanes.run(QUEUE_LANE, () => this.runQueues());
+    this.completions.kick();
     return this.summary;
   }
 
@@ -215,7 +164,7 @@ export class SessionTracker {
         .pop() ?? "";
     this.inotifyFuncs.get(`${ext} ${ev.names[0]}`)?.(ev.path);
     if (m) this.schedule(m[1]!);
-    this.kickQueues();
+    this.completions.kick();
   }
 
   /** Reconcile `hash` once its burst of writes has settled. */
@@ -242,34 +191,15 @@ export class SessionTracker {
   stop(): void {
     for (const t of this.pending.values()) this.clock.clearTimeout(t);
     this.pending.clear();
-    this.clock.clearTimeout(this.queueTimer);
+    this.completions.stop();
   }
 
-  /** Run the queues: the complete hook first, then user queues, one item at a time. */
-  async runQueues(): Promise<void> {
-    for (const [name, items] of Object.entries(this.queues)) {
-      for (let n = items.length; n > 0 && items.length > 0; n--) {
-        const path = items.shift()!;
-        if (name === "complete") await this.runComplete(path);
-        else if (this.qfuncs[name])
-          await this.hook(`queue ${name}`, this.qfuncs[name] as Fn, [this.store.db, path, this.args, this.queues]);
-      }
-    }
-    if (Object.values(this.queues).some((q) => q.length > 0) && !this.queueTimer) {
-      this.queueTimer = this.clock.setTimeout(() => {
-        this.queueTimer = undefined;
-        void this.lanes.run(QUEUE_LANE, () => this.runQueues());
-      }, REQUEUE_DELAY_MS);
-    }
+  /** Run the queues once (the complete hook first, then user queues). */
+  runQueues(): Promise<void> {
+    return this.completions.run();
   }
 
   // --- internal ---
-
-  /** Items wait in a queue (a completion, or a user queue fed by an inotify handler): run them. */
-  private kickQueues(): void {
-    if (!this.lanes.busy(QUEUE_LANE) && Object.values(this.queues).some((q) => q.length > 0))
-      void this.lanes.run(QUEUE_LANE, () => this.runQueues());
-  }
 
   private listSession(): { onDisk: Set<string>; markers: Set<string> } {
     const onDisk = new Set<string>();
@@ -316,23 +246,24 @@ export class SessionTracker {
     if (action === "remove") return this.removeTorrent(hash);
     const file = joinPath(this.session, `${hash}.torrent`);
     const named = { hash, name: r.kind === "ok" ? r.torrent.name : this.store.state(hash)?.name };
-    if (action === "add") await this.hook("pre_add", this.hooks.pre_add, [this.store.db, file, this.args], named); // a failure is logged; the index still follows the session
+    if (action === "add")
+      await this.runner.call("pre_add", this.hooks.pre_add, [this.store.db, file, this.args], named); // a failure is logged; the index still follows the session
     const again = action === "add" ? readSession(this.session, hash) : r; // the hook took time: what is there now
     this.apply(hash, again, this.actionOf(hash, again), this.options.say);
     if (action === "add" && this.store.state(hash))
-      await this.hook("post_add", this.hooks.post_add, [this.store.db, file, this.args], named);
-    this.kickQueues();
+      await this.runner.call("post_add", this.hooks.post_add, [this.store.db, file, this.args], named);
+    this.completions.kick();
   }
 
   /** The index work for one read (no hooks): add, update, mark unreadable. */
   private apply(hash: string, r: ReadResult, action: Action, say: (line: string) => void, view?: BulkView): void {
     const { store } = this;
     if (r.kind === "partial" || r.kind === "bad") return this.unreadable(hash, r);
-    const cleared = (!view || view.unreadable.has(hash)) && store.clearUnreadable(hash);
+    const cleared = (!view || view.unreadable.has(hash)) && store.records.clearUnreadable(hash);
     if (cleared) this.warned.delete(hash);
     if (r.kind === "ok" && action !== "remove") {
       this.index(hash, r.torrent, say, view);
-      if (cleared) store.refreshHints(r.torrent);
+      if (cleared) store.records.refreshHints(r.torrent);
     }
     if (cleared && !view) this.retryErasures(); // what this torrent held back may go now
   }
@@ -350,15 +281,15 @@ export class SessionTracker {
       this.summary[result === "updated" ? "updated" : "unchanged"]++;
       if (result === "updated") say(`${dryRun ? "would update" : "updated"} ${hash} ${JSON.stringify(t.name)}`);
     }
-    this.checkComplete(hash, t.complete, result);
+    this.completions.check(hash, t.complete, result);
   }
 
   private unreadable(hash: string, r: Extract<ReadResult, { kind: "partial" | "bad" }>): void {
     const known = this.store.state(hash) !== undefined;
     const reason = r.kind === "partial" ? `waiting for ${r.missing}` : r.reason;
     const notLoaded = r.kind === "bad" && !r.loadable && !known; // rtorrent loads no such entry: not a torrent
-    if (notLoaded) this.store.clearUnreadable(hash);
-    else this.store.markUnreadable({ hash, reason, hint: r.hint });
+    if (notLoaded) this.store.records.clearUnreadable(hash);
+    else this.store.records.markUnreadable({ hash, reason, hint: r.hint });
     if (r.kind === "partial") {
       if (!known) this.summary.waiting++;
       return;
@@ -370,33 +301,6 @@ export class SessionTracker {
     this.options.warn(
       `${hash}: ${reason}; ${known ? "its index entry is kept as it was" : "not indexed"}, and what could be its data is protected from removal; read again when it changes`,
     );
-  }
-
-  private checkComplete(hash: string, complete: boolean, result: UpsertResult): void {
-    const { store, session } = this;
-    const marker = joinPath(session, `${hash}.complete`);
-    const hasMarker = this.markers ? this.markers.has(hash) : existsSync(marker);
-    if (result === "added" && !hasMarker) return; // added with its flag; no completion to run for it
-    const turnedOn = store.setComplete(hash, complete || hasMarker) && result !== "added";
-    const stored = store.state(hash)!;
-    const due = stored.complete && stored.completeHookAt === null && (turnedOn || hasMarker);
-    const path = hasMarker ? marker : joinPath(session, `${hash}.torrent`);
-    if (due && !this.queues.complete!.includes(path)) this.queues.complete!.push(path);
-  }
-
-  private async runComplete(path: string): Promise<void> {
-    const hash = /([0-9A-F]{40})\.(complete|torrent)$/.exec(path)?.[1];
-    const stored = hash ? this.store.get(hash) : undefined;
-    if (!hash || !stored || stored.completeHookAt) return; // erased meanwhile, or done
-    this.summary.completions++;
-    const ran = this.hooks.complete
-      ? await this.hook("complete", this.hooks.complete, [this.store.db, path, this.args, this.queues], {
-          hash,
-          name: stored.name,
-        })
-      : "ok";
-    // Skipped (it blocked seedwatch once): not done, so clearing the hang record runs it.
-    if (ran !== "skipped" && !this.queues.complete!.includes(path)) this.store.markCompleteHookRun(hash);
   }
 
   /** An erased torrent: pre_remove, its rows, its data (-r), post_remove. */
@@ -411,9 +315,12 @@ export class SessionTracker {
         "SELECT torrent, libtorrent, rtorrent FROM torrent_data WHERE hash = ?",
       )
       .get(hash)!;
-    await this.hook("pre_remove", this.hooks.pre_remove, [store.db, file, this.args], { hash, name: known.name });
+    await this.runner.call("pre_remove", this.hooks.pre_remove, [store.db, file, this.args], {
+      hash,
+      name: known.name,
+    });
     store.remove(hash);
-    const wasUnreadable = store.clearUnreadable(hash);
+    const wasUnreadable = store.records.clearUnreadable(hash);
     this.summary.removed++;
     const multiFile = torfiles.length > 1 || torfiles[0] !== joinPath(known.base, known.name);
     const erased = { hash, name: known.name, files: torfiles, base: known.base, multiFile };
@@ -435,7 +342,7 @@ export class SessionTracker {
       rtor: row.rtorrent,
     };
     if (wasUnreadable && !shared) this.retryErasures(); // it may have held others back
-    await this.hook("post_remove", this.hooks.post_remove, [store.db, file, this.args, rm], {
+    await this.runner.call("post_remove", this.hooks.post_remove, [store.db, file, this.args, rm], {
       hash,
       name: known.name,
     });
@@ -451,32 +358,5 @@ export class SessionTracker {
   private protection(removing = new Set<string>()): Protection {
     const stale = new Set([...this.pending.keys()].filter((h) => !removing.has(h)));
     return sessionProtection(this.store, this.session, stale);
-  }
-
-  /**
-   * Call a hook if defined: "ok", "failed" (logged with its stack, and counted) or
-   * "skipped": a hook that blocked the process for `torrent` before is skipped (said once
-   * per run, not a failure: the hang was reported, with exit status 12, when it happened).
-   */
-  private async hook(
-    name: string,
-    fn: Fn | undefined,
-    args: unknown[],
-    torrent?: { hash: string; name?: string | undefined },
-  ): Promise<"ok" | "failed" | "skipped"> {
-    if (!fn) return "ok";
-    if (this.options.dryRun) {
-      this.options.say(`would run hook ${name}`);
-      return "ok";
-    }
-    const subject =
-      torrent && (torrent.name === undefined ? torrent.hash : `${torrent.hash} ${JSON.stringify(torrent.name)}`);
-    const call = { hook: `hook ${name}`, subject, key: torrent?.hash };
-    const r = await callHook(call, fn, args, this.options.hookTimeoutMs, this.clock);
-    if (r.ok) return "ok";
-    if (r.kind === "skipped") return "skipped";
-    this.summary.hookFailures++;
-    log.withTag("rtorrent").warn(withStack(r.error, r.stack));
-    return "failed";
   }
 }
