@@ -10,16 +10,22 @@ import { HAVE_RTORRENT, startRtorrent } from "../../helpers/rtorrentd.ts";
 import { tempDir } from "../../helpers/tmp.ts";
 import { waitFor } from "../../helpers/wait.ts";
 
+/**
+ * The hashes in the index. Empty only while seedwatch has not made it yet: any other
+ * failure throws, so that a wait for a torrent's absence cannot pass on a failed read.
+ */
 function indexed(db: string): string[] {
   if (!existsSync(db)) return [];
   const d = new Database(db);
   try {
+    d.run("PRAGMA busy_timeout = 5000"); // seedwatch may be writing
     return d
       .query<{ hash: string }, []>("SELECT hash FROM torrent_data ORDER BY hash")
       .all()
       .map((r) => r.hash);
-  } catch {
-    return [];
+  } catch (err) {
+    if (/no such table/.test(String(err))) return []; // created, not migrated yet
+    throw err;
   } finally {
     d.close();
   }
@@ -52,7 +58,11 @@ describe.skipIf(!HAVE_RTORRENT)("seedwatch rtorrent with a real rtorrent", () =>
     await rt.rpc.call("load.raw", "", cross.bytes, `d.directory.set=${rt.download}/cross`);
     await waitFor(() => indexed(db).includes(cross.hash), "cross-seed indexed");
     await rt.rpc.call("d.erase", a.hash);
-    await waitFor(() => !indexed(db).includes(a.hash), "erased torrent dropped");
+    // Its rows go before its data is judged (so no reader sees a listed torrent without
+    // data): wait for the end of the whole removal, the line that says what was deleted.
+    // Erasing the cross-seed before then would leave the file needed by no one, rightly deleted.
+    await sw.waitStderr(new RegExp(`removed ${a.hash} .*; 0 of 1 file\\(s\\) deleted`), "erasure of a done");
+    expect(indexed(db)).not.toContain(a.hash);
     expect(existsSync(`${rt.download}/shared.bin`)).toBe(true);
     await rt.rpc.call("d.erase", cross.hash);
     await waitFor(() => !existsSync(`${rt.download}/cross/shared.bin`), "the cross-seed's link removed");
