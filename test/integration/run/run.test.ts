@@ -202,14 +202,19 @@ export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.path}/*/incom
     await using w = new Running(["run", cfg]);
     await w.waitStderr(/running /, "running");
     for (const f of ["a/incoming/1", "b/incoming/skip", "b/incoming/2", "c/other/3"]) writeFileSync(dir.join(f), "");
-    await waitFor(
-      () => existsSync(dir.join("seen")) && readFileSync(dir.join("seen"), "utf8").split("\n").length === 3,
-      "two files seen",
-    );
-    expect(readFileSync(dir.join("seen"), "utf8").trim().split("\n").sort()).toEqual([
+    // The barrier: a file written after the excluded one, in the same directory. Its task
+    // starts after any the excluded one could have started, and every task is logged.
+    writeFileSync(dir.join("b/incoming/zz-barrier"), "");
+    const seen = () => (existsSync(dir.join("seen")) ? readFileSync(dir.join("seen"), "utf8").trim().split("\n") : []);
+    await waitFor(() => seen().length === 3, "three files seen");
+    await w.waitStderr(/task finished, mask=IN_CLOSE_WRITE, path=\S*zz-barrier/, "the barrier's task finished");
+    expect(seen().sort()).toEqual([
       dir.join("a/incoming/1"),
       dir.join("b/incoming/2"),
+      dir.join("b/incoming/zz-barrier"),
     ]);
+    expect(w.stderr).not.toContain("b/incoming/skip");
+    expect(w.stderr).not.toContain("c/other/3");
   });
 
   describe("--check and bad configs", () => {
