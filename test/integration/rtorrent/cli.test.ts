@@ -2,11 +2,11 @@
 // rtorrent writes them (.new + rename; erase deletes .libtorrent_resume, .rtorrent, then
 // .torrent). The tests with a real rtorrent are in rtorrent-real.test.ts.
 
-import { Database } from "bun:sqlite";
 import { describe, expect, test } from "bun:test";
 import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { Running, runBin } from "../../helpers/bin.ts";
+import { queryIndex } from "../../helpers/index-db.ts";
 import { makeTorrent, writeSession, type Built } from "../../helpers/rtorrent.ts";
 import { tempDir, type TempDir } from "../../helpers/tmp.ts";
 import { waitFor } from "../../helpers/wait.ts";
@@ -47,12 +47,7 @@ function box(): Box {
     erase(t) {
       for (const ext of [".libtorrent_resume", ".rtorrent", ""]) rmSync(`${session}/${t.hash}.torrent${ext}`);
     },
-    rows() {
-      const d = new Database(db, { readonly: false });
-      const r = d.query<{ hash: string; name: string }, []>("SELECT hash, name FROM torrent_data ORDER BY name").all();
-      d.close();
-      return r;
-    },
+    rows: () => queryIndex(db, "SELECT hash, name FROM torrent_data ORDER BY name"),
     args: (...extra) => ["rtorrent", "--db", db, "--no-log", ...extra, session, dl],
     [Symbol.dispose]: () => dir[Symbol.dispose](),
   };

@@ -1,34 +1,18 @@
 // seedwatch rtorrent against a real rtorrent 0.9.8 from Debian, driven over its SCGI
 // socket, loopback only. .ci/run installs the package; without it these are skipped.
 
-import { Database } from "bun:sqlite";
 import { describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { Running } from "../../helpers/bin.ts";
+import { queryIndex } from "../../helpers/index-db.ts";
 import { makeRealTorrent, makeTorrent } from "../../helpers/rtorrent.ts";
 import { HAVE_RTORRENT, startRtorrent } from "../../helpers/rtorrentd.ts";
 import { tempDir } from "../../helpers/tmp.ts";
 import { waitFor } from "../../helpers/wait.ts";
 
-/**
- * The hashes in the index. Empty only while seedwatch has not made it yet: any other
- * failure throws, so that a wait for a torrent's absence cannot pass on a failed read.
- */
+/** The hashes in the index (none while seedwatch has not made it yet). */
 function indexed(db: string): string[] {
-  if (!existsSync(db)) return [];
-  const d = new Database(db);
-  try {
-    d.run("PRAGMA busy_timeout = 5000"); // seedwatch may be writing
-    return d
-      .query<{ hash: string }, []>("SELECT hash FROM torrent_data ORDER BY hash")
-      .all()
-      .map((r) => r.hash);
-  } catch (err) {
-    if (/no such table/.test(String(err))) return []; // created, not migrated yet
-    throw err;
-  } finally {
-    d.close();
-  }
+  return queryIndex<{ hash: string }>(db, "SELECT hash FROM torrent_data ORDER BY hash").map((r) => r.hash);
 }
 
 describe.skipIf(!HAVE_RTORRENT)("seedwatch rtorrent with a real rtorrent", () => {

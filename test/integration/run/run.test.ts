@@ -5,6 +5,7 @@
 import { describe, expect, test } from "bun:test";
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { Running, runBin } from "../../helpers/bin.ts";
+import { queryIndex } from "../../helpers/index-db.ts";
 import { tempDir, type TempDir } from "../../helpers/tmp.ts";
 import { waitFor } from "../../helpers/wait.ts";
 
@@ -279,7 +280,6 @@ export default new Pyinotifyd({ watches: [new Watch({ path: "/tmp", rec: true, a
 describe("one service for both jobs", () => {
   test("a config's rtorrent section indexes the session while the watches run", async () => {
     const { makeTorrent, writeSession } = await import("../../helpers/rtorrent.ts");
-    const { Database } = await import("bun:sqlite");
     using dir = tempDir("run");
     mkdirSync(dir.join("session"));
     mkdirSync(dir.join("w"));
@@ -299,12 +299,10 @@ export default new Pyinotifyd({
     writeSession(dir.join("session"), after, { directory: dir.join("dl") });
     writeFileSync(dir.join("w/x"), "");
     await waitFor(() => existsSync(dir.join("rule-ran")), "rule ran");
-    await waitFor(() => {
-      const db = new Database(dir.join("index.db"));
-      const n = db.query<{ n: number }, []>("SELECT COUNT(*) n FROM torrent_data").get()!.n;
-      db.close();
-      return n === 2;
-    }, "both torrents indexed");
+    await waitFor(
+      () => queryIndex(dir.join("index.db"), "SELECT hash FROM torrent_data").length === 2,
+      "both torrents indexed",
+    );
     expect(await w.stop("SIGTERM")).toBe(0);
   });
 });
