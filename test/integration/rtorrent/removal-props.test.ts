@@ -29,7 +29,7 @@ import {
 } from "node:fs";
 import { setFormat, setReporter, setVerbosity } from "../../../src/log.ts";
 import { runRtorrent } from "../../../src/rtorrent/run.ts";
-import { fc, propParams } from "../../helpers/prop.ts";
+import { assertProperty, fc } from "../../helpers/prop.ts";
 import { makeTorrent, writeSession, type Built } from "../../helpers/rtorrent.ts";
 import { tempDir } from "../../helpers/tmp.ts";
 
@@ -334,7 +334,7 @@ describe("removal never deletes what the session still needs (generated)", () =>
 
   test("random sessions, links, hostile names and damage; -r and --clean -r, with and without -n", async () => {
     const started = performance.now();
-    await fc.assert(fc.asyncProperty(scenario, check), propParams(40));
+    await assertProperty(fc.asyncProperty(scenario, check), 40);
     process.stderr.write(
       `removal properties: ${cases} cases in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
     );

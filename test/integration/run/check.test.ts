@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { AS_NOBODY, binForAnyone, Running, runBin, type Done } from "../../helpers/bin.ts";
-import { fc, propParams } from "../../helpers/prop.ts";
+import { assertProperty, fc } from "../../helpers/prop.ts";
 import { tempDir, type TempDir } from "../../helpers/tmp.ts";
 
 const ROOT = process.getuid?.() === 0;
@@ -176,7 +176,7 @@ let cases = 0;
 afterAll(() => cases && process.stderr.write(`check.test.ts: ${cases} generated configs compared\n`));
 
 test("generated configs: run --check passes exactly when run starts, and refuses with run's message, hint and exit code", async () => {
-  await fc.assert(
+  await assertProperty(
     fc.asyncProperty(fc.array(fc.constantFrom(...KINDS), { minLength: 1, maxLength: 3 }), async (kinds) => {
       cases++;
       using dir = tempDir("check");
@@ -197,6 +197,6 @@ test("generated configs: run --check passes exactly when run starts, and refuses
           stderr: refusal(run),
         });
     }),
-    propParams(5),
+    5,
   );
 }, 300_000);

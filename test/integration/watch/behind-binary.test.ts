@@ -11,7 +11,7 @@ import { describe, expect, test } from "bun:test";
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import type { FsEvent } from "../../../src/events/index.ts";
 import { Running } from "../../helpers/bin.ts";
-import { fc, propParams } from "../../helpers/prop.ts";
+import { assertProperty, fc } from "../../helpers/prop.ts";
 import { fastTempDir } from "./fast-tmp.ts";
 import { waitFor } from "../../helpers/wait.ts";
 import { diskPaths, pathDiff, PathModel } from "../../contracts/path-model.ts";
@@ -203,7 +203,7 @@ describe("seedwatch watch behind the disk", () => {
       const diff = pathDiff(model.paths, diskPaths(root));
       if (diff) throw new Error(`after:\n  ${done.join("\n  ")}\n${diff}\nevents:\n${w.stdout}`);
     });
-    await fc.assert(property, propParams(30)); // ~60 ms a case
+    await assertProperty(property, 30); // ~60 ms a case
     console.log(`behind (binary): ${cases} generated cases in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }, 1_800_000);
 });
