@@ -264,7 +264,7 @@ describe("seedwatch init and typed hooks", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("added Typed");
     expect(runBin(["init", dir]).stdout).toContain("kept"); // the user's hooks.ts is not overwritten
-  });
+  }, 180_000); // tsc: 2–3 s alone, 16 s and more beside CPU hogs
 
   test("a hook that hangs is logged after --hook-timeout and the run goes on", () => {
     using b = box();

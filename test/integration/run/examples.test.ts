@@ -30,7 +30,7 @@ describe("examples/", () => {
       stdout: "pipe",
     });
     expect(tsc.stdout.toString()).toBe("");
-  });
+  }, 180_000); // tsc: 2–3 s alone, 13 s and more beside CPU hogs
 
   for (const f of files) {
     test(`${f} passes --check (with SRC a directory that exists: --check checks it)`, () => {
