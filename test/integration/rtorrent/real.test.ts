@@ -84,14 +84,12 @@ describe.skipIf(!HAVE_RTORRENT)("seedwatch rtorrent with a real rtorrent", () =>
     const t = makeRealTorrent("song.flac", data);
     mkdirSync(dir.join("seeder/download"), { recursive: true });
     writeFileSync(dir.join("seeder/download/song.flac"), data);
-    await using seeder = await startRtorrent(
-      dir.join("seeder"),
-      "network.port_open.set = yes\nnetwork.port_range.set = 49170-49170\n",
-    );
-    await using leecher = await startRtorrent(
-      dir.join("leecher"),
-      "network.port_open.set = yes\nnetwork.port_range.set = 49171-49171\n",
-    );
+    // Each listens on a free port of its own choosing: a fixed one is taken whenever
+    // another run of this suite is on the machine, and then peers meet the wrong rtorrent.
+    const listen = "network.port_open.set = yes\nnetwork.port_range.set = 49152-65000\nnetwork.port_random.set = yes\n";
+    await using seeder = await startRtorrent(dir.join("seeder"), listen);
+    await using leecher = await startRtorrent(dir.join("leecher"), listen);
+    const seederPort = (await seeder.rpc.call("network.listen.port")) as number;
     const hooks = dir.join("hooks.ts");
     writeFileSync(
       hooks,
@@ -109,7 +107,7 @@ export function complete(db: unknown, path: string) { appendFileSync(${JSON.stri
     );
     await leecher.rpc.call("load.raw_start", "", t.bytes);
     await waitFor(() => indexed(db).includes(t.hash), "leecher's torrent indexed");
-    await leecher.rpc.call("add_peer", t.hash, "127.0.0.1:49170");
+    await leecher.rpc.call("add_peer", t.hash, `127.0.0.1:${seederPort}`);
     await waitFor(() => existsSync(dir.join("done.log")), "complete hook ran", 60_000);
     expect(readFileSync(dir.join("leecher/download/song.flac")).equals(Buffer.from(data))).toBe(true);
     await leecher.rpc.call("session.save");
