@@ -46,7 +46,7 @@ export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("src")}"
       dir,
       `import { appendFileSync, existsSync } from "node:fs";
 const task = new TaskScheduler({
-  delay: 0.3,
+  delay: 1, // the window in which IN_CLOSE_WRITE must reach seedwatch after IN_CREATE, on a loaded machine
   job: async (event, task_id) => {
     appendFileSync("${dir.join("jobs.log")}", event.maskname + " " + event.pathname + " " + task_id + "\\n");
     while (!existsSync("${dir.join("go")}")) await Bun.sleep(5); // waitFor-style: held until the test creates "go"
@@ -113,11 +113,12 @@ export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}", 
     mkdirSync(dir.join("in"));
     const cfg = config(
       dir,
-      `const log = new ShellScheduler({ cmd: ["sh", "-c", "echo \\"$1\\" >> ${dir.join("ran.log")}", "sh", "{name}"], delay: 0.3 });
+      `const log = new ShellScheduler({ cmd: ["sh", "-c", "echo \\"$1\\" >> ${dir.join("ran.log")}", "sh", "{name}"], delay: 1 });
 export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("in")}", event_map: { IN_CLOSE_WRITE: log, IN_DELETE: new Cancel(log) } })] });`,
     );
     await using w = new Running(["run", cfg]);
     await w.waitStderr(/running /, "running");
+    // the delay (1 s) is the window in which the delete must reach seedwatch, on a loaded machine
     writeFileSync(dir.join("in/gone"), "");
     rmSync(dir.join("in/gone"));
     writeFileSync(dir.join("in/stays"), "");
