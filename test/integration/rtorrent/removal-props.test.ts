@@ -28,6 +28,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { setFormat, setReporter, setVerbosity } from "../../../src/log.ts";
+import { setHangFile } from "../../../src/hooks/hung.ts";
 import { runRtorrent } from "../../../src/rtorrent/run.ts";
 import { assertProperty, fc } from "../../helpers/prop.ts";
 import { makeTorrent, writeSession, type Built } from "../../helpers/rtorrent.ts";
@@ -330,6 +331,7 @@ describe("removal never deletes what the session still needs (generated)", () =>
   afterAll(() => {
     setFormat("text"); // the default sink again: test files share this process
     setVerbosity(0);
+    setHangFile(undefined); // runRtorrent pointed it at the last case's index, now deleted
   });
 
   test("random sessions, links, hostile names and damage; -r and --clean -r, with and without -n", async () => {
