@@ -73,7 +73,7 @@ describe("examples/", () => {
       expect(statSync(`${dst}/b.txt`).mode & 0o777).toBe(0o644); // filemode applied
       // The barrier: c's task was scheduled after the changing file's, with the same delay,
       // and has run; the changing file's would have run before it.
-      expect(w.stderr).toMatch(new RegExp(`scheduled task cancelled, mask=IN_MODIFY, path=${changing}`));
+      await w.waitStderr(new RegExp(`scheduled task cancelled, mask=IN_MODIFY, path=${changing}`), "cancelled");
       expect(existsSync(changing)).toBe(true);
     } finally {
       closeSync(fd);

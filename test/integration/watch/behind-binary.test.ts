@@ -173,7 +173,7 @@ describe("seedwatch watch behind the disk", () => {
       process.kill(w.proc.pid, "SIGCONT");
       const events = await expectModelMatchesDisk(w, root, LARGE ? 300_000 : 60_000);
       expect(events.some((e) => e.kind === "overflow")).toBe(true);
-      expect(w.stderr).toContain("fs.inotify.max_user_watches");
+      await w.waitStderr(/fs\.inotify\.max_user_watches/, "the watch limit named"); // stderr is its own pipe
     },
     600_000,
   );
