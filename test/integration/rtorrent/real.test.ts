@@ -3,7 +3,7 @@
 
 import { describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
-import { Running } from "../../helpers/bin.ts";
+import { Running, runBin } from "../../helpers/bin.ts";
 import { queryIndex } from "../../helpers/index-db.ts";
 import { makeRealTorrent, makeTorrent } from "../../helpers/rtorrent.ts";
 import { HAVE_RTORRENT, startRtorrent } from "../../helpers/rtorrentd.ts";
@@ -112,6 +112,16 @@ export function complete(db: unknown, path: string) { appendFileSync(${JSON.stri
     expect(readFileSync(dir.join("leecher/download/song.flac")).equals(Buffer.from(data))).toBe(true);
     await leecher.rpc.call("session.save");
     await waitFor(async () => (await leecher.rpc.call("d.complete", t.hash).catch(() => 0)) === 1, "complete");
-    expect(readFileSync(dir.join("done.log"), "utf8")).toBe(`${leecher.session}/${t.hash}.complete\n`);
+    // rtorrent signals a completion twice: the .complete marker its finished event touches,
+    // and complete=1 in the saved .rtorrent. The hook gets the path of the one seedwatch
+    // reads first, which is a race inside rtorrent; it must run once for both.
+    await waitFor(() => existsSync(`${leecher.session}/${t.hash}.complete`), "rtorrent's .complete marker");
+    expect(await sw.stop("SIGTERM")).toBe(0);
+    // The barrier: a full pass over the session as it is now, both signals on disk.
+    expect(runBin(["rtorrent", "--db", db, "--no-log", "--once", "--hooks", hooks, leecher.session]).code).toBe(0);
+    expect(readFileSync(dir.join("done.log"), "utf8").split("\n")).toEqual([
+      expect.stringMatching(new RegExp(`^${leecher.session}/${t.hash}\\.(complete|torrent)$`)),
+      "",
+    ]);
   }, 90_000);
 });
