@@ -8,6 +8,7 @@
 // - a path gone whose inode shows up elsewhere: a paired move (IN_MOVED_FROM + IN_MOVED_TO);
 //   contents of a moved directory are not reported again;
 // - a path gone: IN_DELETE; the root gone: "gone".
+// A handler that throws is reported as a problem and the watcher goes on, as inotify's does.
 
 import { lstatSync, statSync, type Stats } from "node:fs";
 import { ConfigError } from "../errors.ts";
@@ -16,7 +17,7 @@ import { log } from "../log.ts";
 import { isExcluded, isReported, NO_FILTER, type PathFilter } from "./filter.ts";
 import { rootError } from "./root-error.ts";
 import { type Entry, fsPath, listDir } from "./scan.ts";
-import type { Watcher, WatcherHandlers, WatcherStats, WatchOptions } from "./watcher.ts";
+import type { Watcher, WatcherHandlers, WatcherStats, WatchOptions, WatchProblem } from "./watcher.ts";
 
 export const DEFAULT_POLL_MS = 1000;
 
@@ -184,14 +185,26 @@ export class PollWatcher implements Watcher {
 
   private degraded(path: string, code: string | undefined): void {
     this.counts.degraded++;
-    const problem = { kind: "degraded" as const, path, code, message: `cannot list: ${code}` };
-    if (this.handlers.onProblem) this.handlers.onProblem(problem);
-    else log.withTag("poll").warn(`${path}: ${problem.message}`);
+    this.problem({ kind: "degraded", path, code, message: `cannot list: ${code}` });
   }
 
+  /** A handler that throws is reported and survived, as in the inotify engine. */
   private deliver(event: FsEvent): void {
     this.counts.events++;
-    this.handlers.onEvent(event);
+    try {
+      this.handlers.onEvent(event);
+    } catch (err) {
+      this.problem({
+        kind: "error",
+        path: event.path,
+        message: `event handler failed: ${(err as Error).stack ?? err}`,
+      });
+    }
+  }
+
+  private problem(p: WatchProblem): void {
+    if (this.handlers.onProblem) this.handlers.onProblem(p);
+    else log.withTag("poll").warn(`${p.path}: ${p.message}`);
   }
 }
 

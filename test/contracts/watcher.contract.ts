@@ -24,6 +24,8 @@ export interface Harness extends AsyncDisposable {
   outside: string;
   ops: TreeOps;
   log: EventLog;
+  /** What the watcher reported through onProblem, as "path: message". */
+  problems: string[];
   watcher: Watcher;
 }
 
@@ -189,6 +191,29 @@ export function testWatcher(name: string, make: () => Harness | Promise<Harness>
       h.ops.rm(h.root);
       await h.log.until(is(h.root, "gone"), "root gone");
       expect(rootsWhenGone).toEqual([]); // dropped before the event is delivered
+      // usable: the same path, made again, can be watched again and reports as before
+      h.ops.mkdirp(`${h.root}/sub`);
+      await h.watcher.add(h.root, { recursive: true });
+      expect(h.watcher.roots()).toEqual([h.root]);
+      h.ops.write(`${h.root}/sub/again`);
+      await h.log.until(is(`${h.root}/sub/again`, "write"), "write under the root watched again");
+      h.ops.mkdirp(`${h.outside}/d`);
+      h.ops.write(`${h.outside}/d/x`);
+      h.ops.rename(`${h.outside}/d`, `${h.root}/d`);
+      await h.log.until(is(`${h.root}/d/x`, "create"), "a directory moved into it is listed");
+    });
+
+    test("a handler that throws is reported as a problem, and the events after it still arrive", async () => {
+      await using h = await start();
+      h.log.tap = (e) => {
+        if (e.path === `${h.root}/boom`) throw new Error("handler bug");
+      };
+      h.ops.write(`${h.root}/boom`);
+      h.ops.write(`${h.root}/after`);
+      await h.log.until(is(`${h.root}/after`, "write"), "the file after it");
+      expect(h.log.events.some(is(`${h.root}/boom`, "create"))).toBe(true);
+      expect(h.problems.filter((p) => p.includes("handler bug")).length).toBeGreaterThan(0);
+      expect(h.problems.every((p) => p.startsWith(`${h.root}/boom: `))).toBe(true);
     });
   });
 }

@@ -206,8 +206,18 @@ export class FakeWatcher implements Watcher {
     this.deliver(ev);
   }
 
+  /**
+   * A handler that throws is reported and survived, as the real watchers do. Without an
+   * onProblem it is thrown to the test whose operation caused it, so no bug hides in a log.
+   */
   private deliver(ev: FsEvent): void {
     this.events++;
-    this.handlers.onEvent(ev);
+    try {
+      this.handlers.onEvent(ev);
+    } catch (err) {
+      const problem = { kind: "error" as const, path: ev.path, message: `event handler failed: ${err}` };
+      if (this.handlers.onProblem) this.handlers.onProblem(problem);
+      else throw err;
+    }
   }
 }

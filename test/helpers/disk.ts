@@ -29,6 +29,7 @@ export function diskHarness(make: (h: WatcherHandlers) => Watcher): Harness {
     outside,
     ops: diskOps,
     log,
+    problems,
     watcher,
     async [Symbol.asyncDispose]() {
       await watcher.close();

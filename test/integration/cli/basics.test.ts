@@ -3,7 +3,7 @@
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { runBin } from "../../helpers/bin.ts";
+import { AS_NOBODY, binForAnyone, runBin } from "../../helpers/bin.ts";
 import { tempDir } from "../../helpers/tmp.ts";
 
 describe("seedwatch basics", () => {
@@ -150,7 +150,8 @@ export default new Pyinotifyd();`,
     mkdirSync(dir.join("private"), { mode: 0o700 });
     chmodSync(dir.path, 0o755);
     const r = runBin(["watch", dir.join("private")], {
-      prefix: ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"],
+      prefix: AS_NOBODY,
+      bin: binForAnyone(),
     });
     expect(r.code).toBe(6);
     expect(r.stderr).toMatch(/^seedwatch: watch ".*private": permission denied \(EACCES\)\nhint: /);

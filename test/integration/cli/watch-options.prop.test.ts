@@ -7,7 +7,7 @@
 
 import { expect, test } from "bun:test";
 import { runBin } from "../../helpers/bin.ts";
-import { fc, propParams } from "../../helpers/prop.ts";
+import { assertProperty, fc } from "../../helpers/prop.ts";
 
 const lineArb = fc.record({
   exec: fc.boolean(),
@@ -33,8 +33,8 @@ function expected(l: Line): number {
   return badJobs || badTimeout ? 3 : 4;
 }
 
-test("watch: every option line is accepted whole, or refused with a hint and the right exit code", () => {
-  fc.assert(
+test("watch: every option line is accepted whole, or refused with a hint and the right exit code", async () => {
+  await assertProperty(
     fc.property(lineArb, (l) => {
       const args = ["watch", "/nonexistent/seedwatch-prop"];
       if (l.exec) args.push("--exec", "true");
@@ -47,6 +47,6 @@ test("watch: every option line is accepted whole, or refused with a hint and the
       expect(lines.length).toBe(2);
       expect(lines[1]).toMatch(/^hint: \S/);
     }),
-    propParams(25),
+    25,
   );
 }, 300_000);

@@ -2,7 +2,7 @@
 
 import { describe, expect, test } from "bun:test";
 import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { Running } from "../../helpers/bin.ts";
+import { AS_NOBODY, binForAnyone, Running } from "../../helpers/bin.ts";
 import { tempDir } from "../../helpers/tmp.ts";
 
 const isRoot = process.getuid?.() === 0;
@@ -166,7 +166,8 @@ describe("seedwatch watch", () => {
     mkdirSync(dir.join("private"), { mode: 0o700 });
     chownSync(dir.join("open"), 65534, 65534);
     await using w = new Running(["watch", "-r", dir.path], {
-      prefix: ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"],
+      prefix: AS_NOBODY,
+      bin: binForAnyone(),
     });
     await w.waitStderr(/private.*(permission denied|EACCES)/i, "warning for private/");
     await w.ready();

@@ -3,10 +3,10 @@
 // torrent), a hook that throws (one line; its stack at -v or as a JSON field), and a hooks
 // file that does not parse (each error at file:line:col with its source line).
 
-import { Database } from "bun:sqlite";
 import { describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { BIN, Running } from "../../helpers/bin.ts";
+import { queryIndex } from "../../helpers/index-db.ts";
 import { makeTorrent, writeSession, type Built } from "../../helpers/rtorrent.ts";
 import { tempDir, type TempDir } from "../../helpers/tmp.ts";
 import { waitFor } from "../../helpers/wait.ts";
@@ -23,12 +23,7 @@ function setup(dir: TempDir) {
     hooks: dir.join("hooks.ts"),
     torrent: (name: string) => makeTorrent({ name, files: [{ path: ["f"], length: 1 }] }),
     add: (t: Built) => writeSession(session, t, { directory: `${dl}/${t.hash}` }),
-    names: () => {
-      const d = new Database(db);
-      const rows = d.query<{ name: string }, []>("SELECT name FROM torrent_data ORDER BY name").all();
-      d.close();
-      return rows.map((r) => r.name);
-    },
+    names: () => queryIndex<{ name: string }>(db, "SELECT name FROM torrent_data ORDER BY name").map((r) => r.name),
     ran: () => (existsSync(dir.join("ran.log")) ? readFileSync(dir.join("ran.log"), "utf8").trim().split("\n") : []),
     /** A line for ran.log, from inside a hook. */
     out: `const out = (l: string) => require("node:fs").appendFileSync(${JSON.stringify(dir.join("ran.log"))}, l + "\\n");`,

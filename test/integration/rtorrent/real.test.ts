@@ -1,28 +1,18 @@
 // seedwatch rtorrent against a real rtorrent 0.9.8 from Debian, driven over its SCGI
 // socket, loopback only. .ci/run installs the package; without it these are skipped.
 
-import { Database } from "bun:sqlite";
 import { describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
-import { Running } from "../../helpers/bin.ts";
+import { Running, runBin } from "../../helpers/bin.ts";
+import { queryIndex } from "../../helpers/index-db.ts";
 import { makeRealTorrent, makeTorrent } from "../../helpers/rtorrent.ts";
 import { HAVE_RTORRENT, startRtorrent } from "../../helpers/rtorrentd.ts";
 import { tempDir } from "../../helpers/tmp.ts";
 import { waitFor } from "../../helpers/wait.ts";
 
+/** The hashes in the index (none while seedwatch has not made it yet). */
 function indexed(db: string): string[] {
-  if (!existsSync(db)) return [];
-  const d = new Database(db);
-  try {
-    return d
-      .query<{ hash: string }, []>("SELECT hash FROM torrent_data ORDER BY hash")
-      .all()
-      .map((r) => r.hash);
-  } catch {
-    return [];
-  } finally {
-    d.close();
-  }
+  return queryIndex<{ hash: string }>(db, "SELECT hash FROM torrent_data ORDER BY hash").map((r) => r.hash);
 }
 
 describe.skipIf(!HAVE_RTORRENT)("seedwatch rtorrent with a real rtorrent", () => {
@@ -52,7 +42,11 @@ describe.skipIf(!HAVE_RTORRENT)("seedwatch rtorrent with a real rtorrent", () =>
     await rt.rpc.call("load.raw", "", cross.bytes, `d.directory.set=${rt.download}/cross`);
     await waitFor(() => indexed(db).includes(cross.hash), "cross-seed indexed");
     await rt.rpc.call("d.erase", a.hash);
-    await waitFor(() => !indexed(db).includes(a.hash), "erased torrent dropped");
+    // Its rows go before its data is judged (so no reader sees a listed torrent without
+    // data): wait for the end of the whole removal, the line that says what was deleted.
+    // Erasing the cross-seed before then would leave the file needed by no one, rightly deleted.
+    await sw.waitStderr(new RegExp(`removed ${a.hash} .*; 0 of 1 file\\(s\\) deleted`), "erasure of a done");
+    expect(indexed(db)).not.toContain(a.hash);
     expect(existsSync(`${rt.download}/shared.bin`)).toBe(true);
     await rt.rpc.call("d.erase", cross.hash);
     await waitFor(() => !existsSync(`${rt.download}/cross/shared.bin`), "the cross-seed's link removed");
@@ -90,14 +84,12 @@ describe.skipIf(!HAVE_RTORRENT)("seedwatch rtorrent with a real rtorrent", () =>
     const t = makeRealTorrent("song.flac", data);
     mkdirSync(dir.join("seeder/download"), { recursive: true });
     writeFileSync(dir.join("seeder/download/song.flac"), data);
-    await using seeder = await startRtorrent(
-      dir.join("seeder"),
-      "network.port_open.set = yes\nnetwork.port_range.set = 49170-49170\n",
-    );
-    await using leecher = await startRtorrent(
-      dir.join("leecher"),
-      "network.port_open.set = yes\nnetwork.port_range.set = 49171-49171\n",
-    );
+    // Each listens on a free port of its own choosing: a fixed one is taken whenever
+    // another run of this suite is on the machine, and then peers meet the wrong rtorrent.
+    const listen = "network.port_open.set = yes\nnetwork.port_range.set = 49152-65000\nnetwork.port_random.set = yes\n";
+    await using seeder = await startRtorrent(dir.join("seeder"), listen);
+    await using leecher = await startRtorrent(dir.join("leecher"), listen);
+    const seederPort = (await seeder.rpc.call("network.listen.port")) as number;
     const hooks = dir.join("hooks.ts");
     writeFileSync(
       hooks,
@@ -115,11 +107,21 @@ export function complete(db: unknown, path: string) { appendFileSync(${JSON.stri
     );
     await leecher.rpc.call("load.raw_start", "", t.bytes);
     await waitFor(() => indexed(db).includes(t.hash), "leecher's torrent indexed");
-    await leecher.rpc.call("add_peer", t.hash, "127.0.0.1:49170");
+    await leecher.rpc.call("add_peer", t.hash, `127.0.0.1:${seederPort}`);
     await waitFor(() => existsSync(dir.join("done.log")), "complete hook ran", 60_000);
     expect(readFileSync(dir.join("leecher/download/song.flac")).equals(Buffer.from(data))).toBe(true);
     await leecher.rpc.call("session.save");
     await waitFor(async () => (await leecher.rpc.call("d.complete", t.hash).catch(() => 0)) === 1, "complete");
-    expect(readFileSync(dir.join("done.log"), "utf8")).toBe(`${leecher.session}/${t.hash}.complete\n`);
+    // rtorrent signals a completion twice: the .complete marker its finished event touches,
+    // and complete=1 in the saved .rtorrent. The hook gets the path of the one seedwatch
+    // reads first, which is a race inside rtorrent; it must run once for both.
+    await waitFor(() => existsSync(`${leecher.session}/${t.hash}.complete`), "rtorrent's .complete marker");
+    expect(await sw.stop("SIGTERM")).toBe(0);
+    // The barrier: a full pass over the session as it is now, both signals on disk.
+    expect(runBin(["rtorrent", "--db", db, "--no-log", "--once", "--hooks", hooks, leecher.session]).code).toBe(0);
+    expect(readFileSync(dir.join("done.log"), "utf8").split("\n")).toEqual([
+      expect.stringMatching(new RegExp(`^${leecher.session}/${t.hash}\\.(complete|torrent)$`)),
+      "",
+    ]);
   }, 90_000);
 });

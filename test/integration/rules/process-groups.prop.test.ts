@@ -9,7 +9,7 @@
 import { expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { BunProcessRunner } from "../../../src/process/runner.ts";
-import { fc, propParams } from "../../helpers/prop.ts";
+import { assertProperty, fc } from "../../helpers/prop.ts";
 import { tempDir } from "../../helpers/tmp.ts";
 import { waitFor } from "../../helpers/wait.ts";
 import { killAll, liveWith, uniqueToken } from "./procs.ts";
@@ -28,7 +28,7 @@ const treeArb = fc.record({
 
 test("a command ended by timeout or abort leaves no process of its group", async () => {
   const runner = new BunProcessRunner();
-  await fc.assert(
+  await assertProperty(
     fc.asyncProperty(treeArb, async (t) => {
       const leaderRuns = t.leader === "exec" || (t.leader === "wait" && t.leaves.some((l) => l !== "doubleFork")); // `wait` does not wait for a double fork
       fc.pre(leaderRuns || t.capture);
@@ -67,6 +67,6 @@ test("a command ended by timeout or abort leaves no process of its group", async
         killAll(liveWith(tok));
       }
     }),
-    propParams(6),
+    6,
   );
 }, 300_000);

@@ -5,6 +5,7 @@
 import { describe, expect, test } from "bun:test";
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { Running, runBin } from "../../helpers/bin.ts";
+import { queryIndex } from "../../helpers/index-db.ts";
 import { tempDir, type TempDir } from "../../helpers/tmp.ts";
 import { waitFor } from "../../helpers/wait.ts";
 
@@ -45,7 +46,7 @@ export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("src")}"
       dir,
       `import { appendFileSync, existsSync } from "node:fs";
 const task = new TaskScheduler({
-  delay: 0.3,
+  delay: 1, // the window in which IN_CLOSE_WRITE must reach seedwatch after IN_CREATE, on a loaded machine
   job: async (event, task_id) => {
     appendFileSync("${dir.join("jobs.log")}", event.maskname + " " + event.pathname + " " + task_id + "\\n");
     while (!existsSync("${dir.join("go")}")) await Bun.sleep(5); // waitFor-style: held until the test creates "go"
@@ -112,11 +113,12 @@ export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}", 
     mkdirSync(dir.join("in"));
     const cfg = config(
       dir,
-      `const log = new ShellScheduler({ cmd: ["sh", "-c", "echo \\"$1\\" >> ${dir.join("ran.log")}", "sh", "{name}"], delay: 0.3 });
+      `const log = new ShellScheduler({ cmd: ["sh", "-c", "echo \\"$1\\" >> ${dir.join("ran.log")}", "sh", "{name}"], delay: 1 });
 export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("in")}", event_map: { IN_CLOSE_WRITE: log, IN_DELETE: new Cancel(log) } })] });`,
     );
     await using w = new Running(["run", cfg]);
     await w.waitStderr(/running /, "running");
+    // the delay (1 s) is the window in which the delete must reach seedwatch, on a loaded machine
     writeFileSync(dir.join("in/gone"), "");
     rmSync(dir.join("in/gone"));
     writeFileSync(dir.join("in/stays"), "");
@@ -202,14 +204,19 @@ export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.path}/*/incom
     await using w = new Running(["run", cfg]);
     await w.waitStderr(/running /, "running");
     for (const f of ["a/incoming/1", "b/incoming/skip", "b/incoming/2", "c/other/3"]) writeFileSync(dir.join(f), "");
-    await waitFor(
-      () => existsSync(dir.join("seen")) && readFileSync(dir.join("seen"), "utf8").split("\n").length === 3,
-      "two files seen",
-    );
-    expect(readFileSync(dir.join("seen"), "utf8").trim().split("\n").sort()).toEqual([
+    // The barrier: a file written after the excluded one, in the same directory. Its task
+    // starts after any the excluded one could have started, and every task is logged.
+    writeFileSync(dir.join("b/incoming/zz-barrier"), "");
+    const seen = () => (existsSync(dir.join("seen")) ? readFileSync(dir.join("seen"), "utf8").trim().split("\n") : []);
+    await waitFor(() => seen().length === 3, "three files seen");
+    await w.waitStderr(/task finished, mask=IN_CLOSE_WRITE, path=\S*zz-barrier/, "the barrier's task finished");
+    expect(seen().sort()).toEqual([
       dir.join("a/incoming/1"),
       dir.join("b/incoming/2"),
+      dir.join("b/incoming/zz-barrier"),
     ]);
+    expect(w.stderr).not.toContain("b/incoming/skip");
+    expect(w.stderr).not.toContain("c/other/3");
   });
 
   describe("--check and bad configs", () => {
@@ -274,7 +281,6 @@ export default new Pyinotifyd({ watches: [new Watch({ path: "/tmp", rec: true, a
 describe("one service for both jobs", () => {
   test("a config's rtorrent section indexes the session while the watches run", async () => {
     const { makeTorrent, writeSession } = await import("../../helpers/rtorrent.ts");
-    const { Database } = await import("bun:sqlite");
     using dir = tempDir("run");
     mkdirSync(dir.join("session"));
     mkdirSync(dir.join("w"));
@@ -294,12 +300,10 @@ export default new Pyinotifyd({
     writeSession(dir.join("session"), after, { directory: dir.join("dl") });
     writeFileSync(dir.join("w/x"), "");
     await waitFor(() => existsSync(dir.join("rule-ran")), "rule ran");
-    await waitFor(() => {
-      const db = new Database(dir.join("index.db"));
-      const n = db.query<{ n: number }, []>("SELECT COUNT(*) n FROM torrent_data").get()!.n;
-      db.close();
-      return n === 2;
-    }, "both torrents indexed");
+    await waitFor(
+      () => queryIndex(dir.join("index.db"), "SELECT hash FROM torrent_data").length === 2,
+      "both torrents indexed",
+    );
     expect(await w.stop("SIGTERM")).toBe(0);
   });
 });

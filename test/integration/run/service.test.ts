@@ -4,7 +4,7 @@
 import { describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { CONFIG_EXAMPLE } from "../../../src/commands/examples.ts";
-import { BIN, Running, runBin } from "../../helpers/bin.ts";
+import { AS_NOBODY, BIN, binForAnyone, Running, runBin } from "../../helpers/bin.ts";
 import { tempDir } from "../../helpers/tmp.ts";
 import { waitFor } from "../../helpers/wait.ts";
 
@@ -153,7 +153,8 @@ describe("seedwatch service", () => {
 
   test.skipIf(process.getuid?.() !== 0)("a system install without root: permission denied, with the way out", () => {
     const r = runBin(["service", "install", "--init", "systemd"], {
-      prefix: ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"],
+      prefix: AS_NOBODY,
+      bin: binForAnyone(),
     });
     expect(r.code).toBe(6);
     expect(r.stderr).toContain("--user");

@@ -11,7 +11,7 @@ import { describe, expect, test } from "bun:test";
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import type { FsEvent } from "../../../src/events/index.ts";
 import { Running } from "../../helpers/bin.ts";
-import { fc, propParams } from "../../helpers/prop.ts";
+import { assertProperty, fc } from "../../helpers/prop.ts";
 import { fastTempDir } from "./fast-tmp.ts";
 import { waitFor } from "../../helpers/wait.ts";
 import { diskPaths, pathDiff, PathModel } from "../../contracts/path-model.ts";
@@ -173,7 +173,7 @@ describe("seedwatch watch behind the disk", () => {
       process.kill(w.proc.pid, "SIGCONT");
       const events = await expectModelMatchesDisk(w, root, LARGE ? 300_000 : 60_000);
       expect(events.some((e) => e.kind === "overflow")).toBe(true);
-      expect(w.stderr).toContain("fs.inotify.max_user_watches");
+      await w.waitStderr(/fs\.inotify\.max_user_watches/, "the watch limit named"); // stderr is its own pipe
     },
     600_000,
   );
@@ -203,7 +203,7 @@ describe("seedwatch watch behind the disk", () => {
       const diff = pathDiff(model.paths, diskPaths(root));
       if (diff) throw new Error(`after:\n  ${done.join("\n  ")}\n${diff}\nevents:\n${w.stdout}`);
     });
-    await fc.assert(property, propParams(30)); // ~60 ms a case
+    await assertProperty(property, 30); // ~60 ms a case
     console.log(`behind (binary): ${cases} generated cases in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }, 1_800_000);
 });

@@ -6,7 +6,7 @@
 // fast-check's seed and path; SEEDWATCH_PROP_SEED replays the run.
 
 import { describe, expect, test } from "bun:test";
-import { fc, propParams } from "../../helpers/prop.ts";
+import { assertProperty, fc } from "../../helpers/prop.ts";
 import { runCase } from "./behind-case.ts";
 import { initialOps, laterOps } from "./tree-ops.ts";
 
@@ -26,7 +26,7 @@ describe("a watcher that falls behind loses nothing", () => {
         cases++;
         return runCase(initial, later, how);
       });
-      await fc.assert(property, propParams(CI_CASES[how]));
+      await assertProperty(property, CI_CASES[how]);
       console.log(
         `behind (${how}): ${cases} generated cases in ${((performance.now() - started) / 1000).toFixed(1)} s`,
       );

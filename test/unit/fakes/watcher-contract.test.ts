@@ -7,7 +7,11 @@ testWatcher("FakeWatcher", () => {
   fs.mkdirp("/fake/root");
   fs.mkdirp("/fake/outside");
   const log = new EventLog();
-  const watcher = new FakeWatcher({ onEvent: log.push }, fs);
+  const problems: string[] = [];
+  const watcher = new FakeWatcher(
+    { onEvent: log.push, onProblem: (p) => problems.push(`${p.path}: ${p.message}`) },
+    fs,
+  );
   return {
     root: "/fake/root",
     outside: "/fake/outside",
@@ -18,6 +22,7 @@ testWatcher("FakeWatcher", () => {
       rm: (p) => fs.rm(p),
     },
     log,
+    problems,
     watcher,
     [Symbol.asyncDispose]: () => watcher.close(),
   };

@@ -5,7 +5,7 @@
 import { describe, expect, test } from "bun:test";
 import { matchRank, normalizeTitle, sortNameToArtist } from "../../../src/queue/gazelle/names.ts";
 import { decodeName, parseFileList } from "../../../src/queue/gazelle/shapes.ts";
-import { fc, propParams } from "../../helpers/prop.ts";
+import { assertProperty, fc } from "../../helpers/prop.ts";
 
 describe("sortNameToArtist (distleech's cases)", () => {
   test.each([
@@ -103,31 +103,31 @@ describe("matching", () => {
         return parts.map((p, j) => (j ? seps[j]! : "") + p).join("");
       });
 
-  test("generated variants of a title still match it", () => {
-    fc.assert(
+  test("generated variants of a title still match it", async () => {
+    await assertProperty(
       fc.property(
         title.chain((ws) => fc.tuple(fc.constant(ws), variant(ws))),
         ([ws, v]) => {
           expect(matchRank(ws.join(" "), v)).toBeGreaterThan(0);
         },
       ),
-      propParams(300),
+      300,
     );
   });
 
-  test('"&" and "and" are the same word', () => {
-    fc.assert(
+  test('"&" and "and" are the same word', async () => {
+    await assertProperty(
       fc.property(title, title, (a, b) => {
         const wanted = [...a, "and", ...b].join(" ");
         expect(matchRank(wanted, `${a.join(" ")} &amp; ${b.join(" ")}`)).toBe(1);
         expect(matchRank(wanted, `${a.join(" ")} & ${b.join(" ")}`)).toBe(1);
       }),
-      propParams(100),
+      100,
     );
   });
 
-  test("a variant of a different title does not match", () => {
-    fc.assert(
+  test("a variant of a different title does not match", async () => {
+    await assertProperty(
       fc.property(
         title,
         title.chain((ws) => fc.tuple(fc.constant(ws), variant(ws))),
@@ -136,7 +136,7 @@ describe("matching", () => {
           expect(matchRank(wanted.join(" "), v)).toBe(0);
         },
       ),
-      propParams(300),
+      300,
     );
   });
 });

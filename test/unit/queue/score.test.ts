@@ -10,7 +10,7 @@ import {
   scoreTorrent,
 } from "../../../src/queue/gazelle/score.ts";
 import type { Torrent } from "../../../src/queue/gazelle/types.ts";
-import { fc, propParams } from "../../helpers/prop.ts";
+import { assertProperty, fc } from "../../helpers/prop.ts";
 
 function t(id: number, media: string, encoding: string, extra: Partial<Torrent> = {}): Torrent {
   return {
@@ -120,8 +120,8 @@ describe("generated candidate lists against the reference rule", () => {
     .map((r) => t(r.id, r.media, r.encoding, r));
   const lists = fc.uniqueArray(candidate, { selector: (c) => c.id, maxLength: 12 });
 
-  test("each media's best is chosen when it reaches 100, the overall best always; never id 0", () => {
-    fc.assert(
+  test("each media's best is chosen when it reaches 100, the overall best always; never id 0", async () => {
+    await assertProperty(
       fc.property(lists, (list) => {
         const chosen = chooseTorrents(list);
         const scored = list.flatMap((c) => {
@@ -149,7 +149,7 @@ describe("generated candidate lists against the reference rule", () => {
         // Chosen in order, best first.
         expect(chosen.map((x) => x.score)).toEqual(chosen.map((x) => x.score).sort((a, b) => b - a));
       }),
-      propParams(500),
+      500,
     );
   });
 });

@@ -1,10 +1,11 @@
 // FileManagerScheduler on the real filesystem, driven directly (fake clock, no watcher).
 
-import { describe, expect, test } from "bun:test";
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { fsEvent } from "../../../src/events/index.ts";
 import { FileManagerRule, FileManagerScheduler } from "../../../src/rules/files.ts";
 import { ConfigError } from "../../../src/errors.ts";
+import { setFormat, setReporter } from "../../../src/log.ts";
 import { FakeClock, settle } from "../../fakes/clock.ts";
 import { tempDir } from "../../helpers/tmp.ts";
 import { waitFor } from "../../helpers/wait.ts";
@@ -39,6 +40,15 @@ describe("FileManagerRule", () => {
 });
 
 describe("FileManagerScheduler", () => {
+  // What the scheduler logged, "type: message": a task that failed says so here.
+  const logged: string[] = [];
+  const failed = (path: string) => logged.filter((l) => l.startsWith("error: task failed") && l.includes(path));
+  beforeEach(() => {
+    logged.length = 0;
+    setReporter({ log: (o) => void logged.push(`${o.type}: ${o.args.join(" ")}`) });
+  });
+  afterEach(() => setFormat("text")); // the usual stderr sink: test files share this process
+
   test("override works as pyinotifyd's README says (an alias of overwrite)", async () => {
     using dir = tempDir("fm");
     writeFileSync(dir.join("a.new"), "new");
@@ -65,7 +75,10 @@ describe("FileManagerScheduler", () => {
     );
     s.schedule(created(dir.join("a.new")));
     await settle();
-    await waitFor(() => s.counts.running === 0, "task done");
+    await waitFor(() => failed(dir.join("a.new")).length > 0 && s.counts.running === 0, "the task failed");
+    expect(failed(dir.join("a.new"))[0]).toContain(
+      `unable to move '${dir.join("a.new")}' to '${dir.join("a")}': path already exists`,
+    );
     expect(readFileSync(dir.join("a"), "utf8")).toBe("old");
     expect(existsSync(dir.join("a.new"))).toBe(true);
   });
@@ -78,7 +91,12 @@ describe("FileManagerScheduler", () => {
     const s = sched(new FileManagerRule({ action: "delete", src_re: ".*\\.del$" }));
     s.schedule(created(dir.join("empty.del"), true));
     s.schedule(created(dir.join("full.del"), true));
-    await waitFor(() => !existsSync(dir.join("empty.del")) && s.counts.running === 0, "deleted");
+    await waitFor(
+      () => !existsSync(dir.join("empty.del")) && failed(dir.join("full.del")).length > 0 && s.counts.running === 0,
+      "empty deleted, full refused",
+    );
+    expect(failed(dir.join("full.del"))[0]).toContain("ENOTEMPTY");
+    expect(failed(dir.join("empty.del"))).toEqual([]);
     expect(existsSync(dir.join("full.del/x"))).toBe(true);
   });
 

@@ -13,7 +13,7 @@ import { afterEach, expect, test } from "bun:test";
 import { fsEvent } from "../../../src/events/index.ts";
 import { Cancel, TaskScheduler, type JobEvent } from "../../../src/rules/scheduler.ts";
 import { settle } from "../../fakes/clock.ts";
-import { fc, propParams } from "../../helpers/prop.ts";
+import { assertProperty, fc } from "../../helpers/prop.ts";
 import { restoreLog, rulesRig } from "./rig.ts";
 
 afterEach(restoreLog);
@@ -50,7 +50,7 @@ const variantArb = fc.record({
 });
 
 test("a pending task runs once per arming, where its file is at run time, or not at all", async () => {
-  await fc.assert(
+  await assertProperty(
     fc.asyncProperty(variantArb, fc.array(opArb, { minLength: 4, maxLength: 40, size: "max" }), async (v, ops) => {
       const armed = new Map<string, boolean>();
       const problems: string[] = [];
@@ -161,7 +161,7 @@ test("a pending task runs once per arming, where its file is at run time, or not
         fs.rename(p, q);
       }
     }),
-    propParams(200),
+    200,
   );
 }, 120_000);
 
