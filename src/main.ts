@@ -32,6 +32,10 @@ const VERBS: Record<string, { describe: string; load: () => Promise<{ default: S
     load: () => import("./commands/init.ts"),
   },
   doctor: { describe: "check this machine: libc, inotify and its limits", load: () => import("./commands/doctor.ts") },
+  queue: {
+    describe: "a download queue shared by seedboxes: serve, import, token, status, ls",
+    load: () => import("./commands/queue.ts"),
+  },
 };
 
 /** Each exit code in a few words; typed by EXIT's keys, so a new code cannot be left out of the help. */
@@ -120,6 +124,7 @@ async function main(argv: string[]): Promise<number> {
     throw new UsageError(`unknown command ${JSON.stringify(verb)}`, hint);
   }
   const cmd = (await entry.load()).default;
+  if (cmd.dispatch) return cmd.dispatch(rest);
   const dashdash = rest.indexOf("--");
   const flags = dashdash < 0 ? rest : rest.slice(0, dashdash);
   if (flags.includes("--help") || flags.includes("-h")) return print(cmd.help);

@@ -50,6 +50,8 @@ export interface Verb<S extends Spec> {
 export interface SeedCommand extends CommandDef {
   /** The full --help text. */
   help: string;
+  /** A verb with sub-verbs (`queue`) takes its arguments whole, --help included. */
+  dispatch?: (rest: string[]) => Promise<number>;
 }
 
 /** A citty command whose run() parses strictly and returns the verb's exit code. */

@@ -133,6 +133,26 @@ export interface Completion {
 /** What happened to one item of a batch call. */
 export type Outcome = "ok" | "duplicate" | "unknown" | "lost-lease" | "wrong-state";
 
+/**
+ * A batch named a task that does not exist: a client bug, not a state. The whole batch is
+ * rolled back (a bad request writes nothing).
+ */
+export class UnknownTaskError extends Error {
+  constructor(
+    readonly what: "album" | "download",
+    readonly ids: number[],
+  ) {
+    super(`no ${what}${ids.length > 1 ? "s" : ""} ${ids.join(", ")} in the queue`);
+  }
+}
+
+/** Throw UnknownTaskError when any item came out "unknown" (inside the transaction: it rolls back). */
+export function refuseUnknown(what: "album" | "download", ids: number[], out: Outcome[]): Outcome[] {
+  const unknown = ids.filter((_, i) => out[i] === "unknown");
+  if (unknown.length) throw new UnknownTaskError(what, unknown);
+  return out;
+}
+
 export interface Page<T> {
   items: T[];
   /** Pass as `after` for the next page; absent at the end. */

@@ -8,6 +8,7 @@ import { SQL } from "bun";
 import { DatabaseError } from "../db/sqlite.ts";
 import {
   albumKey,
+  refuseUnknown,
   type AddOutcome,
   type Album,
   type AlbumLease,
@@ -29,7 +30,7 @@ import {
   type TokenRecord,
 } from "./model.ts";
 import { MIGRATION_LOCK, PG_MIGRATIONS } from "./postgres-schema.ts";
-import { albumOf, downloadOf, giveBackPlan, leaseId, mergeSites, StatsBuilder, type AlbumRow } from "./rows.ts";
+import { albumOf, count, downloadOf, giveBackPlan, leaseId, mergeSites, StatsBuilder, type AlbumRow } from "./rows.ts";
 import type { QueueClock, QueueStore } from "./store.ts";
 
 type Tx = SQL;
@@ -75,18 +76,8 @@ export class PostgresQueueStore implements QueueStore {
     const now = this.clock.now();
     return this.sql.begin(async (tx: Tx) => {
       const out: AddOutcome[] = [];
-      for (const r of rows) {
-        const [exact] = await tx`SELECT id FROM albums WHERE artist = ${r.artist} AND title = ${r.title}`;
-        if (exact) {
-          out.push("duplicate");
-          continue;
-        }
-        const added = await tx`
-          INSERT INTO albums (artist, title, norm_key, extra, due_at, added_at, updated_at)
-          VALUES (${r.artist}, ${r.title}, ${albumKey(r.artist, r.title)}, ${JSON.stringify(r.extra ?? {})}, 0, ${now}, ${now})
-          ON CONFLICT DO NOTHING RETURNING id`;
-        out.push(added.length === 1 ? "added" : "duplicate-normalised");
-      }
+      for (let i = 0; i < rows.length; i += IMPORT_CHUNK)
+        out.push(...(await addChunk(tx, rows.slice(i, i + IMPORT_CHUNK), now)));
       return out;
     });
   }
@@ -107,7 +98,7 @@ export class PostgresQueueStore implements QueueStore {
         FROM (SELECT id FROM albums WHERE due_at <= ${now} ORDER BY due_at, id LIMIT ${n} FOR UPDATE SKIP LOCKED) p
         WHERE a.id = p.id
         RETURNING a.*`;
-      await note(tx, worker, now, `leased ${got.filter((r: AlbumRow) => r.state === "leased").length} albums`);
+      await note(tx, worker, now, `leased ${count(got.filter((r: AlbumRow) => r.state === "leased").length, "album")}`);
       return got;
     });
     return rows
@@ -161,8 +152,12 @@ export class PostgresQueueStore implements QueueStore {
           out.set(r, "ok");
         }
       }
-      await note(tx, worker, now, `submitted ${results.length} album results`);
-      return results.map((r) => out.get(r)!);
+      await note(tx, worker, now, `submitted results for ${count(results.length, "album")}`);
+      return refuseUnknown(
+        "album",
+        results.map((r) => r.id),
+        results.map((r) => out.get(r)!),
+      );
     });
   }
 
@@ -187,7 +182,7 @@ export class PostgresQueueStore implements QueueStore {
         tx,
         worker,
         now,
-        `leased ${got.filter((r: { state: string }) => r.state === "leased").length} downloads from ${site}`,
+        `leased ${count(got.filter((r: { state: string }) => r.state === "leased").length, "download")} from ${site}`,
       );
       return got as { id: number; site_torrent_id: string; attempts: number; state: string }[];
     });
@@ -223,8 +218,12 @@ export class PostgresQueueStore implements QueueStore {
           out.set(h, "ok");
         }
       }
-      await note(tx, worker, now, `handed ${items.length} torrents to seedboxes`);
-      return items.map((h) => out.get(h)!);
+      await note(tx, worker, now, `handed ${count(items.length, "torrent")} to seedboxes`);
+      return refuseUnknown(
+        "download",
+        items.map((h) => h.id),
+        items.map((h) => out.get(h)!),
+      );
     });
   }
 
@@ -242,7 +241,7 @@ export class PostgresQueueStore implements QueueStore {
           out.push("ok");
         }
       }
-      await note(tx, worker, now, `completed ${items.length} downloads`);
+      await note(tx, worker, now, `completed ${count(items.length, "download")}`);
       return out;
     });
   }
@@ -356,7 +355,11 @@ export class PostgresQueueStore implements QueueStore {
             (await tx.unsafe(`SELECT id FROM ${table} WHERE id = $1`, [r.id])).length ? "lost-lease" : "unknown",
           );
       }
-      return out;
+      return refuseUnknown(
+        table === "albums" ? "album" : "download",
+        refs.map((r) => r.id),
+        out,
+      );
     });
   }
 
@@ -380,13 +383,71 @@ export class PostgresQueueStore implements QueueStore {
           out.set(g, "ok");
         }
       }
-      await note(tx, worker, now, `gave back ${items.length} ${table}${items[0] ? `: ${items[0].reason}` : ""}`);
-      return items.map((g) => out.get(g)!);
+      await note(
+        tx,
+        worker,
+        now,
+        `gave back ${count(items.length, table.slice(0, -1))}${items[0] ? `: ${items[0].reason}` : ""}`,
+      );
+      return refuseUnknown(
+        table === "albums" ? "album" : "download",
+        items.map((g) => g.id),
+        items.map((g) => out.get(g)!),
+      );
     });
   }
 }
 
 // --- internal ---
+
+const IMPORT_CHUNK = 1000;
+
+/**
+ * One chunk of an import in three statements, not two per row: duplicates inside the
+ * chunk are found here, exact ones already stored by one lookup, and the insert skips
+ * normalised ones (ON CONFLICT on norm_key) and says which rows it added.
+ */
+async function addChunk(tx: Tx, rows: NewAlbum[], now: number): Promise<AddOutcome[]> {
+  const out: (AddOutcome | undefined)[] = [];
+  const pairs = new Set<string>();
+  const keys = new Set<string>();
+  const todo: { i: number; artist: string; title: string; norm_key: string; extra: string }[] = [];
+  for (const [i, r] of rows.entries()) {
+    const pair = JSON.stringify([r.artist, r.title]);
+    const key = albumKey(r.artist, r.title);
+    if (pairs.has(pair)) out[i] = "duplicate";
+    else if (keys.has(key)) out[i] = "duplicate-normalised";
+    else todo.push({ i, artist: r.artist, title: r.title, norm_key: key, extra: JSON.stringify(r.extra ?? {}) });
+    pairs.add(pair);
+    keys.add(key);
+  }
+  const json = JSON.stringify(todo);
+  const exact = new Set<string>(
+    (
+      await tx`
+      SELECT a.artist, a.title FROM albums a
+      JOIN json_to_recordset(${json}::text::json) AS x(artist text, title text) ON a.artist = x.artist AND a.title = x.title`
+    ).map((r: { artist: string; title: string }) => JSON.stringify([r.artist, r.title])),
+  );
+  const fresh = todo.filter((t) => !exact.has(JSON.stringify([t.artist, t.title])));
+  const added = new Set<string>(
+    (
+      await tx`
+      INSERT INTO albums (artist, title, norm_key, extra, due_at, added_at, updated_at)
+      SELECT x.artist, x.title, x.norm_key, x.extra, 0, ${now}, ${now}
+      FROM json_to_recordset(${JSON.stringify(fresh)}::text::json) AS x(i int, artist text, title text, norm_key text, extra text)
+      ORDER BY x.i
+      ON CONFLICT DO NOTHING RETURNING norm_key`
+    ).map((r: { norm_key: string }) => r.norm_key),
+  );
+  for (const t of todo)
+    out[t.i] = exact.has(JSON.stringify([t.artist, t.title]))
+      ? "duplicate"
+      : added.has(t.norm_key)
+        ? "added"
+        : "duplicate-normalised";
+  return out as AddOutcome[];
+}
 
 async function migrate(sql: SQL): Promise<void> {
   const latest = Math.max(...PG_MIGRATIONS.map((m) => m.version));

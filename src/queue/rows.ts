@@ -34,6 +34,11 @@ export function leaseId(): string {
   return Buffer.from(b).toString("base64url");
 }
 
+/** "1 album", "3 albums": for the activity lines. */
+export function count(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
 /** Whether any site found anything: the album is then "found". */
 export function mergeSites(perSite: number[][]): boolean {
   return perSite.some((ids) => ids.length > 0);

@@ -6,6 +6,7 @@ import type { Database } from "bun:sqlite";
 import { openSqlite } from "../db/sqlite.ts";
 import {
   albumKey,
+  refuseUnknown,
   type AddOutcome,
   type Album,
   type AlbumLease,
@@ -28,7 +29,7 @@ import {
 } from "./model.ts";
 import { SQLITE_MIGRATIONS } from "./sqlite-schema.ts";
 import type { QueueClock, QueueStore } from "./store.ts";
-import { albumOf, downloadOf, giveBackPlan, leaseId, mergeSites, StatsBuilder, type AlbumRow } from "./rows.ts";
+import { albumOf, count, downloadOf, giveBackPlan, leaseId, mergeSites, StatsBuilder, type AlbumRow } from "./rows.ts";
 
 export class SqliteQueueStore implements QueueStore {
   readonly backend = "sqlite" as const;
@@ -86,7 +87,7 @@ export class SqliteQueueStore implements QueueStore {
            RETURNING *`,
         )
         .all(cap, cap, until, cap, lease, worker, now, cap, `gave up after ${cap} attempts`, now, n);
-      this.note(worker, now, `leased ${got.filter((r) => r.state === "leased").length} albums`);
+      this.note(worker, now, `leased ${count(got.filter((r) => r.state === "leased").length, "album")}`);
       return got;
     });
     return rows
@@ -144,8 +145,12 @@ export class SqliteQueueStore implements QueueStore {
         settle.run(all ? "found" : "not_found", r.lease ?? null, worker, now, r.id);
         return "ok";
       });
-      this.note(worker, now, `submitted ${results.length} album results`);
-      return out;
+      this.note(worker, now, `submitted results for ${count(results.length, "album")}`);
+      return refuseUnknown(
+        "album",
+        results.map((r) => r.id),
+        out,
+      );
     });
   }
 
@@ -167,7 +172,11 @@ export class SqliteQueueStore implements QueueStore {
            RETURNING id, site_torrent_id, attempts, state`,
         )
         .all(cap, cap, until, cap, lease, worker, now, cap, `gave up after ${cap} attempts`, site, now, n);
-      this.note(worker, now, `leased ${got.filter((r) => r.state === "leased").length} downloads from ${site}`);
+      this.note(
+        worker,
+        now,
+        `leased ${count(got.filter((r) => r.state === "leased").length, "download")} from ${site}`,
+      );
       return got;
     });
     return rows
@@ -203,8 +212,12 @@ export class SqliteQueueStore implements QueueStore {
         set.run(h.seedbox, h.infoHash ?? null, worker, now, h.id);
         return "ok";
       });
-      this.note(worker, now, `handed ${items.length} torrents to seedboxes`);
-      return out;
+      this.note(worker, now, `handed ${count(items.length, "torrent")} to seedboxes`);
+      return refuseUnknown(
+        "download",
+        items.map((h) => h.id),
+        out,
+      );
     });
   }
 
@@ -224,7 +237,7 @@ export class SqliteQueueStore implements QueueStore {
         set.run(c.localPath, now, row.id);
         return "ok";
       });
-      this.note(worker, now, `completed ${items.length} downloads`);
+      this.note(worker, now, `completed ${count(items.length, "download")}`);
       return out;
     });
   }
@@ -372,12 +385,17 @@ export class SqliteQueueStore implements QueueStore {
   private extend(table: "albums" | "downloads", refs: LeaseRef[], until: number): Outcome[] {
     const set = this.db.query(`UPDATE ${table} SET due_at = ? WHERE id = ? AND lease_id = ? AND state = 'leased'`);
     const exists = this.db.query<{ id: number }, [number]>(`SELECT id FROM ${table} WHERE id = ?`);
-    return this.tx(() =>
-      refs.map((r): Outcome => {
+    return this.tx(() => {
+      const out = refs.map((r): Outcome => {
         if (set.run(until, r.id, r.lease).changes === 1) return "ok";
         return exists.get(r.id) ? "lost-lease" : "unknown";
-      }),
-    );
+      });
+      return refuseUnknown(
+        table === "albums" ? "album" : "download",
+        refs.map((r) => r.id),
+        out,
+      );
+    });
   }
 
   private giveBack(table: "albums" | "downloads", worker: string, items: GiveBack[]): Outcome[] {
@@ -398,8 +416,16 @@ export class SqliteQueueStore implements QueueStore {
         set.run(p.state, p.dueAt, p.attempts, p.note, now, g.id);
         return "ok";
       });
-      this.note(worker, now, `gave back ${items.length} ${table}${items[0] ? `: ${items[0].reason}` : ""}`);
-      return out;
+      this.note(
+        worker,
+        now,
+        `gave back ${count(items.length, table.slice(0, -1))}${items[0] ? `: ${items[0].reason}` : ""}`,
+      );
+      return refuseUnknown(
+        table === "albums" ? "album" : "download",
+        items.map((g) => g.id),
+        out,
+      );
     });
   }
 }

@@ -80,7 +80,7 @@ export function testQueueStore(name: string, m: StoreMaker, skip?: string): void
       expect(
         await store.giveBackAlbums("w1", [{ id: first!.id, lease: first!.lease, kind: "error", reason: "x" }]),
       ).toEqual(["lost-lease"]);
-      expect(await store.extendAlbums([{ id: 999, lease: "nope" }])).toEqual(["unknown"]);
+      await expect(store.extendAlbums([{ id: 999, lease: "nope" }])).rejects.toThrow(/no album 999/);
       await store.close();
     });
 
@@ -163,7 +163,15 @@ export function testQueueStore(name: string, m: StoreMaker, skip?: string): void
         ["red.example", 37, "queued", [a!.id]],
         ["red.example", 38, "queued", [a!.id]],
       ]);
-      expect(await store.submitAlbums("w1", [{ id: 999, sites: [] }])).toEqual(["unknown"]);
+      // an unknown id refuses the whole batch: the known album in it is not written either
+      const [c] = await store.addAlbums([{ artist: "X", title: "Y" }]).then(() => store.leaseAlbums("w1", 1));
+      await expect(
+        store.submitAlbums("w1", [
+          { id: c!.id, lease: c!.lease, sites: [] },
+          { id: 999, sites: [] },
+        ]),
+      ).rejects.toThrow(/no album 999/);
+      expect((await store.listAlbums({ state: "leased", limit: 10 })).items.map((x) => x.id)).toEqual([c!.id]);
       await store.close();
     });
 
@@ -272,7 +280,7 @@ export function testQueueStore(name: string, m: StoreMaker, skip?: string): void
       const s = await store.stats();
       expect(s.albums).toEqual({ pending: 2, leased: 1, found: 0, not_found: 0, failed: 0, total: 3 });
       expect(s.workers.map((w) => [w.name, w.lastSeen])).toEqual([["alice", START]]);
-      expect(s.activity[0]).toEqual({ at: START, worker: "alice", what: "leased 1 albums" });
+      expect(s.activity[0]).toEqual({ at: START, worker: "alice", what: "leased 1 album" });
       await store.close();
     });
 
