@@ -19,12 +19,16 @@ export function defaultQueueDb(): string {
   return join(dataDir(), "queue.db");
 }
 
+/** `serving`: a long-running coordinator (SQLite then checkpoints on a thread of its own). */
 export async function openQueueStore(
   db: string | undefined,
   policy: QueuePolicy = DEFAULT_POLICY,
-  clock: QueueClock = wallClock,
+  o: { serving?: boolean; clock?: QueueClock } = {},
 ): Promise<QueueStore> {
   const target = db ?? defaultQueueDb();
+  const clock = o.clock ?? wallClock;
   if (isPostgresUrl(target)) return PostgresQueueStore.open(target, policy, clock);
-  return new SqliteQueueStore(resolve(target), policy, clock);
+  const store = new SqliteQueueStore(resolve(target), policy, clock);
+  if (o.serving) await store.checkpointInBackground();
+  return store;
 }

@@ -27,7 +27,6 @@ CREATE TABLE albums (
   updated_at bigint NOT NULL
 );
 CREATE INDEX albums_due ON albums (due_at, id) WHERE due_at IS NOT NULL;
-CREATE INDEX albums_state ON albums (state, id);
 CREATE UNIQUE INDEX albums_exact ON albums (artist, title);
 CREATE TABLE album_sites (
   album_id integer NOT NULL REFERENCES albums (id),
@@ -54,7 +53,6 @@ CREATE TABLE downloads (
   UNIQUE (site, site_torrent_id)
 );
 CREATE INDEX downloads_due ON downloads (site, due_at, id) WHERE due_at IS NOT NULL;
-CREATE INDEX downloads_state ON downloads (state, id);
 CREATE TABLE album_downloads (
   album_id integer NOT NULL REFERENCES albums (id),
   download_id integer NOT NULL REFERENCES downloads (id),

@@ -28,6 +28,7 @@ import {
   type TokenRecord,
 } from "./model.ts";
 import { SQLITE_MIGRATIONS } from "./sqlite-schema.ts";
+import { WalCheckpointer } from "./checkpointer.ts";
 import type { QueueClock, QueueStore } from "./store.ts";
 import { albumOf, count, downloadOf, giveBackPlan, leaseId, mergeSites, StatsBuilder, type AlbumRow } from "./rows.ts";
 
@@ -35,9 +36,10 @@ export class SqliteQueueStore implements QueueStore {
   readonly backend = "sqlite" as const;
   private readonly db: Database;
   private activityCount = 0;
+  private readonly checkpointer = new WalCheckpointer();
 
   constructor(
-    path: string,
+    private readonly path: string,
     readonly policy: QueuePolicy,
     private readonly clock: QueueClock,
   ) {
@@ -141,7 +143,10 @@ export class SqliteQueueStore implements QueueStore {
           putSite.run(r.id, s.site, JSON.stringify(s.torrentIds), now);
           for (const tid of s.torrentIds) link.run(r.id, putDownload.get(s.site, tid, now, now)!.id);
         }
-        const all = mergeSites(sites.all(r.id).map((x) => JSON.parse(x.torrent_ids) as number[]));
+        // found now, or found by an earlier submit for another site
+        const all =
+          r.sites.some((s) => s.torrentIds.length > 0) ||
+          mergeSites(sites.all(r.id).map((x) => JSON.parse(x.torrent_ids) as number[]));
         settle.run(all ? "found" : "not_found", r.lease ?? null, worker, now, r.id);
         return "ok";
       });
@@ -365,7 +370,13 @@ export class SqliteQueueStore implements QueueStore {
       .run(name, this.clock.now(), what);
   }
 
+  /** For a long-running coordinator: WAL checkpoints on a thread of their own (see checkpointer.ts). */
+  async checkpointInBackground(): Promise<void> {
+    if (this.path !== ":memory:") await this.checkpointer.start(this.db, this.path);
+  }
+
   async close(): Promise<void> {
+    await this.checkpointer.stop();
     this.db.close();
   }
 

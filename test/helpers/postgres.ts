@@ -35,9 +35,14 @@ if (NO_POSTGRES) process.stderr.write(`test/helpers/postgres.ts: ${NO_POSTGRES}\
 let server: Promise<string> | undefined;
 let seq = 0;
 
-/** postgres://… of the server for this test run (started on first use). */
+/** postgres://… of the server for this test run (started on first use). fsync is off: tests need no durability across a power cut. */
 export function postgresUrl(): Promise<string> {
-  return (server ??= start());
+  return (server ??= start("-c fsync=off"));
+}
+
+/** A server of its own (benchmarks), with the given `-c name=value` settings. */
+export function startPostgres(settings: string): Promise<string> {
+  return start(settings);
 }
 
 /** A schema name no other test uses. */
@@ -45,9 +50,9 @@ export function freshSchema(prefix = "t"): string {
   return `${prefix}_${process.pid}_${++seq}`;
 }
 
-/** A new empty database; its URL. */
-export async function freshDatabase(prefix = "db"): Promise<string> {
-  const url = await postgresUrl();
+/** A new empty database on the test run's server (or on the one `on` names); its URL. */
+export async function freshDatabase(prefix = "db", on?: string): Promise<string> {
+  const url = on ?? (await postgresUrl());
   const name = `${prefix}_${process.pid}_${++seq}`;
   const sql = new SQL(url);
   try {
@@ -60,7 +65,7 @@ export async function freshDatabase(prefix = "db"): Promise<string> {
 
 // --- internal ---
 
-async function start(): Promise<string> {
+async function start(settings: string): Promise<string> {
   if (NO_POSTGRES) throw new Error(NO_POSTGRES);
   const dir = mkdtempSync(join(tmpdir(), "seedwatch-pg-"));
   chmodSync(dir, 0o755);
@@ -85,7 +90,7 @@ async function start(): Promise<string> {
       join(sock, "pg.log"),
       "-w",
       "-o",
-      `-p ${port} -k ${sock} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300`,
+      `-p ${port} -k ${sock} -c listen_addresses=127.0.0.1 -c max_connections=300 ${settings}`,
       "start",
     ]),
     "pg_ctl start",

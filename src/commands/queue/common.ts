@@ -20,7 +20,7 @@ export const DB_ARG = {
 /** The store --db names. `mustExist`: commands that only read refuse to create an empty file. */
 export async function openDb(
   db: string | undefined,
-  o: { mustExist?: boolean; policy?: QueuePolicy } = {},
+  o: { mustExist?: boolean; policy?: QueuePolicy; serving?: boolean } = {},
 ): Promise<QueueStore> {
   const target = db ?? defaultQueueDb();
   if (o.mustExist && !isPostgresUrl(target) && !existsSync(resolve(target)))
@@ -31,7 +31,7 @@ export async function openDb(
       resolve(target),
       "no queue there yet: 'seedwatch queue import FILE.csv' or 'seedwatch queue serve' makes one, or name it with --db",
     );
-  return openQueueStore(target, o.policy ?? DEFAULT_POLICY);
+  return openQueueStore(target, o.policy ?? DEFAULT_POLICY, { serving: o.serving ?? false });
 }
 
 /** The database as shown in messages (a URL without its password). */

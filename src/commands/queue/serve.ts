@@ -67,7 +67,7 @@ SIGNALS
       maxAttempts: positiveInt(a.maxAttempts, "--max-attempts"),
       artistTtlMs: parseDuration(a.artistTtl, "--artist-ttl"),
     };
-    const store = await openDb(a.db, { policy });
+    const store = await openDb(a.db, { policy, serving: true });
     const out = log.withTag("queue");
     if ((await store.listTokens()).length === 0)
       out.warn("no tokens yet: every request will get 401 until you run 'seedwatch queue token add NAME'");

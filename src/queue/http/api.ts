@@ -22,7 +22,6 @@ export const MAX_CACHE_BYTES = 512 * 1024;
 
 export const apiRoutes: Route[] = [
   route("GET", "/api/v1/whoami", false, async (c) => json({ name: c.who.name, readOnly: c.who.readOnly })),
-  route("GET", "/api/v1/stats", false, async (c) => json(await c.store.stats())),
 
   route("POST", "/api/v1/albums/lease", true, async (c) => {
     const b = await body(c, ["n"]);

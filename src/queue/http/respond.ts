@@ -35,7 +35,8 @@ export async function bodyText(req: Request): Promise<string> {
   const declared = Number(req.headers.get("content-length") ?? "0");
   if (declared > MAX_BODY_BYTES) throw tooLarge();
   if (!req.body) return "";
-  // Read as it comes and stop at the limit: a chunked body declares no length.
+  if (req.headers.has("content-length")) return new TextDecoder().decode(await req.arrayBuffer());
+  // Chunked: read as it comes and stop at the limit.
   const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of req.body as unknown as AsyncIterable<Uint8Array>) {

@@ -4,7 +4,7 @@
 // may read but not lease, submit or write the cache.
 
 import { log } from "../../log.ts";
-import { UnknownTaskError } from "../model.ts";
+import { UnknownTaskError, type Stats } from "../model.ts";
 import type { QueueStore } from "../store.ts";
 import { apiRoutes } from "./api.ts";
 import { Authenticator } from "./auth.ts";
@@ -18,6 +18,8 @@ const out = log.withTag("queue");
 
 /** A worker's "last seen" is written at most this often. */
 const TOUCH_EVERY_MS = 1000;
+/** Counting every task by state reads the whole table: pages and scrapers share one count per interval. */
+const STATS_EVERY_MS = 1000;
 
 export interface ServeOptions {
   store: QueueStore;
@@ -36,6 +38,7 @@ export class QueueService {
   private readonly touched = new Map<string, number>();
   private readonly routes: Route[];
   private stopping: Promise<void> | undefined;
+  private counted: { at: number; stats: Promise<Stats> } | undefined;
   private settle!: () => void;
   /** Settles once the service has stopped and its store is closed. */
   readonly ended = new Promise<void>((resolve) => (this.settle = resolve));
@@ -49,13 +52,14 @@ export class QueueService {
         false,
         async () => new Response(PAGE_HTML, { headers: { "content-type": "text/html; charset=utf-8" } }),
       ),
-      route("GET", "/stats", false, async (c) => json(await c.store.stats())),
+      route("GET", "/stats", false, async () => json(await this.stats())),
+      route("GET", "/api/v1/stats", false, async () => json(await this.stats())),
       route(
         "GET",
         "/metrics",
         false,
-        async (c) =>
-          new Response(this.metrics.render(await c.store.stats(), this.inflight), {
+        async () =>
+          new Response(this.metrics.render(await this.stats(), this.inflight), {
             headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" },
           }),
       ),
@@ -98,6 +102,16 @@ export class QueueService {
   }
 
   // --- internal ---
+
+  private stats(): Promise<Stats> {
+    const now = performance.now();
+    if (!this.counted || now - this.counted.at >= STATS_EVERY_MS) {
+      const stats = this.o.store.stats();
+      this.counted = { at: now, stats };
+      stats.catch(() => (this.counted = undefined));
+    }
+    return this.counted.stats;
+  }
 
   private async handle(req: Request): Promise<Response> {
     this.inflight++;

@@ -3,6 +3,7 @@
 // coordinators sharing one database.
 
 import { describe, expect, test } from "bun:test";
+import { existsSync } from "node:fs";
 import { waitFor } from "../../helpers/wait.ts";
 import { addToken, queueCli, startCoordinator } from "../../helpers/queue.ts";
 import { BACKENDS } from "../../helpers/queue-backends.ts";
@@ -235,6 +236,8 @@ for (const b of BACKENDS) {
       expect(((await r.json()) as { leases: unknown[] }).leases.length).toBe(2);
       expect(await c.run.stop()).toBe(0);
       expect(c.run.stderr).toContain("stopped");
+      // the checkpoint thread's last checkpoint ran and the database closed cleanly
+      if (b.name === "sqlite") expect(existsSync(`${db}-wal`)).toBe(false);
     });
 
     test("50 concurrent clients on two coordinators sharing the database: no album handed out twice", async () => {
