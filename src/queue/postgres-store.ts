@@ -30,7 +30,7 @@ import {
   type TokenRecord,
 } from "./model.ts";
 import { MIGRATION_LOCK, PG_MIGRATIONS } from "./postgres-schema.ts";
-import { albumOf, count, downloadOf, giveBackPlan, leaseId, mergeSites, StatsBuilder, type AlbumRow } from "./rows.ts";
+import { albumOf, count, downloadOf, giveBackPlan, leaseId, StatsBuilder, type AlbumRow } from "./rows.ts";
 import type { QueueClock, QueueStore } from "./store.ts";
 
 type Tx = SQL;
@@ -87,8 +87,9 @@ export class PostgresQueueStore implements QueueStore {
     const until = now + this.policy.albumLeaseMs;
     const lease = leaseId();
     const cap = this.policy.maxAttempts;
-    const rows: AlbumRow[] = await this.sql.begin(async (tx: Tx) => {
-      const got = await tx`
+    // One statement (its own transaction): pick, lease, and note the activity.
+    const rows: AlbumRow[] = await this.sql`
+      WITH leased AS (
         UPDATE albums a SET
           state = CASE WHEN a.attempts >= ${cap} THEN 'failed' ELSE 'leased' END,
           due_at = CASE WHEN a.attempts >= ${cap} THEN NULL ELSE ${until}::bigint END,
@@ -97,10 +98,14 @@ export class PostgresQueueStore implements QueueStore {
           error = CASE WHEN a.attempts >= ${cap} THEN ${`gave up after ${cap} attempts`} ELSE a.error END
         FROM (SELECT id FROM albums WHERE due_at <= ${now} ORDER BY due_at, id LIMIT ${n} FOR UPDATE SKIP LOCKED) p
         WHERE a.id = p.id
-        RETURNING a.*`;
-      await note(tx, worker, now, `leased ${count(got.filter((r: AlbumRow) => r.state === "leased").length, "album")}`);
-      return got;
-    });
+        RETURNING a.*
+      ), noted AS (
+        INSERT INTO activity (at, worker, what)
+        SELECT ${now}, ${worker}, 'leased ' || n || CASE WHEN n = 1 THEN ' album' ELSE ' albums' END
+        FROM (SELECT count(*) AS n FROM leased WHERE state = 'leased') c
+      )
+      SELECT * FROM leased`;
+    await this.trimActivity();
     return rows
       .filter((r) => r.state === "leased")
       .sort((a, b) => a.id - b.id)
@@ -123,41 +128,71 @@ export class PostgresQueueStore implements QueueStore {
     return this.giveBack("albums", worker, items);
   }
 
+  /**
+   * Set-based: the albums are locked in one statement (in id order), and every site
+   * result, download task and link of the batch is written by one statement each, so a
+   * batch costs the same few round trips whatever its size.
+   */
   async submitAlbums(worker: string, results: AlbumResult[]): Promise<Outcome[]> {
     const now = this.clock.now();
     return this.sql.begin(async (tx: Tx) => {
-      const out = new Map<AlbumResult, Outcome>();
-      for (const r of byId(results)) {
-        const [row] = await tx`SELECT state FROM albums WHERE id = ${r.id} FOR UPDATE`;
-        if (!row) out.set(r, "unknown");
-        else if (row.state === "found" || row.state === "not_found") out.set(r, "duplicate");
-        else {
-          for (const s of r.sites) {
-            await tx`
-              INSERT INTO album_sites (album_id, site, torrent_ids, at) VALUES (${r.id}, ${s.site}, ${JSON.stringify(s.torrentIds)}, ${now})
-              ON CONFLICT (album_id, site) DO UPDATE SET torrent_ids = excluded.torrent_ids, at = excluded.at`;
-            for (const tid of [...s.torrentIds].sort((a, b) => a - b)) {
-              const [d] = await tx`
-                INSERT INTO downloads (site, site_torrent_id, due_at, created_at, updated_at) VALUES (${s.site}, ${tid}, 0, ${now}, ${now})
-                ON CONFLICT (site, site_torrent_id) DO UPDATE SET site = excluded.site RETURNING id`;
-              await tx`INSERT INTO album_downloads (album_id, download_id) VALUES (${r.id}, ${d.id}) ON CONFLICT DO NOTHING`;
-            }
-          }
-          const sites = await tx`SELECT torrent_ids FROM album_sites WHERE album_id = ${r.id}`;
-          const found = mergeSites(sites.map((x: { torrent_ids: string }) => JSON.parse(x.torrent_ids)));
-          await tx`
-            UPDATE albums SET state = ${found ? "found" : "not_found"}, due_at = NULL, lease_id = coalesce(${r.lease ?? null}, lease_id),
-              worker = ${worker}, error = NULL, updated_at = ${now}
-            WHERE id = ${r.id}`;
-          out.set(r, "ok");
-        }
-      }
-      await note(tx, worker, now, `submitted results for ${count(results.length, "album")}`);
-      return refuseUnknown(
+      const rows: { id: number; state: string }[] = await tx`
+        SELECT id, state FROM albums WHERE id = ANY(${intArray(results.map((r) => r.id))}::int[]) ORDER BY id FOR UPDATE`;
+      const state = new Map(rows.map((r) => [r.id, r.state]));
+      const out = results.map((r): Outcome => {
+        const st = state.get(r.id);
+        return st === undefined ? "unknown" : st === "found" || st === "not_found" ? "duplicate" : "ok";
+      });
+      refuseUnknown(
         "album",
         results.map((r) => r.id),
-        results.map((r) => out.get(r)!),
+        out,
       );
+      // the first result for an album wins when one batch names it twice
+      const take = new Map<number, AlbumResult>();
+      for (const [i, r] of results.entries()) if (out[i] === "ok" && !take.has(r.id)) take.set(r.id, r);
+      if (take.size > 0) {
+        const albums = [...take.values()];
+        const sites = JSON.stringify(
+          albums.flatMap((r) => r.sites.map((x) => ({ a: r.id, s: x.site, t: JSON.stringify(x.torrentIds) }))),
+        );
+        await tx`
+          INSERT INTO album_sites (album_id, site, torrent_ids, at)
+          SELECT x.a, x.s, x.t, ${now} FROM json_to_recordset(${sites}::text::json) AS x(a int, s text, t text)
+          ON CONFLICT (album_id, site) DO UPDATE SET torrent_ids = excluded.torrent_ids, at = excluded.at`;
+        // (site, torrent) once each, in one order for every batch (no deadlock between two)
+        const torrents = [
+          ...new Map(
+            albums.flatMap((r) =>
+              r.sites.flatMap((x) => x.torrentIds.map((t) => [`${x.site}\t${t}`, { s: x.site, t }] as const)),
+            ),
+          ).values(),
+        ].sort((x, y) => (x.s < y.s ? -1 : x.s > y.s ? 1 : x.t - y.t));
+        if (torrents.length > 0) {
+          const made: { id: number; site: string; site_torrent_id: string }[] = await tx`
+            INSERT INTO downloads (site, site_torrent_id, due_at, created_at, updated_at)
+            SELECT x.s, x.t, 0, ${now}, ${now} FROM json_to_recordset(${JSON.stringify(torrents)}::text::json) AS x(s text, t bigint)
+            ON CONFLICT (site, site_torrent_id) DO UPDATE SET site = excluded.site
+            RETURNING id, site, site_torrent_id`;
+          const idOf = new Map(made.map((d) => [`${d.site}\t${d.site_torrent_id}`, d.id]));
+          const links = albums.flatMap((r) =>
+            r.sites.flatMap((x) => x.torrentIds.map((t) => [r.id, idOf.get(`${x.site}\t${t}`)!])),
+          );
+          await tx`
+            INSERT INTO album_downloads (album_id, download_id)
+            SELECT * FROM unnest(${intArray(links.map((l) => l[0]!))}::int[], ${intArray(links.map((l) => l[1]!))}::int[])
+            ON CONFLICT DO NOTHING`;
+        }
+        await tx`
+          UPDATE albums a SET
+            state = CASE WHEN EXISTS (SELECT 1 FROM album_sites s WHERE s.album_id = a.id AND s.torrent_ids <> '[]')
+                    THEN 'found' ELSE 'not_found' END,
+            due_at = NULL, lease_id = coalesce(x.l, a.lease_id), worker = ${worker}, error = NULL, updated_at = ${now}
+          FROM unnest(${intArray(albums.map((r) => r.id))}::int[], ${textArray(albums.map((r) => r.lease ?? null))}::text[]) AS x(a, l)
+          WHERE a.id = x.a`;
+      }
+      await note(tx, worker, now, `submitted results for ${count(results.length, "album")}`);
+      return out;
     });
   }
 
@@ -341,6 +376,14 @@ export class PostgresQueueStore implements QueueStore {
 
   // --- internal ---
 
+  private leaseCalls = 0;
+
+  /** The activity table keeps about the last 500 lines. */
+  private async trimActivity(): Promise<void> {
+    if (++this.leaseCalls % 200 === 0)
+      await this.sql`DELETE FROM activity WHERE id <= (SELECT max(id) - 500 FROM activity)`;
+  }
+
   private async extend(table: "albums" | "downloads", refs: LeaseRef[], until: number): Promise<Outcome[]> {
     return this.sql.begin(async (tx: Tx) => {
       const out: Outcome[] = [];
@@ -471,6 +514,16 @@ async function migrate(sql: SQL): Promise<void> {
 async function note(tx: Tx, worker: string, at: number, what: string): Promise<void> {
   const [r] = await tx`INSERT INTO activity (at, worker, what) VALUES (${at}, ${worker}, ${what}) RETURNING id`;
   if (r.id % 100 === 0) await tx`DELETE FROM activity WHERE id <= ${r.id - 500}`;
+}
+
+/** A PostgreSQL array literal of integers, sent as one text parameter ("{1,2,3}"). */
+function intArray(xs: number[]): string {
+  return `{${xs.map((x) => Math.trunc(x)).join(",")}}`;
+}
+
+/** A PostgreSQL array literal of strings (quoted, escaped) or NULLs. */
+function textArray(xs: (string | null)[]): string {
+  return `{${xs.map((x) => (x === null ? "NULL" : `"${x.replace(/[\\"]/g, (c) => `\\${c}`)}"`)).join(",")}}`;
 }
 
 function byId<T extends { id: number }>(items: T[]): T[] {
