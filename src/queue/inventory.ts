@@ -34,17 +34,23 @@ export interface Inventory {
 
 /** Parse one file's bytes. `name` is for messages. */
 export function readInventory(bytes: Uint8Array, name: string): Inventory {
-  const text = utf8(bytes, name);
-  let records: string[][];
+  utf8(bytes, name);
+  let parsed: { record: string[]; info: { bytes: number } }[];
   try {
-    records = parse(text, { bom: true, relax_column_count: true, skip_empty_lines: true, trim: true });
+    parsed = parse(Buffer.from(bytes), {
+      bom: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      trim: true,
+      info: true,
+    }) as unknown as typeof parsed;
   } catch (err) {
     throw new InventoryError(
       `${name} is not CSV: ${(err as Error).message}`,
       "export the sheet as CSV (comma-separated, UTF-8); nothing was imported",
     );
   }
-  const header = records[0];
+  const header = parsed[0]?.record;
   if (!header)
     throw new InventoryError(
       `${name} is empty`,
@@ -59,9 +65,11 @@ export function readInventory(bytes: Uint8Array, name: string): Inventory {
       `the first row must name the columns "${ARTIST_COLUMN}" and "${TITLE_COLUMN}" (distleech's); other columns are kept as extra data`,
     );
   const out: Inventory = { rows: [], rejected: [] };
-  for (const [i, fields] of records.entries()) {
+  const lines = new LineCounter(bytes);
+  for (const [i, { record: fields }] of parsed.entries()) {
+    // the row a person sees in an editor or a spreadsheet: the line the record starts on
+    const row = lines.startOf(i === 0 ? 0 : parsed[i - 1]!.info.bytes);
     if (i === 0) continue;
-    const row = i + 1;
     if (fields.length !== header.length) {
       out.rejected.push({ row, reason: `${fields.length} fields where the header has ${header.length}` });
       continue;
@@ -81,6 +89,25 @@ export function readInventory(bytes: Uint8Array, name: string): Inventory {
 }
 
 // --- internal ---
+
+/** Line numbers of byte offsets, walking forward once (records come in order). */
+class LineCounter {
+  private pos = 0;
+  private line = 1;
+
+  constructor(private readonly b: Uint8Array) {}
+
+  /** The line where the record after byte `end` of the previous one starts (blank lines skipped). */
+  startOf(end: number): number {
+    let start = end;
+    while (start < this.b.length && (this.b[start] === 0x0a || this.b[start] === 0x0d)) start++;
+    for (; this.pos < start; this.pos++) {
+      const c = this.b[this.pos];
+      if (c === 0x0a || (c === 0x0d && this.b[this.pos + 1] !== 0x0a)) this.line++;
+    }
+    return this.line;
+  }
+}
 
 function utf8(bytes: Uint8Array, name: string): string {
   if (bytes.includes(0))
