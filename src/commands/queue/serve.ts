@@ -56,7 +56,8 @@ AUTH
   There is no TLS: off loopback, put a TLS proxy in front.
 
 SIGNALS
-  SIGINT/SIGTERM: stop listening, answer the requests in flight, close the database, exit 0.`,
+  SIGINT/SIGTERM: stop listening, answer the requests in flight, close the database, exit 0.
+  A second signal closes the connections still open instead of waiting for them.`,
   async run(a) {
     applyLogArgs(a);
     const { hostname, port } = parseListen(a.listen);
@@ -85,8 +86,9 @@ SIGNALS
         "pick another port, or stop what holds this one",
       );
     }
+    let signals = 0;
     const stop = (sig: string) => {
-      out.info(`${sig}: draining`);
+      if (signals++ === 0) out.info(`${sig}: draining (a second signal stops without waiting)`);
       void service.stop();
     };
     process.on("SIGINT", () => stop("SIGINT"));

@@ -88,9 +88,17 @@ export class QueueService {
     out.info(`serving ${this.url} (${this.o.store.backend} ${this.o.describeDb})`);
   }
 
-  /** Drain: stop listening, answer what is in flight, close the store. Safe to call twice. */
+  /**
+   * Drain: stop listening, answer what is in flight, close the store. Called again while
+   * draining (a second signal), it closes the connections still open instead of waiting.
+   */
   stop(): Promise<void> {
-    return (this.stopping ??= (async () => {
+    if (this.stopping) {
+      out.warn(`stopping now: closing ${this.inflight} request${this.inflight === 1 ? "" : "s"} still in flight`);
+      void this.server?.stop(true);
+      return this.stopping;
+    }
+    return (this.stopping = (async () => {
       if (this.server) {
         out.info(`stopping: answering ${this.inflight} request${this.inflight === 1 ? "" : "s"} in flight`);
         await this.server.stop(false);

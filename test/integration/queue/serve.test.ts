@@ -5,7 +5,7 @@
 import { describe, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { waitFor } from "../../helpers/wait.ts";
-import { addToken, queueCli, startCoordinator } from "../../helpers/queue.ts";
+import { addToken, queueCli, startCoordinator, type Coordinator } from "../../helpers/queue.ts";
 import { BACKENDS } from "../../helpers/queue-backends.ts";
 import { tempDir } from "../../helpers/tmp.ts";
 
@@ -19,6 +19,31 @@ async function seeded(db: string, albums = CSV): Promise<void> {
 }
 
 type Lease = { id: number; lease: string; artist: string; title: string };
+
+/** A lease request whose body is still being sent: in flight until `end()`. */
+async function slowRequest(c: Coordinator) {
+  let send!: (s: string) => void;
+  let end!: () => void;
+  const body = new ReadableStream<Uint8Array>({
+    start(ctl) {
+      send = (s) => ctl.enqueue(new TextEncoder().encode(s));
+      end = () => ctl.close();
+    },
+  });
+  const response = fetch(`${c.url}/api/v1/albums/lease`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${c.token}`, "content-type": "application/json" },
+    body,
+    duplex: "half",
+  } as RequestInit);
+  response.catch(() => {});
+  send('{"n":');
+  await waitFor(async () => {
+    const m = await (await c.call("GET", "/metrics")).text();
+    return /seedwatch_queue_requests_in_flight 2/.test(m);
+  }, "the slow request is in flight");
+  return { send, end, response };
+}
 
 for (const b of BACKENDS) {
   const d = b.skip ? describe.skip : describe;
@@ -208,25 +233,7 @@ for (const b of BACKENDS) {
       const db = await b.fresh();
       await seeded(db);
       await using c = await startCoordinator(db);
-      let send!: (s: string) => void;
-      let end!: () => void;
-      const body = new ReadableStream<Uint8Array>({
-        start(ctl) {
-          send = (s) => ctl.enqueue(new TextEncoder().encode(s));
-          end = () => ctl.close();
-        },
-      });
-      const slow = fetch(`${c.url}/api/v1/albums/lease`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${c.token}`, "content-type": "application/json" },
-        body,
-        duplex: "half",
-      } as RequestInit);
-      send('{"n":');
-      await waitFor(async () => {
-        const m = await (await c.call("GET", "/metrics")).text();
-        return /seedwatch_queue_requests_in_flight 2/.test(m);
-      }, "the slow request is in flight");
+      const { send, end, response: slow } = await slowRequest(c);
       c.run.proc.kill("SIGTERM");
       await c.run.waitStderr(/stopping: answering 1 request in flight/, "draining");
       send(" 2}");
@@ -238,6 +245,24 @@ for (const b of BACKENDS) {
       expect(c.run.stderr).toContain("stopped");
       // the checkpoint thread's last checkpoint ran and the database closed cleanly
       if (b.name === "sqlite") expect(existsSync(`${db}-wal`)).toBe(false);
+    });
+
+    test("a second signal stops at once, without waiting for a request that never ends", async () => {
+      const db = await b.fresh();
+      await seeded(db);
+      await using c = await startCoordinator(db);
+      const { response } = await slowRequest(c);
+      c.run.proc.kill("SIGTERM");
+      await c.run.waitStderr(/stopping: answering 1 request in flight/, "draining");
+      c.run.proc.kill("SIGTERM");
+      expect(await c.run.stop()).toBe(0);
+      expect(c.run.stderr).toContain("stopping now: closing 1 request still in flight");
+      expect(
+        await response.then(
+          () => "answered",
+          () => "closed",
+        ),
+      ).toBe("closed");
     });
 
     test("50 concurrent clients on two coordinators sharing the database: no album handed out twice", async () => {
