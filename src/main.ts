@@ -3,13 +3,15 @@
 // prints its stack with exit code 1. Verbs are imported lazily, so `seedwatch watch`
 // never loads the rtorrent or queue code.
 
-import type { CommandDef } from "citty";
+import { closest } from "./config/keys.ts";
 import { EXIT, SeedError, UsageError } from "./errors.ts";
 import { versionLine } from "./version.ts";
-import type { SeedCommand } from "./commands/args.ts";
-import { losslessArgs } from "./commands/argv.ts";
+import { losslessArgs } from "./commands/cmdline.ts";
+import { provideSeedwatchApi } from "./commands/user-api.ts";
+import { print, runVerb, type VerbEntry } from "./commands/verbs.ts";
 
-const VERBS: Record<string, { describe: string; load: () => Promise<{ default: SeedCommand }> }> = {
+/** The verbs; torrents and service have sub-verbs (commands/verbs.ts), each a file. */
+const VERBS: Record<string, VerbEntry> = {
   watch: { describe: "print or act on filesystem events, like inotifywait", load: () => import("./commands/watch.ts") },
   run: {
     describe: "run a rules file: watches, delayed tasks, shell commands, move/copy/delete",
@@ -80,7 +82,8 @@ ${Object.entries(VERBS)
   .map(([name, v]) => `  ${name.padEnd(10)} ${v.describe}`)
   .join("\n")}
 
-  seedwatch <command> --help   options and examples for one command
+  seedwatch <command> --help   options and examples for one command (and its
+                               sub-commands: seedwatch torrents show --help)
   seedwatch --version          version, git revision and Bun version
 
 ${exitCodes()}
@@ -111,31 +114,19 @@ async function main(argv: string[]): Promise<number> {
   const [verb, ...rest] = argv;
   if (verb !== undefined) quietRuntime(verb);
   if (verb === undefined || verb === "help" || verb === "--help" || verb === "-h") {
-    const sub = verb === "help" ? rest[0] : undefined;
-    if (!sub) return print(ROOT_HELP);
-    return main([sub, "--help"]);
+    if (verb !== "help" || rest.length === 0) return print(ROOT_HELP);
+    return main([...rest, "--help"]); // seedwatch help torrents show
   }
   if (verb === "--version" || verb === "-V") return print(`${versionLine()}\n`);
-  const entry = VERBS[verb];
+  const entry = Object.hasOwn(VERBS, verb) ? VERBS[verb] : undefined;
   if (!entry) {
+    const near = closest(verb, Object.keys(VERBS));
     const hint = verb.startsWith("-")
       ? "options go after the command: seedwatch <command> [OPTIONS]"
-      : "seedwatch --help lists the commands";
+      : `${near ? `did you mean ${near}? ` : ""}seedwatch --help lists the commands`;
     throw new UsageError(`unknown command ${JSON.stringify(verb)}`, hint);
   }
-  const cmd = (await entry.load()).default;
-  if (cmd.dispatch) return cmd.dispatch(rest);
-  const dashdash = rest.indexOf("--");
-  const flags = dashdash < 0 ? rest : rest.slice(0, dashdash);
-  if (flags.includes("--help") || flags.includes("-h")) return print(cmd.help);
-  const { runCommand } = await import("citty");
-  const { result } = await runCommand(cmd as CommandDef, { rawArgs: rest });
-  return typeof result === "number" ? result : EXIT.ok;
-}
-
-function print(text: string): number {
-  process.stdout.write(text);
-  return EXIT.ok;
+  return runVerb((await entry.load()).default, rest);
 }
 
 function report(err: unknown): number {
@@ -156,9 +147,13 @@ function report(err: unknown): number {
 
 function exit(code: number): void {
   process.exitCode = code;
+  // A second SIGINT/SIGTERM during a daemon's shutdown: the user wants out now (the
+  // supervisor has already ended running commands' process groups).
+  if (code === EXIT.interrupted) process.exit(code);
   // Let stdout drain and handles close on their own; a handle left open by a library
   // must not keep a finished command alive.
   setTimeout(() => process.exit(code), 2000).unref();
 }
 
+provideSeedwatchApi(); // what user files import from "seedwatch", and a run config's keys
 main(losslessArgs(process.argv.slice(2))).then(exit, (err) => exit(report(err)));

@@ -7,3 +7,8 @@ import { join } from "node:path";
 export function dataDir(): string {
   return join(process.env.XDG_DATA_HOME || join(process.env.HOME ?? homedir(), ".local/share"), "seedwatch");
 }
+
+/** The rtorrent index unless --db (or the config's rtorrent.db) names another. */
+export function indexPath(): string {
+  return join(dataDir(), "rtorrent.db");
+}

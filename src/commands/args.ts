@@ -4,7 +4,9 @@
 // repeatable flags into lists, counts counters, and knows how many positionals a verb takes.
 
 import { defineCommand, type ArgsDef, type CommandDef } from "citty";
+import { closest } from "../config/keys.ts";
 import { UsageError } from "../errors.ts";
+import { kebab, renderHelp } from "./help.ts";
 
 export type ArgSpec =
   | { type: "boolean"; alias?: string; description: string; default?: boolean }
@@ -50,8 +52,6 @@ export interface Verb<S extends Spec> {
 export interface SeedCommand extends CommandDef {
   /** The full --help text. */
   help: string;
-  /** A verb with sub-verbs (`queue`) takes its arguments whole, --help included. */
-  dispatch?: (rest: string[]) => Promise<number>;
 }
 
 /** A citty command whose run() parses strictly and returns the verb's exit code. */
@@ -63,41 +63,6 @@ export function defineVerb<S extends Spec>(verb: Verb<S>): SeedCommand {
   }) as SeedCommand;
   cmd.help = renderHelp(verb);
   return cmd;
-}
-
-/** --help: usage line, arguments, options wrapped to 80 columns, then the examples. */
-export function renderHelp<S extends Spec>(verb: Verb<S>): string {
-  const pos = Object.entries(verb.args).filter(([, s]) => s.type === "positional");
-  const opts = Object.entries(verb.args).filter(
-    (e): e is [string, Exclude<ArgSpec, { type: "positional" }>] => e[1].type !== "positional",
-  );
-  const usage = pos.map(([k, s]) => {
-    const hint = ("valueHint" in s && s.valueHint) || k.toUpperCase();
-    return "required" in s && s.required === false ? `[${hint}]` : hint;
-  });
-  const lines = [
-    verb.description,
-    "",
-    `USAGE  seedwatch ${verb.name}${opts.length ? " [OPTIONS]" : ""} ${usage.join(" ")}`.trimEnd(),
-  ];
-  if (opts.length) {
-    lines.push("", "OPTIONS");
-    for (const [key, s] of opts) {
-      const value = s.type === "string" || s.type === "list" ? ` ${s.valueHint ?? "VALUE"}` : "";
-      const names = `${s.alias ? `-${s.alias}, ` : "    "}--${kebab(key)}${value}`;
-      const extra =
-        s.type === "list"
-          ? " (repeatable)"
-          : s.type === "count"
-            ? " (repeat for more)"
-            : "default" in s && typeof s.default === "string"
-              ? ` (default: ${s.default})`
-              : "";
-      lines.push(`  ${names}`, ...wrap(s.description + extra, 70).map((l) => `          ${l}`));
-    }
-  }
-  if (verb.examples) lines.push("", verb.examples.trim());
-  return `${lines.join("\n")}\n`;
 }
 
 export function parseArgs<S extends Spec>(raw: readonly string[], spec: S, verb = ""): Parsed<S> {
@@ -197,7 +162,11 @@ function placePositionals(
     }
   }
   if (loose.length > 0) {
-    throw new UsageError(`unexpected argument ${JSON.stringify(loose[0])}`, `seedwatch ${verb} --help`);
+    const what = positionals.length === 0 ? `${verb} takes no argument (got` : "unexpected argument";
+    throw new UsageError(
+      `${what} ${JSON.stringify(loose[0])}${positionals.length === 0 ? ")" : ""}`,
+      `seedwatch ${verb} --help`,
+    );
   }
 }
 
@@ -207,40 +176,11 @@ function missing(key: string, s: ArgSpec, verb: string): UsageError {
 }
 
 function unknownFlag(flag: string, known: string[], verb: string): UsageError {
-  const near = known
-    .map((k) => [k, distance(flag, k)] as const)
-    .filter(([, d]) => d <= 2)
-    .sort((a, b) => a[1] - b[1])[0];
+  const near = closest(flag, known);
   const hint = near
-    ? `did you mean ${near[0]}? 'seedwatch ${verb} --help' lists every option`
+    ? `did you mean ${near}? 'seedwatch ${verb} --help' lists every option`
     : `'seedwatch ${verb} --help' lists every option`;
   return new UsageError(`unknown option ${flag}`, hint);
-}
-
-function distance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
-  for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++)
-      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-  return d[a.length]![b.length]!;
-}
-
-function wrap(text: string, width: number): string[] {
-  const out: string[] = [];
-  let line = "";
-  for (const word of text.split(/\s+/)) {
-    if (line && line.length + 1 + word.length > width) {
-      out.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  if (line) out.push(line);
-  return out;
-}
-
-function kebab(s: string): string {
-  return s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
 /** citty's view of the spec, used only to render --help. */

@@ -4,10 +4,10 @@
 import { EXIT } from "../errors.ts";
 import { inotifyUsage, LIMIT_NAMES, readLimit, RECOMMENDED } from "../watch/limits.ts";
 import { probeInotify } from "../watch/inotify.ts";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { indexFindings, sessionFindings, type Finding } from "../rtorrent/doctor.ts";
 import { defineVerb } from "./args.ts";
-import { dataDir } from "../xdg.ts";
+import { indexPath } from "../xdg.ts";
 
 export default defineVerb({
   name: "doctor",
@@ -28,10 +28,7 @@ export default defineVerb({
   examples: `
 Exit status: 0 when nothing failed (warnings included), 8 when a check failed.`,
   async run(a) {
-    const findings: Finding[] = [
-      ...inotifyFindings(),
-      ...indexFindings(resolve(a.db ?? join(dataDir(), "rtorrent.db"))),
-    ];
+    const findings: Finding[] = [...inotifyFindings(), ...indexFindings(resolve(a.db ?? indexPath()))];
     if (a.session) findings.push(...sessionFindings(resolve(a.session)));
     if (a.json) process.stdout.write(`${JSON.stringify(findings, null, 2)}\n`);
     else {

@@ -3,7 +3,8 @@
 import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { nativeError } from "../errors.ts";
 import { join, resolve } from "node:path";
-import { CONFIG_EXAMPLE, HOOKS_EXAMPLE, SEEDWATCH_DTS, TSCONFIG } from "../hooks/dts.ts";
+import { CONFIG_EXAMPLE, HOOKS_EXAMPLE, TSCONFIG } from "./examples.ts";
+import { seedwatchDts } from "./user-api.ts";
 import { defineVerb } from "./args.ts";
 
 export default defineVerb({
@@ -41,7 +42,7 @@ export default defineVerb({
       wrote.push(path);
       process.stdout.write(`wrote   ${path}\n`);
     };
-    put("seedwatch.d.ts", SEEDWATCH_DTS, true);
+    put("seedwatch.d.ts", await seedwatchDts(), true);
     put("hooks.ts", HOOKS_EXAMPLE, false);
     put("config.ts", CONFIG_EXAMPLE, false);
     put("tsconfig.json", TSCONFIG, false);

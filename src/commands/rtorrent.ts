@@ -2,12 +2,20 @@
 
 import { realpathSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { ConfigError, NativeError } from "../errors.ts";
+import { nativeError } from "../errors.ts";
+import { realClock } from "../clock.ts";
+import { DEFAULT_HOOK_TIMEOUT_S } from "../hooks/call.ts";
 import { addLogFile, log } from "../log.ts";
-import { runRtorrent } from "../rtorrent/run.ts";
-import { dataDir } from "../xdg.ts";
+import type { TrackerSetup } from "../rtorrent/open.ts";
+import { indexOnce } from "../rtorrent/once.ts";
+import { TrackerService } from "../rtorrent/service.ts";
+import { onSignals, Supervisor } from "../supervisor/index.ts";
+import { InotifyWatcher } from "../watch/index.ts";
+import { dataDir, indexPath } from "../xdg.ts";
 import { defineVerb } from "./args.ts";
+import { indexView, progressBar, reportIndex } from "./index-view.ts";
 import { applyLogArgs, LOG_ARGS } from "./logging-args.ts";
+import { wholeNumber } from "./numbers.ts";
 
 export default defineVerb({
   name: "rtorrent",
@@ -67,7 +75,7 @@ export default defineVerb({
     hookTimeout: {
       type: "string",
       valueHint: "SECONDS",
-      default: "120",
+      default: String(DEFAULT_HOOK_TIMEOUT_S),
       description:
         "a hook still running after this long is logged and the index goes on; one that blocks seedwatch itself this long (a synchronous loop) ends it with exit 12, and is skipped for that torrent from then on",
     },
@@ -112,43 +120,52 @@ HOOKS
     const session = directory(a.session!, "SESSION"); // required: the parser has checked
     const roots = a.paths.map((p) => directory(p, "PATHS"));
     if (!a.noLog && !a.noAction) addLogFile(a.logFile ?? join(dataDir(), "rtorrent.log"));
-    return runRtorrent({
+    const setup: TrackerSetup = {
       session,
       roots,
-      db: resolve(a.sqlFile ?? join(dataDir(), "rtorrent.db")),
+      db: resolve(a.sqlFile ?? indexPath()),
       hookFiles: a.hooks,
-      clean: a.clean,
-      force: a.force,
       remove: a.remove,
-      dryRun: a.noAction,
-      once: a.once,
       trash: a.trash === undefined ? undefined : resolve(a.trash),
-      maxDelete: a.maxDelete === undefined ? undefined : count(a.maxDelete, "--max-delete"),
-      hookTimeoutMs: count(a.hookTimeout, "--hook-timeout") * 1000,
+      maxDelete: a.maxDelete === undefined ? undefined : wholeNumber(a.maxDelete, "--max-delete", 0, 100),
+      hookTimeoutMs: wholeNumber(a.hookTimeout, "--hook-timeout", 0, DEFAULT_HOOK_TIMEOUT_S) * 1000,
       args: { ...a },
-    });
+    };
+    if (a.once || a.clean) return once(setup, a.clean, a.force, a.noAction);
+    return watch(setup, a.noAction);
   },
 });
+
+/** -n prints what it would do on standard output. */
+const print = (line: string) => void process.stdout.write(`${line}\n`);
+
+/** --once, --clean: reconcile, print the summary, exit with its status. */
+async function once(setup: TrackerSetup, clean: boolean, force: boolean, dryRun: boolean): Promise<number> {
+  const { summary, code } = await indexOnce({ ...setup, clean, force, dryRun, print, progress: progressBar() });
+  reportIndex(summary, dryRun);
+  return code;
+}
+
+/** The daemon: the tracker as the one service of a supervisor, until SIGINT/SIGTERM or the session goes away. */
+async function watch(setup: TrackerSetup, dryRun: boolean): Promise<number> {
+  const supervisor = new Supervisor({ makeWatcher: (h) => new InotifyWatcher(h), clock: realClock, tag: "rtorrent" });
+  const options = { view: indexView(), ...(dryRun ? { dryRun: { print } } : {}) };
+  await supervisor.add([new TrackerService(setup, options)]);
+  const stopListening = onSignals({ stop: (why) => supervisor.stop(why) }, process); // SIGHUP: no reload here
+  try {
+    return await supervisor.run();
+  } finally {
+    stopListening();
+  }
+}
 
 function directory(path: string, what: string): string {
   let st: ReturnType<typeof statSync>;
   try {
     st = statSync(path);
   } catch {
-    throw new NativeError("open", 2, "ENOENT", path, `${what} must be an existing directory`);
+    throw nativeError("open", "ENOENT", path, `${what} must be an existing directory`);
   }
-  if (!st.isDirectory()) throw new NativeError("open", 20, "ENOTDIR", path, `${what} must be a directory`);
+  if (!st.isDirectory()) throw nativeError("open", "ENOTDIR", path, `${what} must be a directory`);
   return realpathSync(path);
-}
-
-function count(text: string, field: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 0)
-    throw new ConfigError(
-      `must be a whole number, not ${JSON.stringify(text)}`,
-      field,
-      text,
-      `for example ${field} 100`,
-    );
-  return n;
 }

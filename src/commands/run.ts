@@ -1,5 +1,8 @@
 // seedwatch run CONFIG.ts: pyinotifyd's daemon, configured in TypeScript.
 
+import { userApi } from "../config/user-api.ts";
+import { positiveNumber } from "./numbers.ts";
+import { DEFAULT_HOOK_TIMEOUT_S, defaultLimitMs, setDefaultLimit } from "../hooks/call.ts";
 import { describeConfig } from "../rules/describe.ts";
 import { checkConfig, superviseConfig } from "./run-daemon.ts";
 import { defineVerb } from "./args.ts";
@@ -20,6 +23,11 @@ export default defineVerb({
       alias: "t",
       description:
         "load and validate, check every watch path as run would (exists, is a directory, can be read: same error and exit code), print what would be watched and where each event goes, and exit (pyinotifyd -t)",
+    },
+    hookTimeout: {
+      type: "string",
+      valueHint: "SECONDS",
+      description: `a job function or config file that blocks seedwatch this long (a synchronous loop) ends it with exit 12; an rtorrent section hook still running after this long is logged and the daemon goes on (default: $SEEDWATCH_HOOK_TIMEOUT, else ${DEFAULT_HOOK_TIMEOUT_S})`,
     },
     ...LOG_ARGS,
   },
@@ -44,11 +52,12 @@ SIGNALS
   SIGKILL 5 s later), each named in the log; a second signal kills them and exits.`,
   async run(a) {
     applyLogArgs(a);
+    if (a.hookTimeout !== undefined) setDefaultLimit(positiveNumber(a.hookTimeout, "--hook-timeout", 300) * 1000);
     if (a.check) {
       const config = await checkConfig(a.config!);
-      process.stdout.write(`config file ok: ${a.config}\n${describeConfig(config)}`);
+      process.stdout.write(`config file ok: ${a.config}\n${describeConfig(config, (await userApi()).sections)}`);
       return 0;
     }
-    return superviseConfig(a.config!);
+    return superviseConfig(a.config!, defaultLimitMs());
   },
 });

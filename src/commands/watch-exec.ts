@@ -12,7 +12,7 @@ import {
   splitCommand,
   usesPlaceholders,
 } from "../rules/argv.ts";
-import { BunProcessRunner, requireCommand, type ProcessRunner } from "../rules/process.ts";
+import { BunProcessRunner, requireCommand, type ProcessRunner } from "../process/runner.ts";
 
 export class ExecQueue {
   private readonly words: string[];

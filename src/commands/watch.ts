@@ -1,6 +1,6 @@
 // seedwatch watch: inotifywait for people who cannot afford to miss a file.
 
-import { EXIT, UsageError, ConfigError } from "../errors.ts";
+import { EXIT, UsageError } from "../errors.ts";
 import {
   compileFormat,
   DEFAULT_FORMAT,
@@ -12,9 +12,11 @@ import {
   type FsEvent,
 } from "../events/index.ts";
 import { log } from "../log.ts";
+import { onSignals } from "../supervisor/index.ts";
 import { InotifyWatcher, makeFilter, PollWatcher, type Watcher } from "../watch/index.ts";
 import { defineVerb } from "./args.ts";
 import { applyLogArgs, LOG_ARGS } from "./logging-args.ts";
+import { positiveNumber, wholeNumber } from "./numbers.ts";
 import { ExecQueue } from "./watch-exec.ts";
 
 export default defineVerb({
@@ -103,7 +105,7 @@ NOTES
     const watcher: Watcher =
       a.poll === undefined
         ? new InotifyWatcher({ onEvent })
-        : new PollWatcher({ onEvent }, positiveInt(a.poll, "--poll"));
+        : new PollWatcher({ onEvent }, wholeNumber(a.poll, "--poll", 1, 1000));
     try {
       for (const path of a.paths) await watcher.add(path, { recursive: a.recursive, events, filter });
     } catch (err) {
@@ -117,15 +119,14 @@ NOTES
         `watching ${s.watches} director${s.watches === 1 ? "y" : "ies"}${a.poll ? ` (polling every ${a.poll} ms)` : ""}${s.degraded ? `; ${s.degraded} left out` : ""}`,
       );
 
-    const stop = (signal: string) => {
-      log.withTag("watch").debug(`got ${signal}, stopping`);
+    const stop = (why: string) => {
+      log.withTag("watch").debug(`${why}, stopping`);
       finish(EXIT.ok);
     };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
+    const stopListening = onSignals({ stop }, process);
+    readerGone = () => finish(EXIT.ok); // `| head` has read what it wanted
     const code = await done;
-    process.off("SIGINT", stop);
-    process.off("SIGTERM", stop);
+    stopListening();
     await watcher.close();
     await exec?.drain();
     await flushStdout();
@@ -164,9 +165,9 @@ function configure(a: WatchArgs) {
     excludeGlob: a.excludeGlob,
     includeGlob: a.includeGlob,
   });
-  const timeoutMs = a.timeout === undefined ? undefined : positiveNumber(a.timeout, "--timeout") * 1000;
+  const timeoutMs = a.timeout === undefined ? undefined : positiveNumber(a.timeout, "--timeout", 30) * 1000;
   const exec =
-    a.exec === undefined ? undefined : new ExecQueue(a.exec, positiveInt(a.jobs ?? "1", "--jobs"), timeoutMs);
+    a.exec === undefined ? undefined : new ExecQueue(a.exec, wholeNumber(a.jobs ?? "1", "--jobs", 1, 4), timeoutMs);
   const print = exec
     ? undefined
     : printer(a.json ? undefined : (a.format ?? DEFAULT_FORMAT), a.timefmt ?? DEFAULT_TIMEFMT);
@@ -212,6 +213,8 @@ function refuseIdleOptions(a: WatchArgs): void {
 
 const out = Bun.stdout.writer();
 let pending = "";
+/** Standard output was closed by its reader: the watch ends (exit 0). */
+let readerGone = () => {};
 
 /**
  * Lines are gathered into one string per batch of events (one inotify read) and written
@@ -226,8 +229,12 @@ function printer(format: string | undefined, timefmt: string): (ev: FsEvent) => 
   return (ev) => {
     const text = `${line(ev, needsTime ? new Date() : noTime)}\n`;
     if (hasEscapes(text)) {
-      writePending();
-      out.write(encodePath(text));
+      try {
+        writePending();
+        out.write(encodePath(text));
+      } catch {
+        return readerGone();
+      }
       queueMicrotask(flushSoon);
     } else {
       if (pending === "") queueMicrotask(flushSoon);
@@ -242,36 +249,24 @@ function writePending(): void {
   pending = "";
 }
 
+/**
+ * Write what is pending; false when the reader has gone away (`| head`). Never throws:
+ * Bun throws EPIPE from flush() itself, not through its promise.
+ */
+async function flushed(): Promise<boolean> {
+  try {
+    writePending();
+    await out.flush();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function flushSoon(): void {
-  writePending();
-  void Promise.resolve(out.flush()).catch(() => process.exit(EXIT.ok)); // reader went away (| head)
+  void flushed().then((ok) => ok || readerGone());
 }
 
 async function flushStdout(): Promise<void> {
-  writePending();
-  await Promise.resolve(out.flush()).catch(() => {});
-}
-
-function positiveInt(text: string, field: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1)
-    throw new ConfigError(
-      `must be a whole number above 0, not ${JSON.stringify(text)}`,
-      field,
-      text,
-      `for example ${field} ${field === "--poll" ? 1000 : 4}`,
-    );
-  return n;
-}
-
-function positiveNumber(text: string, field: string): number {
-  const n = Number(text);
-  if (!(n > 0))
-    throw new ConfigError(
-      `must be a number above 0, not ${JSON.stringify(text)}`,
-      field,
-      text,
-      `for example ${field} 30`,
-    );
-  return n;
+  await flushed();
 }

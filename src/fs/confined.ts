@@ -15,17 +15,16 @@
 import {
   closeSync,
   constants as C,
-  copyFileSync,
   lstatSync,
   mkdirSync,
   openSync,
   readlinkSync,
   realpathSync,
-  renameSync,
   rmdirSync,
   unlinkSync,
 } from "node:fs";
 import { decodePath, joinPath, lastElement, parentPath } from "../events/path.ts";
+import { moveEntry } from "./move.ts";
 import { fsPath } from "./path.ts";
 
 const O_CLOEXEC = 0o2000000; // not in Bun's fs.constants
@@ -91,28 +90,22 @@ export function linksOnPath(path: string): string[] {
 /** Remove a file or symlink (never a directory) if it resolves strictly inside `roots`. */
 export function unlinkWithin(path: string, roots: readonly string[]): Acted {
   return inParent(path, roots, (at) => {
-    if (lstatSync(at).isDirectory()) throw new Refused("a directory, not a file");
-    unlinkSync(at);
+    if (lstatSync(fsPath(at)).isDirectory()) throw new Refused("a directory, not a file");
+    unlinkSync(fsPath(at));
   });
 }
 
 /** Remove an empty directory if it resolves strictly inside `roots`. */
 export function rmdirWithin(path: string, roots: readonly string[]): Acted {
-  return inParent(path, roots, (at) => rmdirSync(at));
+  return inParent(path, roots, (at) => rmdirSync(fsPath(at)));
 }
 
-/** Move a file or symlink to `to` (its folders made as needed), copying across filesystems. */
+/** Move a file or symlink to `to` (its folders made as needed), copying across filesystems (fs/move.ts). */
 export function moveWithin(path: string, to: string, roots: readonly string[]): Acted {
   return inParent(path, roots, (at) => {
-    if (lstatSync(at).isDirectory()) throw new Refused("a directory, not a file");
+    if (lstatSync(fsPath(at)).isDirectory()) throw new Refused("a directory, not a file");
     mkdirSync(fsPath(parentPath(to)), { recursive: true });
-    try {
-      renameSync(at, fsPath(to));
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "EXDEV") throw err;
-      copyFileSync(at, fsPath(to), C.COPYFILE_EXCL);
-      unlinkSync(at);
-    }
+    moveEntry(at, to, { overwrite: false });
   });
 }
 
@@ -141,7 +134,7 @@ function inParent(path: string, roots: readonly string[], act: (at: string) => v
     const opened = decodePath(readlinkSync(`/proc/self/fd/${fd}`, { encoding: "buffer" }) as unknown as Buffer);
     if (opened !== folder)
       return { ok: false, reason: `its folder changed while acting (now ${JSON.stringify(opened)})` };
-    act(fsPath(`/proc/self/fd/${fd}/${lastElement(path)}`));
+    act(`/proc/self/fd/${fd}/${lastElement(path)}`); // lossless: each act hands it to node:fs through fsPath
     return { ok: true, real };
   } catch (err) {
     const e = err as NodeJS.ErrnoException;

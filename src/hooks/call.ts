@@ -6,6 +6,7 @@
 //   catches what it throws (one line, and the user's stack apart), and stops waiting for
 //   it after its timeout (it goes on in the background: JavaScript cannot stop it).
 
+import { realClock, type Clock } from "../clock.ts";
 import { log } from "../log.ts";
 import { describeError } from "./describe.ts";
 import { hangFile, hungBefore, type HangRecord } from "./hung.ts";
@@ -24,8 +25,16 @@ export type HookOutcome =
   | { ok: true; value: unknown }
   | { ok: false; kind: "threw" | "timeout" | "skipped"; error: string; stack?: string };
 
-/** For user code without a limit of its own (run jobs): $SEEDWATCH_HOOK_TIMEOUT seconds, else 120. */
+/** The limit of user code when no option says otherwise (`--hook-timeout`'s default). */
+export const DEFAULT_HOOK_TIMEOUT_S = 120;
+
+/**
+ * For user code without a limit of its own (run jobs, config files, a run config's
+ * rtorrent hooks): `run --hook-timeout` (setDefaultLimit), else $SEEDWATCH_HOOK_TIMEOUT
+ * seconds, else DEFAULT_HOOK_TIMEOUT_S.
+ */
 export function defaultLimitMs(): number {
+  if (limitFromOption !== undefined) return limitFromOption;
   const text = process.env.SEEDWATCH_HOOK_TIMEOUT;
   const s = Number(text);
   if (text === undefined || text === "") return DEFAULT_LIMIT_MS;
@@ -38,6 +47,11 @@ export function defaultLimitMs(): number {
       );
   warnedEnv = true;
   return DEFAULT_LIMIT_MS;
+}
+
+/** What `run --hook-timeout` gave, for the rest of the process (undefined: not given). */
+export function setDefaultLimit(ms: number | undefined): void {
+  limitFromOption = ms;
 }
 
 /** `fn()` under the watchdog. Its value, promise or exception passes through unchanged. */
@@ -64,13 +78,14 @@ export async function callHook(
   fn: (...args: never[]) => unknown,
   args: unknown[],
   timeoutMs: number,
+  clock: Clock = realClock,
 ): Promise<HookOutcome> {
   const before = call.key === undefined ? undefined : hungBefore(call.hook, call.key);
   if (before) return skip(call, before);
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timer: unknown;
   const timeout = new Promise<HookOutcome>((res) => {
     const error = `${call.hook} did not finish within ${timeoutMs / 1000} s${forSubject(call)}; it goes on in the background`;
-    timer = setTimeout(() => res({ ok: false, kind: "timeout", error }), timeoutMs);
+    timer = clock.setTimeout(() => res({ ok: false, kind: "timeout", error }), timeoutMs);
   });
   const run = (async (): Promise<HookOutcome> => {
     try {
@@ -84,13 +99,14 @@ export async function callHook(
   try {
     return await Promise.race([run, timeout]);
   } finally {
-    clearTimeout(timer);
+    clock.clearTimeout(timer);
   }
 }
 
 // --- internal ---
 
-const DEFAULT_LIMIT_MS = 120_000;
+const DEFAULT_LIMIT_MS = DEFAULT_HOOK_TIMEOUT_S * 1000;
+let limitFromOption: number | undefined;
 let warnedEnv = false;
 const announced = new Set<string>();
 

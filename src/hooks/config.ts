@@ -2,12 +2,13 @@
 // `pyinotifyd` export, as in pyinotifyd's config.py) is a Pyinotifyd. Load, then
 // validate: the only I/O is the import. Its jobs then run under the hook watchdog.
 
+import { userApi } from "../config/user-api.ts";
 import { ConfigError, HookError } from "../errors.ts";
 import { watched } from "./call.ts";
 import { loadModule } from "./load.ts";
 import { resetLoglevels } from "../rules/logging.ts";
 import { beginConfigLoad, endConfigLoad } from "../rules/syslog.ts";
-import { validateConfig, type ValidConfig } from "../rules/model.ts";
+import { validateConfig, type ValidConfig } from "../rules/config.ts";
 import type { Job } from "../rules/scheduler.ts";
 
 export async function loadConfig(path: string, fresh = false): Promise<ValidConfig> {
@@ -35,7 +36,7 @@ async function load(path: string, fresh: boolean): Promise<ValidConfig> {
     );
   let config: ValidConfig;
   try {
-    config = validateConfig(value);
+    config = validateConfig(value, (await userApi()).sections);
   } catch (err) {
     if (err instanceof ConfigError || err instanceof HookError) throw err;
     throw new ConfigError((err as Error).message, "config", value, "seedwatch run --check CONFIG shows what loads");

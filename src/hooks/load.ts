@@ -15,7 +15,7 @@ import { registerSeedwatchModule } from "./virtual.ts";
  * `fresh`: load it again (a reload), even if it was loaded before.
  */
 export async function loadModule(path: string, what = "hook file", fresh = false): Promise<Record<string, unknown>> {
-  registerSeedwatchModule();
+  await registerSeedwatchModule();
   const abs = resolve(path);
   if (!existsSync(abs))
     throw new HookError(

@@ -24,6 +24,7 @@
 import type { Database } from "bun:sqlite";
 import { existsSync, readdirSync } from "node:fs";
 import { joinPath, type FsEvent } from "../events/index.ts";
+import { realClock, type Clock } from "../clock.ts";
 import { fsPath } from "../fs/path.ts";
 import { callHook } from "../hooks/call.ts";
 import { log, withStack } from "../log.ts";
@@ -83,6 +84,8 @@ export interface TrackerOptions {
   /** Stop removing once this many files were removed in this run. */
   maxDelete?: number;
   hookTimeoutMs: number;
+  /** The debounce and re-queue timers, and hook timeouts, run on it (default the real clock). */
+  clock?: Clock;
   say: (line: string) => void;
   warn: (line: string) => void;
   /** Per-torrent lines of a full reconcile (a cold start of 20,000 torrents is one summary). */
@@ -135,30 +138,42 @@ export class SessionTracker {
   /** Extra handlers a pre_loop hook may add, keyed "<ext> <IN_NAME>" (e.g. "torrent IN_CREATE"). */
   readonly inotifyFuncs = new Map<string, (path: string) => unknown>();
   readonly summary = emptySummary();
-  private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Debounce timers of hashes to reconcile. */
+  private readonly pending = new Map<string, unknown>();
   private readonly lanes: KeyedLanes;
   private readonly erasure: Erasure;
-  private queueTimer: ReturnType<typeof setTimeout> | undefined;
+  private queueTimer: unknown;
   /** During reconcileAll: the hashes with a .complete marker (one listing, not a stat each). */
   private markers: Set<string> | undefined;
   /** The last unreadable reason warned about, per hash: one warning per new reason. */
   private readonly warned = new Map<string, string>();
 
-  constructor(private readonly o: TrackerOptions) {
-    this.lanes = new KeyedLanes(HOOK_LANES, (err) => this.o.warn(`internal error: ${(err as Error)?.stack ?? err}`));
-    this.erasure = new Erasure(o, this.summary);
+  private readonly store: SessionStore;
+  private readonly session: string;
+  private readonly hooks: Hooks;
+  /** The command line (or config section) as hooks receive it. */
+  private readonly args: Record<string, unknown>;
+  private readonly clock: Clock;
+
+  constructor(private readonly options: TrackerOptions) {
+    ({ store: this.store, session: this.session, hooks: this.hooks, args: this.args } = options);
+    this.clock = options.clock ?? realClock;
+    this.lanes = new KeyedLanes(HOOK_LANES, (err) =>
+      this.options.warn(`internal error: ${(err as Error)?.stack ?? err}`),
+    );
+    this.erasure = new Erasure(options, this.summary);
   }
 
   /** Every hash in the session directory or the index, reconciled once; hooks may still run (settled()). */
   async reconcileAll(progress?: (done: number, total: number) => void): Promise<Summary> {
     const { onDisk, markers } = this.listSession();
     this.markers = markers;
-    const known = this.o.store.hashes();
-    const unreadable = new Set(this.o.store.unreadable().map((u) => u.hash));
+    const known = this.store.hashes();
+    const unreadable = new Set(this.store.unreadable().map((u) => u.hash));
     const all = [...new Set([...onDisk, ...known, ...unreadable])].sort();
     const view: BulkView = { known, unreadable };
     const removals: string[] = [];
-    const reader = openReader(this.o.session, all.length);
+    const reader = openReader(this.session, all.length);
     const batches = Array.from({ length: Math.ceil(all.length / BATCH) }, (_, i) =>
       all.slice(i * BATCH, (i + 1) * BATCH),
     );
@@ -166,7 +181,7 @@ export class SessionTracker {
     for (const [i, batch] of batches.entries()) {
       const results = await ahead.shift()!;
       if (i + READ_AHEAD < batches.length) ahead.push(reader.read(batches[i + READ_AHEAD]!)); // read ahead while this batch is written
-      this.o.store.bulk(() => {
+      this.store.bulk(() => {
         for (const hash of batch) {
           if (this.lanes.busy(hash)) void this.lanes.run(hash, () => this.reconcile(hash));
           else this.bulk(hash, results.get(hash)!, removals, view);
@@ -205,10 +220,10 @@ export class SessionTracker {
 
   /** Reconcile `hash` once its burst of writes has settled. */
   schedule(hash: string): void {
-    clearTimeout(this.pending.get(hash));
+    this.clock.clearTimeout(this.pending.get(hash));
     this.pending.set(
       hash,
-      setTimeout(() => {
+      this.clock.setTimeout(() => {
         this.pending.delete(hash);
         void this.lanes.run(hash, () => this.reconcile(hash));
       }, RECONCILE_DEBOUNCE_MS),
@@ -220,14 +235,14 @@ export class SessionTracker {
     for (;;) {
       await this.lanes.idle();
       if (this.pending.size === 0 && this.lanes.size === 0) return;
-      await new Promise((r) => setTimeout(r, RECONCILE_DEBOUNCE_MS));
+      await new Promise<void>((r) => this.clock.setTimeout(r, RECONCILE_DEBOUNCE_MS));
     }
   }
 
   stop(): void {
-    for (const t of this.pending.values()) clearTimeout(t);
+    for (const t of this.pending.values()) this.clock.clearTimeout(t);
     this.pending.clear();
-    clearTimeout(this.queueTimer);
+    this.clock.clearTimeout(this.queueTimer);
   }
 
   /** Run the queues: the complete hook first, then user queues, one item at a time. */
@@ -237,11 +252,11 @@ export class SessionTracker {
         const path = items.shift()!;
         if (name === "complete") await this.runComplete(path);
         else if (this.qfuncs[name])
-          await this.hook(`queue ${name}`, this.qfuncs[name] as Fn, [this.o.store.db, path, this.o.args, this.queues]);
+          await this.hook(`queue ${name}`, this.qfuncs[name] as Fn, [this.store.db, path, this.args, this.queues]);
       }
     }
     if (Object.values(this.queues).some((q) => q.length > 0) && !this.queueTimer) {
-      this.queueTimer = setTimeout(() => {
+      this.queueTimer = this.clock.setTimeout(() => {
         this.queueTimer = undefined;
         void this.lanes.run(QUEUE_LANE, () => this.runQueues());
       }, REQUEUE_DELAY_MS);
@@ -259,7 +274,7 @@ export class SessionTracker {
   private listSession(): { onDisk: Set<string>; markers: Set<string> } {
     const onDisk = new Set<string>();
     const markers = new Set<string>();
-    for (const name of readdirSync(fsPath(this.o.session))) {
+    for (const name of readdirSync(fsPath(this.session))) {
       const m = SESSION_TORRENT.exec(name);
       if (m) onDisk.add(m[1]!);
       else if (name.endsWith(".complete")) markers.add(name.slice(0, -9));
@@ -268,7 +283,7 @@ export class SessionTracker {
   }
 
   private actionOf(hash: string, r: ReadResult, view?: BulkView): Action {
-    const known = view ? view.known.has(hash) : this.o.store.state(hash) !== undefined;
+    const known = view ? view.known.has(hash) : this.store.state(hash) !== undefined;
     if (r.kind === "ok") return known ? "update" : "add";
     if (r.kind === "absent") return known ? "remove" : "none";
     return "none";
@@ -278,40 +293,40 @@ export class SessionTracker {
   private bulk(hash: string, r: ReadResult, removals: string[], view: BulkView): void {
     const action = this.actionOf(hash, r, view);
     if (action === "remove") return void removals.push(hash);
-    if (action === "add" && (this.o.hooks.pre_add || this.o.hooks.post_add))
+    if (action === "add" && (this.hooks.pre_add || this.hooks.post_add))
       return void this.lanes.run(hash, () => this.reconcile(hash));
-    this.apply(hash, r, action, this.o.debug ?? this.o.say, view);
+    this.apply(hash, r, action, this.options.debug ?? this.options.say, view);
   }
 
   /** Removals of a full reconcile: inline with one protection, or in their lanes with hooks. */
   private async removeAll(hashes: string[]): Promise<void> {
     if (hashes.length === 0) return;
-    if (this.o.hooks.pre_remove || this.o.hooks.post_remove) {
+    if (this.hooks.pre_remove || this.hooks.post_remove) {
       for (const hash of hashes) void this.lanes.run(hash, () => this.reconcile(hash));
       return;
     }
-    const protection = this.o.remove ? this.protection(new Set(hashes)) : undefined;
+    const protection = this.options.remove ? this.protection(new Set(hashes)) : undefined;
     for (const hash of hashes) await this.removeTorrent(hash, protection);
   }
 
   /** Read `hash` now and bring the index in line, hooks included (runs in the hash's lane). */
   private async reconcile(hash: string): Promise<void> {
-    const r = readSession(this.o.session, hash);
+    const r = readSession(this.session, hash);
     const action = this.actionOf(hash, r);
     if (action === "remove") return this.removeTorrent(hash);
-    const file = joinPath(this.o.session, `${hash}.torrent`);
-    const named = { hash, name: r.kind === "ok" ? r.torrent.name : this.o.store.state(hash)?.name };
-    if (action === "add") await this.hook("pre_add", this.o.hooks.pre_add, [this.o.store.db, file, this.o.args], named); // a failure is logged; the index still follows the session
-    const again = action === "add" ? readSession(this.o.session, hash) : r; // the hook took time: what is there now
-    this.apply(hash, again, this.actionOf(hash, again), this.o.say);
-    if (action === "add" && this.o.store.state(hash))
-      await this.hook("post_add", this.o.hooks.post_add, [this.o.store.db, file, this.o.args], named);
+    const file = joinPath(this.session, `${hash}.torrent`);
+    const named = { hash, name: r.kind === "ok" ? r.torrent.name : this.store.state(hash)?.name };
+    if (action === "add") await this.hook("pre_add", this.hooks.pre_add, [this.store.db, file, this.args], named); // a failure is logged; the index still follows the session
+    const again = action === "add" ? readSession(this.session, hash) : r; // the hook took time: what is there now
+    this.apply(hash, again, this.actionOf(hash, again), this.options.say);
+    if (action === "add" && this.store.state(hash))
+      await this.hook("post_add", this.hooks.post_add, [this.store.db, file, this.args], named);
     this.kickQueues();
   }
 
   /** The index work for one read (no hooks): add, update, mark unreadable. */
   private apply(hash: string, r: ReadResult, action: Action, say: (line: string) => void, view?: BulkView): void {
-    const { store } = this.o;
+    const { store } = this;
     if (r.kind === "partial" || r.kind === "bad") return this.unreadable(hash, r);
     const cleared = (!view || view.unreadable.has(hash)) && store.clearUnreadable(hash);
     if (cleared) this.warned.delete(hash);
@@ -323,7 +338,8 @@ export class SessionTracker {
   }
 
   private index(hash: string, t: SessionTorrent, say: (line: string) => void, view?: BulkView): void {
-    const { store, dryRun } = this.o;
+    const { store } = this;
+    const { dryRun } = this.options;
     const result = store.upsert(t, Date.now(), !(view && !view.known.has(hash)));
     if (result === "added") {
       this.summary.added++;
@@ -338,11 +354,11 @@ export class SessionTracker {
   }
 
   private unreadable(hash: string, r: Extract<ReadResult, { kind: "partial" | "bad" }>): void {
-    const known = this.o.store.state(hash) !== undefined;
+    const known = this.store.state(hash) !== undefined;
     const reason = r.kind === "partial" ? `waiting for ${r.missing}` : r.reason;
     const notLoaded = r.kind === "bad" && !r.loadable && !known; // rtorrent loads no such entry: not a torrent
-    if (notLoaded) this.o.store.clearUnreadable(hash);
-    else this.o.store.markUnreadable({ hash, reason, hint: r.hint });
+    if (notLoaded) this.store.clearUnreadable(hash);
+    else this.store.markUnreadable({ hash, reason, hint: r.hint });
     if (r.kind === "partial") {
       if (!known) this.summary.waiting++;
       return;
@@ -350,14 +366,14 @@ export class SessionTracker {
     this.summary.skipped.push({ hash, reason });
     if (this.warned.get(hash) === reason) return;
     this.warned.set(hash, reason);
-    if (notLoaded) return this.o.warn(`${hash}: ${reason}; skipped (rtorrent does not load it either)`);
-    this.o.warn(
+    if (notLoaded) return this.options.warn(`${hash}: ${reason}; skipped (rtorrent does not load it either)`);
+    this.options.warn(
       `${hash}: ${reason}; ${known ? "its index entry is kept as it was" : "not indexed"}, and what could be its data is protected from removal; read again when it changes`,
     );
   }
 
   private checkComplete(hash: string, complete: boolean, result: UpsertResult): void {
-    const { store, session } = this.o;
+    const { store, session } = this;
     const marker = joinPath(session, `${hash}.complete`);
     const hasMarker = this.markers ? this.markers.has(hash) : existsSync(marker);
     if (result === "added" && !hasMarker) return; // added with its flag; no completion to run for it
@@ -370,41 +386,43 @@ export class SessionTracker {
 
   private async runComplete(path: string): Promise<void> {
     const hash = /([0-9A-F]{40})\.(complete|torrent)$/.exec(path)?.[1];
-    const stored = hash ? this.o.store.get(hash) : undefined;
+    const stored = hash ? this.store.get(hash) : undefined;
     if (!hash || !stored || stored.completeHookAt) return; // erased meanwhile, or done
     this.summary.completions++;
-    const ran = this.o.hooks.complete
-      ? await this.hook("complete", this.o.hooks.complete, [this.o.store.db, path, this.o.args, this.queues], {
+    const ran = this.hooks.complete
+      ? await this.hook("complete", this.hooks.complete, [this.store.db, path, this.args, this.queues], {
           hash,
           name: stored.name,
         })
       : "ok";
     // Skipped (it blocked seedwatch once): not done, so clearing the hang record runs it.
-    if (ran !== "skipped" && !this.queues.complete!.includes(path)) this.o.store.markCompleteHookRun(hash);
+    if (ran !== "skipped" && !this.queues.complete!.includes(path)) this.store.markCompleteHookRun(hash);
   }
 
   /** An erased torrent: pre_remove, its rows, its data (-r), post_remove. */
   private async removeTorrent(hash: string, shared?: Protection): Promise<void> {
-    const { store } = this.o;
+    const { store } = this;
     const known = store.get(hash);
     if (!known) return;
-    const file = joinPath(this.o.session, `${hash}.torrent`);
+    const file = joinPath(this.session, `${hash}.torrent`);
     const torfiles = store.files(hash).map((f) => f.path);
     const row = store.db
       .query<{ torrent: Uint8Array | null; libtorrent: Uint8Array | null; rtorrent: Uint8Array | null }, [string]>(
         "SELECT torrent, libtorrent, rtorrent FROM torrent_data WHERE hash = ?",
       )
       .get(hash)!;
-    await this.hook("pre_remove", this.o.hooks.pre_remove, [store.db, file, this.o.args], { hash, name: known.name });
+    await this.hook("pre_remove", this.hooks.pre_remove, [store.db, file, this.args], { hash, name: known.name });
     store.remove(hash);
     const wasUnreadable = store.clearUnreadable(hash);
     this.summary.removed++;
     const multiFile = torfiles.length > 1 || torfiles[0] !== joinPath(known.base, known.name);
     const erased = { hash, name: known.name, files: torfiles, base: known.base, multiFile };
-    const removed = this.o.remove ? this.erasure.erase(erased, shared ?? this.protection(new Set([hash]))) : undefined;
-    const would = this.o.dryRun ? "would be " : "";
-    this.o.say(
-      `${this.o.dryRun ? "would remove" : "removed"} ${hash} ${JSON.stringify(known.name)} from the index${removed ? `; ${removed.removed.length} of ${torfiles.length} file(s) ${would}deleted` : ""}`,
+    const removed = this.options.remove
+      ? this.erasure.erase(erased, shared ?? this.protection(new Set([hash])))
+      : undefined;
+    const would = this.options.dryRun ? "would be " : "";
+    this.options.say(
+      `${this.options.dryRun ? "would remove" : "removed"} ${hash} ${JSON.stringify(known.name)} from the index${removed ? `; ${removed.removed.length} of ${torfiles.length} file(s) ${would}deleted` : ""}`,
     );
     const rm: RmTuple = {
       name: known.name,
@@ -417,7 +435,7 @@ export class SessionTracker {
       rtor: row.rtorrent,
     };
     if (wasUnreadable && !shared) this.retryErasures(); // it may have held others back
-    await this.hook("post_remove", this.o.hooks.post_remove, [store.db, file, this.o.args, rm], {
+    await this.hook("post_remove", this.hooks.post_remove, [store.db, file, this.args, rm], {
       hash,
       name: known.name,
     });
@@ -425,14 +443,14 @@ export class SessionTracker {
 
   /** Erasures held back earlier: try them again with the session as it is now (-r only). */
   private retryErasures(): void {
-    if (!this.o.remove || this.erasure.pending().length === 0) return;
+    if (!this.options.remove || this.erasure.pending().length === 0) return;
     this.erasure.retry(this.protection());
   }
 
   /** The protection of everything the session holds now; `stale` adds hashes read now. */
   private protection(removing = new Set<string>()): Protection {
     const stale = new Set([...this.pending.keys()].filter((h) => !removing.has(h)));
-    return sessionProtection(this.o.store, this.o.session, stale);
+    return sessionProtection(this.store, this.session, stale);
   }
 
   /**
@@ -447,13 +465,14 @@ export class SessionTracker {
     torrent?: { hash: string; name?: string | undefined },
   ): Promise<"ok" | "failed" | "skipped"> {
     if (!fn) return "ok";
-    if (this.o.dryRun) {
-      this.o.say(`would run hook ${name}`);
+    if (this.options.dryRun) {
+      this.options.say(`would run hook ${name}`);
       return "ok";
     }
     const subject =
       torrent && (torrent.name === undefined ? torrent.hash : `${torrent.hash} ${JSON.stringify(torrent.name)}`);
-    const r = await callHook({ hook: `hook ${name}`, subject, key: torrent?.hash }, fn, args, this.o.hookTimeoutMs);
+    const call = { hook: `hook ${name}`, subject, key: torrent?.hash };
+    const r = await callHook(call, fn, args, this.options.hookTimeoutMs, this.clock);
     if (r.ok) return "ok";
     if (r.kind === "skipped") return "skipped";
     this.summary.hookFailures++;

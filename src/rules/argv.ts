@@ -49,7 +49,8 @@ export function splitCommand(template: string, field = "command"): string[] {
   return words;
 }
 
-const PLACEHOLDER = /\{([a-z_]+)\}/g;
+/** {name} in a command template (rules/shell.ts and argv lists); replaced in one pass. */
+export const PLACEHOLDER = /\{([a-z_]+)\}/g;
 
 /** True when any word holds a placeholder for one of `names`. */
 export function usesPlaceholders(words: readonly string[], names: readonly string[]): boolean {

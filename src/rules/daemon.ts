@@ -1,8 +1,8 @@
-// RulesDaemon: one validated config, running. One inotify engine for every watch; each
-// event goes through its watch's event map to schedulers (or Cancel). Reload starts the
-// new daemon first, then pauses and drains the old one, so no event is lost in between
-// (pyinotifyd paused the old one first). Shutdown closes the watches, then lets
-// schedulers finish within shutdown_timeout.
+// RulesDaemon: one validated config, running as a service under the supervisor, which
+// watches its roots; each event goes through its watch's event map to schedulers (or
+// Cancel). Reload starts the new daemon first, then stops the old one (it pauses and
+// drains), so no event is lost in between (pyinotifyd paused the old one first). Stopping
+// lets schedulers finish within shutdown_timeout.
 //
 // Moves and deletes are taken from the engine whatever the event maps ask for, and go to
 // every scheduler first (before the event map): a pending task follows its file when the
@@ -10,80 +10,65 @@
 // So a Cancel on IN_MOVED_FROM only acts on files moved out; a move within the tree
 // takes the task along.
 
-import { isExcluded, makeFilter, type Watcher, type WatcherHandlers } from "../watch/index.ts";
+import { isExcluded, makeFilter, NO_FILTER, type PathFilter } from "../watch/index.ts";
 import { trimSlashes, type EventName, type FsEvent } from "../events/index.ts";
 import { log } from "../log.ts";
-import type { Clock } from "./clock.ts";
+import type { Service, ServiceContext, WatchRequest } from "../supervisor/index.ts";
 import { Cancel, type TaskScheduler } from "./scheduler.ts";
-import type { ValidConfig, ValidWatch } from "./model.ts";
+import type { ValidConfig, ValidWatch } from "./config.ts";
 
-export interface DaemonDeps {
-  clock: Clock;
-  makeWatcher(handlers: WatcherHandlers): Watcher;
-}
-
-export class RulesDaemon {
-  private watcher: Watcher | undefined;
+export class RulesDaemon implements Service {
+  readonly name = "rules";
+  /** Rules never end by themselves: a root that is gone only drops its pending tasks. */
+  readonly ended = new Promise<number>(() => {});
   private readonly byRoot = new Map<string, ValidWatch[]>();
   /** The schedulers each watch's event map names (Cancel included). */
   private readonly schedulersOf = new Map<ValidWatch, Set<TaskScheduler>>();
+  /** Each watch's exclude_filter, built once. */
+  private readonly filterOf = new Map<ValidWatch, PathFilter>();
   private paused = false;
   private readonly log;
 
-  constructor(
-    readonly config: ValidConfig,
-    private readonly deps: DaemonDeps,
-  ) {
+  constructor(readonly config: ValidConfig) {
     this.log = log.withTag(config.logname);
   }
 
-  /** Watch every path; throws (a SeedError) when a path cannot be watched. */
-  async start(): Promise<void> {
-    for (const s of this.config.schedulers) s.attach(this.deps.clock);
-    this.watcher = this.deps.makeWatcher({ onEvent: (ev) => this.route(ev) });
+  /** Every root (globs expanded now), with the union of what its watches ask. */
+  watches(): WatchRequest[] {
     this.plan();
-    if (this.config.watches.length === 0) this.log.warn("no watches configured: the daemon will not do anything");
-    for (const [path, watches] of this.byRoot) {
+    return [...this.byRoot].map(([root, watches]) => {
       const events = new Set<EventName>(watches.flatMap((w) => [...w.map.keys()]));
-      // One watch on this path: its excludes also stop descent (else they filter events only).
-      const filter = watches.length === 1 ? makeFilter({ exclude: watches[0]!.exclude }) : undefined;
       const subscribe = [...events, ...STRUCTURE].filter(
         (e, i, all) => e !== "IN_Q_OVERFLOW" && e !== "IN_IGNORED" && all.indexOf(e) === i,
       );
-      const recursive = watches.some((w) => w.rec);
-      await this.watcher.add(path, {
-        recursive,
+      return {
+        root,
+        recursive: watches.some((w) => w.rec),
         autoAdd: watches.some((w) => w.autoAdd),
         events: subscribe,
-        ...(filter ? { filter } : {}),
-      });
-      this.log.info(`start listening for inotify events on '${path}'`);
-    }
+        // One watch on this path: its excludes also stop descent (else they filter events only).
+        ...(watches.length === 1 ? { filter: this.filterOf.get(watches[0]!)! } : {}),
+      };
+    });
+  }
+
+  /** The supervisor watches every root first; then the schedulers take its clock. */
+  async start(ctx: ServiceContext): Promise<void> {
+    for (const s of this.config.schedulers) s.attach(ctx.clock);
+    if (this.config.watches.length === 0) this.log.warn("no watches configured: the daemon will not do anything");
+    for (const root of this.byRoot.keys()) this.log.info(`start listening for inotify events on '${root}'`);
+  }
+
+  onEvent(ev: FsEvent): void {
+    this.route(ev);
   }
 
   /**
-   * What start() would refuse, without starting anything (run --check): each root is
-   * added to a watcher, alone, then closed. Same watcher, same errors, same order.
+   * Take no more events (on reload the new daemon is already listening); tasks in their
+   * delay run now or are dropped (shutdown_pending), running ones get shutdown_timeout.
    */
-  async check(): Promise<void> {
-    this.plan();
-    const watcher = this.deps.makeWatcher({ onEvent: () => {} });
-    try {
-      for (const path of this.byRoot.keys()) await watcher.add(path, { recursive: false, events: [] });
-    } finally {
-      await watcher.close();
-    }
-  }
-
-  /** Take no more events (reload: the new daemon is already listening). */
-  pause(): void {
+  async stop(): Promise<void> {
     this.paused = true;
-    for (const s of this.config.schedulers) s.pause();
-  }
-
-  async shutdown(): Promise<void> {
-    this.paused = true;
-    await this.watcher?.close();
     const left = await Promise.all(
       this.config.schedulers.map((s) => s.shutdown(this.config.shutdownTimeoutMs, this.config.pending)),
     );
@@ -107,7 +92,7 @@ export class RulesDaemon {
     this.log.debug(`received event, dir=${ev.dir}, maskname=${ev.names.join("|")}, pathname=${ev.path}`);
     this.followTree(ev);
     for (const w of watches) {
-      if (!sees(w, ev.root, ev.path)) continue;
+      if (!this.sees(w, ev.root, ev.path)) continue;
       for (const h of (name && w.map.get(name)) || []) {
         if (h instanceof Cancel) h.scheduler.cancel(ev);
         else h.schedule(ev);
@@ -120,6 +105,7 @@ export class RulesDaemon {
     if (this.byRoot.size > 0 || this.schedulersOf.size > 0) return;
     for (const w of this.config.watches) {
       this.schedulersOf.set(w, new Set([...w.map.values()].flat().map((h) => (h instanceof Cancel ? h.scheduler : h))));
+      this.filterOf.set(w, w.exclude.length ? makeFilter({ exclude: w.exclude }) : NO_FILTER);
       for (const path of expand(w.paths)) {
         const list = this.byRoot.get(path) ?? [];
         list.push(w);
@@ -150,9 +136,15 @@ export class RulesDaemon {
   private watched(s: TaskScheduler, path: string): boolean {
     for (const [root, watches] of this.byRoot) {
       if (!path.startsWith(`${root}/`)) continue;
-      for (const w of watches) if (this.schedulersOf.get(w)?.has(s) && sees(w, root, path)) return true;
+      for (const w of watches) if (this.schedulersOf.get(w)?.has(s) && this.sees(w, root, path)) return true;
     }
     return false;
+  }
+
+  /** The watch on `root` reports `path`: not excluded, and not too deep for rec: false. */
+  private sees(w: ValidWatch, root: string, path: string): boolean {
+    if (isExcluded(this.filterOf.get(w)!, path)) return false;
+    return w.rec || !path.slice(root.length + 1).includes("/");
   }
 
   /** The longest watched root that holds `path`. */
@@ -166,16 +158,6 @@ export class RulesDaemon {
 
 /** Events the daemon takes for itself: tasks follow moves and deletes (followTree). */
 const STRUCTURE: EventName[] = ["IN_MOVED_FROM", "IN_MOVED_TO", "IN_DELETE"];
-
-/** The watch on `root` reports `path`: not excluded, and not too deep for rec: false. */
-function sees(w: ValidWatch, root: string, path: string): boolean {
-  if (
-    w.exclude.length &&
-    isExcluded({ exclude: w.exclude.map((re) => ({ source: re.source, test: (p) => re.test(p) })), include: [] }, path)
-  )
-    return false;
-  return w.rec || !path.slice(root.length + 1).includes("/");
-}
 
 /** A watch path may be a glob: the directories it matches, now. */
 function expand(paths: string[]): string[] {

@@ -1,11 +1,13 @@
 // --check: what a config would watch, and where each event goes.
 
-import { TaskScheduler, Cancel } from "./scheduler.ts";
+import type { ConfigSection } from "../config/user-api.ts";
+import { Cancel, type TaskScheduler } from "./scheduler.ts";
 import { ShellScheduler } from "./shell.ts";
 import { FileManagerScheduler } from "./files.ts";
-import type { ValidConfig } from "./model.ts";
+import type { ValidConfig } from "./config.ts";
 
-export function describeConfig(c: ValidConfig): string {
+/** `sections`: the keys layers above add (config/user-api.ts), each saying what it runs. */
+export function describeConfig(c: ValidConfig, sections: readonly ConfigSection[] = []): string {
   const names = new Map<TaskScheduler, string>();
   const name = (s: TaskScheduler) => {
     if (!names.has(s)) names.set(s, `${s.constructor.name} #${names.size + 1}`);
@@ -49,6 +51,9 @@ export function describeConfig(c: ValidConfig): string {
   lines.push(
     `shutdown: running tasks get ${c.shutdownTimeoutMs / 1000} s; tasks still in their delay are ${c.pending === "run" ? "run" : "dropped"}`,
   );
-  if (c.rtorrent) lines.push(`rtorrent: index of ${c.rtorrent.session}`);
+  for (const s of sections) {
+    const value = c[s.key];
+    if (value !== undefined && s.describe) lines.push(s.describe(value));
+  }
   return `${lines.join("\n")}\n`;
 }

@@ -8,23 +8,14 @@
 // - what a rule just produced is not picked up again by the same scheduler, so a rule
 //   whose destination is watched cannot trigger itself in a loop.
 
-import {
-  chmodSync,
-  chownSync,
-  cpSync,
-  existsSync,
-  lstatSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmdirSync,
-  rmSync,
-  unlinkSync,
-} from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync, lstatSync, rmdirSync, rmSync, unlinkSync } from "node:fs";
+import { rejectUnknownKeys } from "../config/keys.ts";
 import { ConfigError } from "../errors.ts";
-import type { FsEvent } from "../events/index.ts";
+import { parentPath, type FsEvent } from "../events/index.ts";
+import { applyModes, makeFolders } from "../fs/modes.ts";
+import { copyEntry, moveEntry } from "../fs/move.ts";
+import { fsPath } from "../fs/path.ts";
+import { pythonPattern, pythonReplacement } from "./python-regex.ts";
 import { TaskScheduler, type JobEvent, type TaskSchedulerOptions } from "./scheduler.ts";
 
 export interface FileManagerRuleOptions {
@@ -43,6 +34,20 @@ export interface FileManagerRuleOptions {
   rec?: boolean;
 }
 
+const RULE_KEYS = [
+  "action",
+  "src_re",
+  "dst_re",
+  "auto_create",
+  "overwrite",
+  "override",
+  "dirmode",
+  "filemode",
+  "user",
+  "group",
+  "rec",
+];
+
 /** How long a produced path is ignored by the scheduler that produced it. */
 const LOOP_GUARD_MS = 10_000;
 
@@ -53,22 +58,7 @@ export class FileManagerRule {
   readonly options: FileManagerRuleOptions;
 
   constructor(options: FileManagerRuleOptions) {
-    const known = [
-      "action",
-      "src_re",
-      "dst_re",
-      "auto_create",
-      "overwrite",
-      "override",
-      "dirmode",
-      "filemode",
-      "user",
-      "group",
-      "rec",
-    ];
-    for (const k of Object.keys(options))
-      if (!known.includes(k))
-        throw new ConfigError(`unknown key "${k}"`, "FileManagerRule", k, `known keys: ${known.join(", ")}`);
+    rejectUnknownKeys(options, RULE_KEYS, "FileManagerRule");
     if (!["move", "copy", "delete"].includes(options.action))
       throw new ConfigError(
         'must be "move", "copy" or "delete"',
@@ -136,34 +126,28 @@ export class FileManagerScheduler extends TaskScheduler {
     const rule = this.rules.find((r) => r.matches(ev.pathname));
     if (!rule) return;
     const src = ev.pathname;
-    if (!existsSync(src) && !isLink(src)) return this.log.info(`skip: ${src} is gone`, ev, taskId);
+    if (!exists(src) && !isLink(src)) return this.log.info(`skip: ${src} is gone`, ev, taskId);
     if (rule.action === "delete") {
       this.log.info(`delete '${src}'`, ev, taskId);
       return remove(src, rule.options.rec ?? false);
     }
     const dst = rule.destination(src);
     if (!dst) throw new Error(`dst_re gives an empty destination for '${src}'`);
-    if (existsSync(dst) && !rule.overwrite)
+    if (exists(dst) && !rule.overwrite)
       throw new Error(`unable to ${rule.action} '${src}' to '${dst}': path already exists`);
-    if (!existsSync(dirname(dst))) {
+    const folder = parentPath(dst);
+    if (!exists(folder)) {
       if (!rule.options.auto_create)
         throw new Error(
-          `unable to ${rule.action} '${src}' to '${dst}': '${dirname(dst)}' does not exist (auto_create is off)`,
+          `unable to ${rule.action} '${src}' to '${dst}': '${folder}' does not exist (auto_create is off)`,
         );
-      this.log.info(`create directory '${dirname(dst)}'`, ev, taskId);
-      makeDirs(dirname(dst), rule.options);
+      this.log.info(`create directory '${folder}'`, ev, taskId);
+      makeFolders(folder, rule.options);
     }
     this.log.info(`${rule.action} '${src}' to '${dst}'`, ev, taskId);
     this.guard(dst);
-    if (rule.action === "copy")
-      cpSync(src, dst, {
-        recursive: true,
-        preserveTimestamps: true,
-        force: rule.overwrite,
-        errorOnExist: !rule.overwrite,
-        verbatimSymlinks: true,
-      });
-    else move(src, dst, rule.overwrite);
+    if (rule.action === "copy") copyEntry(src, dst, { overwrite: rule.overwrite });
+    else moveEntry(src, dst, { overwrite: rule.overwrite });
     applyModes(dst, rule.options);
   }
 
@@ -182,12 +166,11 @@ export class FileManagerScheduler extends TaskScheduler {
 
 // --- internal ---
 
-/** Python regex syntax → JavaScript: (?P<n>…) → (?<n>…), (?P=n) → \k<n>. */
+/** src_re, in Python's syntax or JavaScript's. */
 function compile(src: string | RegExp): RegExp {
   if (src instanceof RegExp) return src;
-  const js = src.replace(/\(\?P<([A-Za-z_]\w*)>/g, "(?<$1>").replace(/\(\?P=([A-Za-z_]\w*)\)/g, "\\k<$1>");
   try {
-    return new RegExp(js);
+    return new RegExp(pythonPattern(src));
   } catch (err) {
     throw new ConfigError(
       `invalid regular expression: ${(err as Error).message}`,
@@ -198,72 +181,20 @@ function compile(src: string | RegExp): RegExp {
   }
 }
 
-/** Python's \g<name>, \g<1> and \1 become JavaScript's $<name> and $1; JavaScript's own forms pass. */
-function pythonReplacement(dst: string): string {
-  return dst
-    .replace(/\\g<([A-Za-z_]\w*)>/g, "$$<$1>")
-    .replace(/\\g<(\d+)>/g, "$$$1")
-    .replace(/\\(\d)/g, "$$$1");
-}
-
-function move(src: string, dst: string, overwrite: boolean): void {
-  try {
-    renameSync(src, dst);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== "EXDEV") throw err;
-    cpSync(src, dst, {
-      recursive: true,
-      preserveTimestamps: true,
-      force: overwrite,
-      errorOnExist: !overwrite,
-      verbatimSymlinks: true,
-    });
-    rmSync(src, { recursive: true, force: true });
-  }
-}
-
 function remove(path: string, rec: boolean): void {
-  const st = lstatSync(path);
-  if (!st.isDirectory()) return unlinkSync(path);
-  if (rec) return rmSync(path, { recursive: true, force: true });
-  rmdirSync(path); // ENOTEMPTY is reported: rec is off
+  const st = lstatSync(fsPath(path));
+  if (!st.isDirectory()) return unlinkSync(fsPath(path));
+  if (rec) return rmSync(fsPath(path), { recursive: true, force: true });
+  rmdirSync(fsPath(path)); // ENOTEMPTY is reported: rec is off
 }
 
-function makeDirs(dir: string, o: FileManagerRuleOptions): void {
-  let first = dir;
-  while (!existsSync(dirname(first))) first = dirname(first);
-  mkdirSync(dir, { recursive: true });
-  for (let d = dir; d.length >= first.length; d = dirname(d)) applyModes(d, o);
-}
-
-/** filemode/dirmode and owner, on the path and (for a directory) everything below it. */
-function applyModes(path: string, o: FileManagerRuleOptions): void {
-  const uid = o.user === undefined ? -1 : resolveId(o.user, "/etc/passwd", "user");
-  const gid = o.group === undefined ? -1 : resolveId(o.group, "/etc/group", "group");
-  const walk = (p: string) => {
-    const st = lstatSync(p);
-    if (st.isSymbolicLink()) return;
-    const mode = st.isDirectory() ? o.dirmode : o.filemode;
-    if (mode !== undefined) chmodSync(p, mode);
-    if (uid !== -1 || gid !== -1) chownSync(p, uid, gid);
-    if (st.isDirectory()) for (const n of readdirSync(p)) walk(join(p, n));
-  };
-  if (o.dirmode !== undefined || o.filemode !== undefined || uid !== -1 || gid !== -1) walk(path);
-}
-
-function resolveId(name: string | number, file: string, what: string): number {
-  if (typeof name === "number") return name;
-  if (/^\d+$/.test(name)) return Number(name);
-  const line = readFileSync(file, "utf8")
-    .split("\n")
-    .find((l) => l.split(":")[0] === name);
-  if (!line) throw new Error(`no such ${what} '${name}'`);
-  return Number(line.split(":")[2]);
+function exists(path: string): boolean {
+  return existsSync(fsPath(path));
 }
 
 function isLink(path: string): boolean {
   try {
-    return lstatSync(path).isSymbolicLink();
+    return lstatSync(fsPath(path)).isSymbolicLink();
   } catch {
     return false;
   }

@@ -17,9 +17,10 @@
 // - At the shutdown timeout, running tasks are named in the log and ended where that is
 //   possible (a shell command's process group); a job function cannot be stopped.
 
+import { rejectUnknownKeys } from "../config/keys.ts";
 import { ConfigError } from "../errors.ts";
 import type { FsEvent } from "../events/index.ts";
-import { realClock, type Clock } from "./clock.ts";
+import { realClock, type Clock } from "../clock.ts";
 import { schedLog, type SchedLog } from "./logging.ts";
 import { TaskTable, type Task } from "./tasks.ts";
 
@@ -224,9 +225,7 @@ const KEYS = ["job", "files", "dirs", "delay", "logname", "singlejob", "global_v
 
 /** Unknown keys and wrong types fail when the config loads, naming the class and key. */
 function checkOptions(o: Record<string, unknown>, kind: string, extra: string[]): void {
-  const known = [...KEYS, ...extra];
-  for (const k of Object.keys(o))
-    if (!known.includes(k)) throw new ConfigError(`unknown key "${k}"`, kind, k, `known keys: ${known.join(", ")}`);
+  rejectUnknownKeys(o, [...KEYS, ...extra], kind);
   if (typeof o.job !== "function")
     throw new ConfigError(
       "must be a function (event, task_id) => …",

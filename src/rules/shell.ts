@@ -9,8 +9,8 @@
 // each task ended: path, task id and process group.
 
 import { ConfigError } from "../errors.ts";
-import { eventEnv, eventValues, expandWords, shellQuote } from "./argv.ts";
-import { BunProcessRunner, KILL_GRACE_MS, killGroupNow, type ProcessRunner } from "./process.ts";
+import { eventEnv, eventValues, expandWords, PLACEHOLDER, shellQuote } from "./argv.ts";
+import { BunProcessRunner, KILL_GRACE_MS, killGroupNow, type ProcessRunner } from "../process/runner.ts";
 import { TaskScheduler, type Abandoned, type JobEvent, type TaskSchedulerOptions } from "./scheduler.ts";
 
 export interface ShellSchedulerOptions extends Omit<TaskSchedulerOptions, "job"> {
@@ -20,7 +20,6 @@ export interface ShellSchedulerOptions extends Omit<TaskSchedulerOptions, "job">
   timeout?: number;
 }
 
-const PLACEHOLDER = /\{([a-z_]+)\}/g;
 /** After SIGKILL, how long abandon() still waits for a command's output to close. */
 const END_WAIT_MS = 1000;
 

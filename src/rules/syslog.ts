@@ -5,6 +5,7 @@
 // never duplicated (pyinotifyd added a handler on every reload).
 
 import type { ConsolaReporter } from "consola/core";
+import { rejectUnknownKeys } from "../config/keys.ts";
 import { ConfigError } from "../errors.ts";
 import { addSink, log, removeSink } from "../log.ts";
 import { LEVELS } from "./logging.ts";
@@ -31,15 +32,7 @@ export function endConfigLoad(loaded: boolean): void {
 
 export function enableSyslog(options: SyslogOptions = {}): void {
   calledThisLoad = true;
-  const known = ["loglevel", "address", "logname", "lglevel", "name"];
-  for (const k of Object.keys(options))
-    if (!known.includes(k))
-      throw new ConfigError(
-        `unknown key "${k}"`,
-        "enableSyslog",
-        k,
-        'enableSyslog({ loglevel: INFO, address: "/dev/log", logname: "daemon" })',
-      );
+  rejectUnknownKeys(options, ["loglevel", "address", "logname"], "enableSyslog", ["lglevel", "name"]);
   const o = options as SyslogOptions & { lglevel?: number; name?: string }; // the README's misspellings work too
   const level = o.loglevel ?? o.lglevel ?? LEVELS.INFO;
   const address = o.address ?? "/dev/log";

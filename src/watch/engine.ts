@@ -24,6 +24,7 @@
 //   creates, prunes vanished watches, and ends with a "rescanned" event so consumers can
 //   reconcile.
 
+import { realClock, type Clock } from "../clock.ts";
 import { CHANGE_EVENTS, fsEvent, type EventName, type FsEvent } from "../events/index.ts";
 import { log } from "../log.ts";
 import { Arrivals } from "./arrivals.ts";
@@ -74,15 +75,17 @@ export class InotifyEngine {
   private readonly counts = { overflows: 0, events: 0 };
   private pumping = false;
   private rescanning = false;
-  private stallTimer: ReturnType<typeof setTimeout> | undefined;
-  private rescanTimer: ReturnType<typeof setTimeout> | undefined;
-  private settleTimer: ReturnType<typeof setTimeout> | undefined;
+  private stallTimer: unknown;
+  private rescanTimer: unknown;
+  private settleTimer: unknown;
   private rescanDelay = RESCAN_DELAY_MS;
   private lastRescanEnd = -Infinity;
 
   constructor(
     private readonly kernel: Kernel,
     private readonly handlers: WatcherHandlers,
+    /** The move window, the rescan delay and the settle retry run on it (tests pass a FakeClock). */
+    private readonly clock: Clock = realClock,
   ) {
     const { tree, ledger } = this;
     const addWatch = (path: string, root: WatchRoot) => kernel.addWatch(path, root, false);
@@ -144,7 +147,7 @@ export class InotifyEngine {
 
   /** Records just read, in kernel order; `pump` handles them. */
   feed(records: Iterable<KernelRecord>): void {
-    const now = performance.now();
+    const now = this.clock.now();
     for (const r of records) this.queue.push(r, now);
   }
 
@@ -173,9 +176,9 @@ export class InotifyEngine {
   }
 
   stop(): void {
-    clearTimeout(this.stallTimer);
-    clearTimeout(this.rescanTimer);
-    clearTimeout(this.settleTimer);
+    this.clock.clearTimeout(this.stallTimer);
+    this.clock.clearTimeout(this.rescanTimer);
+    this.clock.clearTimeout(this.settleTimer);
     this.queue.clear();
   }
 
@@ -204,7 +207,7 @@ export class InotifyEngine {
 
   private retryLater(): void {
     if (this.stallTimer || this.settleTimer) return;
-    this.settleTimer = setTimeout(() => {
+    this.settleTimer = this.clock.setTimeout(() => {
       this.settleTimer = undefined;
       this.pump();
     }, SETTLE_RETRY_MS);
@@ -233,14 +236,14 @@ export class InotifyEngine {
       else this.follower.follow(r);
       return true;
     }
-    const pairing = pairMove(r, this.queue, () => this.kernel.drain(), performance.now());
+    const pairing = pairMove(r, this.queue, () => this.kernel.drain(), this.clock.now());
     if (pairing.kind === "wait") {
-      this.stallTimer ??= setTimeout(
+      this.stallTimer ??= this.clock.setTimeout(
         () => {
           this.stallTimer = undefined;
           this.pump();
         },
-        Math.max(0, pairing.until - performance.now()),
+        Math.max(0, pairing.until - this.clock.now()),
       );
       return false;
     }
@@ -257,10 +260,10 @@ export class InotifyEngine {
       this.deliver({ kind: "overflow", path: root.path, names: ["IN_Q_OVERFLOW"], dir: true, root: root.path });
     }
     if (this.rescanTimer) return;
-    const stillComing = performance.now() - this.lastRescanEnd < RESCAN_CALM_MS;
+    const stillComing = this.clock.now() - this.lastRescanEnd < RESCAN_CALM_MS;
     this.rescanDelay = stillComing ? Math.min(this.rescanDelay * 2, RESCAN_MAX_DELAY_MS) : RESCAN_DELAY_MS;
     log.withTag("watch").warn(`inotify queue overflowed: events were lost; rescanning in ${this.rescanDelay} ms`);
-    this.rescanTimer = setTimeout(() => this.rescan(), this.rescanDelay);
+    this.rescanTimer = this.clock.setTimeout(() => this.rescan(), this.rescanDelay);
   }
 
   /** List every root again, after handling what is queued, so the listing is as new as the events. */
@@ -278,7 +281,7 @@ export class InotifyEngine {
     } finally {
       this.rescanning = false;
     }
-    this.lastRescanEnd = performance.now();
+    this.lastRescanEnd = this.clock.now();
     this.pump();
   }
 

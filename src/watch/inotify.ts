@@ -6,6 +6,7 @@
 // The only file in src/ that imports native/.
 
 import * as N from "../../native/index.ts";
+import type { Clock } from "../clock.ts";
 import { ConfigError, NativeError, WatchLimitError } from "../errors.ts";
 import { cPath, trimSlashes, type EventName } from "../events/index.ts";
 import { InotifyEngine, type Kernel } from "./engine.ts";
@@ -22,6 +23,8 @@ const STRUCTURE = N.IN_CREATE | N.IN_MOVED_FROM | N.IN_MOVED_TO | N.IN_DELETE | 
 export interface InotifyWatcherOptions extends WatcherHandlers {
   /** The libc to call; tests wrap the real one. */
   sys?: N.Libc;
+  /** The engine's timers (move window, rescan delay, settle retry); default the real clock. */
+  clock?: Clock;
 }
 
 export class InotifyWatcher implements Watcher {
@@ -45,7 +48,7 @@ export class InotifyWatcher implements Watcher {
       beingWritten: (path) => this.beingWritten(path),
       drain: () => this.drain(),
     };
-    this.engine = new InotifyEngine(kernel, handlers);
+    this.engine = new InotifyEngine(kernel, handlers, handlers.clock);
   }
 
   async add(path: string, options: WatchOptions = {}): Promise<void> {

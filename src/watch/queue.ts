@@ -21,7 +21,7 @@ export interface KernelRecord {
 export interface QueuedRecord extends KernelRecord {
   /** The name as lossless text. */
   text: string;
-  /** performance.now() when it was read. */
+  /** The engine clock's now() when it was read. */
   readAt: number;
   /** Handled out of order (the IN_MOVED_TO half of a pair): skip it. */
   taken?: boolean;

@@ -1,6 +1,6 @@
 // FakeClock: timers fire only when a test advances time.
 
-import type { Clock } from "../../src/rules/clock.ts";
+import type { Clock } from "../../src/clock.ts";
 
 export class FakeClock implements Clock {
   private t = 0;

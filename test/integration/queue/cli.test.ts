@@ -107,14 +107,16 @@ test("status and ls: a table for a person, JSON for a script, --state filters", 
 
 test("help: queue lists its sub-commands; each has its own --help; an unknown one is a usage error", () => {
   const top = runBin(["queue", "--help"]);
-  expect(top.stdout).toContain("serve    run the coordinator");
+  expect(top.stdout).toMatch(/serve +run the coordinator/);
+  expect(runBin(["help", "queue", "ls"]).stdout).toContain("USAGE  seedwatch queue ls");
   for (const sub of ["serve", "import", "token", "status", "ls"]) {
     const h = runBin(["queue", sub, "--help"]);
     expect([sub, h.code, h.stdout]).toEqual([sub, 0, expect.stringContaining(`USAGE  seedwatch queue ${sub}`)]);
   }
   expect(runBin(["--help"]).stdout).toContain("queue ");
   const bad = runBin(["queue", "serv"]);
-  expect([bad.code, bad.stderr]).toEqual([2, expect.stringContaining('unknown sub-command "queue serv"')]);
+  expect([bad.code, bad.stderr]).toEqual([2, expect.stringContaining('unknown queue command "serv"')]);
+  expect(bad.stderr).toContain("did you mean serve?");
   const listen = runBin(["queue", "serve", "--listen", "nope", "--db", ":memory:"]);
   expect([listen.code, listen.stderr]).toEqual([3, expect.stringContaining("--listen: not HOST:PORT")]);
 });

@@ -28,7 +28,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { setFormat, setReporter, setVerbosity } from "../../../src/log.ts";
-import { runRtorrent } from "../../../src/rtorrent/run.ts";
+import { indexOnce } from "../../../src/rtorrent/once.ts";
 import { fc, propParams } from "../../helpers/prop.ts";
 import { makeTorrent, writeSession, type Built } from "../../helpers/rtorrent.ts";
 import { tempDir } from "../../helpers/tmp.ts";
@@ -231,7 +231,7 @@ function snapshot(dir: string | Buffer, out = new Map<string, string>()): Map<st
 }
 
 async function index(w: World, extra: { clean?: boolean; remove?: boolean; dryRun?: boolean } = {}): Promise<number> {
-  return runRtorrent({
+  const { code } = await indexOnce({
     session: w.session,
     roots: [w.data],
     db: w.db,
@@ -240,11 +240,11 @@ async function index(w: World, extra: { clean?: boolean; remove?: boolean; dryRu
     force: true,
     remove: extra.remove ?? false,
     dryRun: extra.dryRun ?? false,
-    once: !extra.clean,
     hookTimeoutMs: 5000,
     args: {},
-    out: () => {},
+    print: () => {},
   });
+  return code;
 }
 
 let cases = 0;

@@ -8,7 +8,7 @@
 
 import { expect, test } from "bun:test";
 import { existsSync } from "node:fs";
-import { BunProcessRunner } from "../../../src/rules/process.ts";
+import { BunProcessRunner } from "../../../src/process/runner.ts";
 import { fc, propParams } from "../../helpers/prop.ts";
 import { tempDir } from "../../helpers/tmp.ts";
 import { waitFor } from "../../helpers/wait.ts";

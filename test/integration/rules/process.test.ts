@@ -1,7 +1,7 @@
 // The process runner with real processes: argv only, output, exit status, timeout.
 
 import { describe, expect, test } from "bun:test";
-import { BunProcessRunner, requireCommand } from "../../../src/rules/process.ts";
+import { BunProcessRunner, requireCommand } from "../../../src/process/runner.ts";
 import { ConfigError } from "../../../src/errors.ts";
 import { waitFor } from "../../helpers/wait.ts";
 import { killAll, liveWith, uniqueToken } from "./procs.ts";

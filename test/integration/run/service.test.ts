@@ -3,7 +3,7 @@
 
 import { describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { CONFIG_EXAMPLE } from "../../../src/hooks/dts.ts";
+import { CONFIG_EXAMPLE } from "../../../src/commands/examples.ts";
 import { BIN, Running, runBin } from "../../helpers/bin.ts";
 import { tempDir } from "../../helpers/tmp.ts";
 import { waitFor } from "../../helpers/wait.ts";

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { fsEvent } from "../../../src/events/index.ts";
 import { Cancel, type TaskScheduler } from "../../../src/rules/scheduler.ts";
 import { ShellScheduler } from "../../../src/rules/shell.ts";
-import type { ProcessRunner, RunRequest } from "../../../src/rules/process.ts";
+import type { ProcessRunner, RunRequest } from "../../../src/process/runner.ts";
 import { settle } from "../../fakes/clock.ts";
 import { restoreLog, rulesRig } from "./rig.ts";
 

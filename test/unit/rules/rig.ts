@@ -1,11 +1,12 @@
-// A RulesDaemon on the fake filesystem and a fake clock: events come from FakeFs
-// operations (as the engine would report them), delays pass when the test says.
+// A RulesDaemon under a Supervisor, on the fake filesystem and a fake clock: events come
+// from FakeFs operations (as the engine would report them), delays pass when the test says.
 
 import type { LogObject } from "consola/core";
 import { setFormat, setReporter } from "../../../src/log.ts";
 import { RulesDaemon } from "../../../src/rules/daemon.ts";
-import { Pyinotifyd, validateConfig, Watch, type EventMapValue, type WatchOptions } from "../../../src/rules/model.ts";
+import { Pyinotifyd, validateConfig, Watch, type EventMapValue, type WatchOptions } from "../../../src/rules/config.ts";
 import { TaskScheduler, type JobEvent } from "../../../src/rules/scheduler.ts";
+import { Supervisor } from "../../../src/supervisor/index.ts";
 import type { WatcherHandlers } from "../../../src/watch/index.ts";
 import { FakeClock, settle } from "../../fakes/clock.ts";
 import { FakeFs, FakeWatcher } from "../../fakes/watcher.ts";
@@ -70,14 +71,15 @@ export async function rulesRig(o: RigOptions): Promise<RulesRig> {
     }),
   );
   let handlers!: WatcherHandlers;
-  const daemon = new RulesDaemon(config, {
+  const supervisor = new Supervisor({
     clock,
     makeWatcher: (h) => {
       handlers = h;
       return new FakeWatcher(h, fs);
     },
   });
-  await daemon.start();
+  const daemon = new RulesDaemon(config);
+  await supervisor.add([daemon]);
   return {
     fs,
     clock,

@@ -6,7 +6,7 @@
 
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { CONFIG_EXAMPLE, SEEDWATCH_DTS, TSCONFIG } from "../hooks/dts.ts";
+import { CONFIG_EXAMPLE, TSCONFIG } from "../examples.ts";
 
 export type InitSystem = "systemd" | "openrc";
 
@@ -23,6 +23,8 @@ export interface ServiceSpec {
   /** Prefix for every path written (packaging, tests). */
   root: string;
   home: string;
+  /** The text of seedwatch.d.ts (commands/user-api.ts). */
+  dts: string;
 }
 
 export interface Planned {
@@ -42,7 +44,7 @@ export function planFiles(s: ServiceSpec): Planned[] {
     out.push({ path: `/etc/conf.d/${s.name}`, text: openrcConf(s), keep: true });
   }
   out.push({ path: s.config, text: CONFIG_EXAMPLE, keep: true });
-  out.push({ path: join(dirname(s.config), "seedwatch.d.ts"), text: SEEDWATCH_DTS, keep: false });
+  out.push({ path: join(dirname(s.config), "seedwatch.d.ts"), text: s.dts, keep: false });
   out.push({ path: join(dirname(s.config), "tsconfig.json"), text: TSCONFIG, keep: true });
   return out;
 }

@@ -1,10 +1,13 @@
-// The config's classes, with pyinotifyd's names (snake_case kept, so a pyinotifyd config
+// The run config: its classes, with pyinotifyd's names (snake_case kept, so a pyinotifyd config
 // translates line by line): Pyinotifyd, Watch, EventMap. Constructors keep what they
 // were given; validateConfig() checks it all and names the field path of any mistake.
 
 import { readFileSync } from "node:fs";
+import { rejectUnknownKeys } from "../config/keys.ts";
+import type { ConfigSection, ConfigSections } from "../config/user-api.ts";
 import { ConfigError } from "../errors.ts";
 import { EVENT_NAMES, parseEventNames, type EventName } from "../events/index.ts";
+import { pythonPattern } from "./python-regex.ts";
 import { Cancel, TaskScheduler, type Job, type PendingPolicy } from "./scheduler.ts";
 
 export type Handler = TaskScheduler | Cancel;
@@ -34,25 +37,14 @@ export class Watch {
   constructor(readonly options: WatchOptions) {}
 }
 
-export interface RtorrentSection {
-  session: string;
-  paths?: string[];
-  remove?: boolean;
-  hooks?: string[];
-  db?: string;
-  trash?: string;
-  max_delete?: number;
-}
-
-export interface PyinotifydOptions {
+/** Pyinotifyd's options, plus the keys that layers above add (config/user-api.ts's ConfigSections: rtorrent, …). */
+export interface PyinotifydOptions extends Partial<ConfigSections> {
   watches?: Watch[];
   /** Seconds running tasks get at shutdown. Default 30. */
   shutdown_timeout?: number;
   /** Tasks still in their delay at shutdown: "run" them now (default) or "drop" them. */
   shutdown_pending?: PendingPolicy;
   logname?: string;
-  /** Run the rtorrent index in the same daemon. */
-  rtorrent?: RtorrentSection;
 }
 
 export class Pyinotifyd {
@@ -80,20 +72,23 @@ export interface ValidWatch {
   field: string;
 }
 
-export interface ValidConfig {
+/** A config checked; the sections layers above add are under their keys, as their validate() returned them. */
+export interface ValidConfig extends Partial<ConfigSections> {
   watches: ValidWatch[];
   shutdownTimeoutMs: number;
   pending: PendingPolicy;
   logname: string;
-  rtorrent?: RtorrentSection;
   schedulers: TaskScheduler[];
 }
 
-const PYINOTIFYD_KEYS = ["watches", "shutdown_timeout", "shutdown_pending", "logname", "rtorrent"];
+const PYINOTIFYD_KEYS = ["watches", "shutdown_timeout", "shutdown_pending", "logname"];
 const WATCH_KEYS = ["path", "event_map", "default_sched", "rec", "auto_add", "exclude_filter", "logname"];
-const RTORRENT_KEYS = ["session", "paths", "remove", "hooks", "db", "trash", "max_delete"];
 
-export function validateConfig(value: unknown): ValidConfig {
+/**
+ * Pure: the config as loaded → what the daemon runs, or a ConfigError naming the field
+ * path. `sections`: the keys layers above add (config/user-api.ts); each validates its own.
+ */
+export function validateConfig(value: unknown, sections: readonly ConfigSection[] = []): ValidConfig {
   if (!(value instanceof Pyinotifyd)) {
     throw new ConfigError(
       "the config's default export (or `pyinotifyd`) must be a Pyinotifyd",
@@ -103,7 +98,7 @@ export function validateConfig(value: unknown): ValidConfig {
     );
   }
   const o = value.options;
-  unknownKeys(o, PYINOTIFYD_KEYS, "Pyinotifyd");
+  rejectUnknownKeys(o, [...PYINOTIFYD_KEYS, ...sections.map((s) => s.key)], "Pyinotifyd");
   const schedulers = new Set<TaskScheduler>();
   const watches = (o.watches ?? []).map((w, i) => validateWatch(w, `watches[${i}]`, schedulers));
   const timeout = o.shutdown_timeout ?? 30;
@@ -122,23 +117,18 @@ export function validateConfig(value: unknown): ValidConfig {
       pending,
       '"run": tasks still in their delay run at shutdown; "drop": they are dropped',
     );
-  if (o.rtorrent !== undefined) {
-    unknownKeys(o.rtorrent, RTORRENT_KEYS, "rtorrent");
-    if (typeof o.rtorrent.session !== "string")
-      throw new ConfigError(
-        "must be the session directory",
-        "rtorrent.session",
-        o.rtorrent.session,
-        'e.g. rtorrent: { session: "/home/me/.session", paths: ["/home/me/downloads"] }',
-      );
+  const added: Partial<ConfigSections> = {};
+  for (const section of sections) {
+    const given = (o as Record<string, unknown>)[section.key];
+    if (given !== undefined) (added as Record<string, unknown>)[section.key] = section.validate(given, section.key);
   }
   return {
     watches,
     shutdownTimeoutMs: timeout * 1000,
     pending,
     logname: o.logname ?? "daemon",
-    rtorrent: o.rtorrent,
     schedulers: [...schedulers],
+    ...added,
   };
 }
 
@@ -146,7 +136,7 @@ function validateWatch(w: unknown, field: string, schedulers: Set<TaskScheduler>
   if (!(w instanceof Watch))
     throw new ConfigError("must be a Watch", field, w, "new Watch({ path, event_map, rec, auto_add })");
   const o = w.options;
-  unknownKeys(o, WATCH_KEYS, field);
+  rejectUnknownKeys(o, WATCH_KEYS, field);
   const paths = typeof o.path === "string" ? [o.path] : o.path;
   if (!Array.isArray(paths) || paths.length === 0 || paths.some((p) => typeof p !== "string"))
     throw new ConfigError(
@@ -226,7 +216,7 @@ function excludes(spec: WatchOptions["exclude_filter"], field: string): RegExp[]
   return list.map((p, i) => {
     if (p instanceof RegExp) return p;
     try {
-      return new RegExp(`^(?:${p.replace(/\(\?P<([A-Za-z_]\w*)>/g, "(?<$1>")})`); // re.match: anchored at the start
+      return new RegExp(`^(?:${pythonPattern(p)})`); // re.match: anchored at the start
     } catch (err) {
       throw new ConfigError(
         `invalid regular expression: ${(err as Error).message}`,
@@ -236,21 +226,4 @@ function excludes(spec: WatchOptions["exclude_filter"], field: string): RegExp[]
       );
     }
   });
-}
-
-function unknownKeys(o: object, known: string[], field: string): void {
-  for (const k of Object.keys(o)) {
-    if (!known.includes(k)) {
-      const near = known.find(
-        (x) =>
-          x.replace(/_/g, "") === k.replace(/_/g, "").toLowerCase() || (x.length > 3 && k.startsWith(x.slice(0, 4))),
-      );
-      throw new ConfigError(
-        `unknown key "${k}"`,
-        field,
-        k,
-        near ? `did you mean ${near}?` : `known keys: ${known.join(", ")}`,
-      );
-    }
-  }
 }

@@ -1,5 +1,6 @@
 // ProcessRunner: how seedwatch starts user commands. Always an argv array, never a shell
-// string assembled from file names. The fake in test/fakes records requests.
+// string assembled from file names. It sits at the bottom of src/ because the rules, the
+// watch verb and the queue all start commands; tests pass a runner that records requests.
 // A command started with `group` gets a process group of its own (Bun's `detached`, which
 // calls setsid), so ending it (timeout, abort) ends what it started too: `sh -c 'a & b'`
 // leaves no orphan. Ending is SIGTERM to the group, then SIGKILL to what is left after a

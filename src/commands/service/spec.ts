@@ -1,0 +1,79 @@
+// What both service sub-verbs take: the options, and the ServiceSpec they describe
+// (init system, unit or script name, config path, stop timeout, root prefix).
+
+import { accessSync, constants, existsSync, realpathSync } from "node:fs";
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
+import { ConfigError, nativeError, UsageError } from "../../errors.ts";
+import type { Parsed, Spec } from "../args.ts";
+import { wholeNumber } from "../numbers.ts";
+import { seedwatchDts } from "../user-api.ts";
+import type { InitSystem, ServiceSpec } from "./unit-files.ts";
+
+export const SERVICE_OPTIONS = {
+  user: { type: "boolean", description: "a systemd user unit under ~/.config/systemd/user (no root needed)" },
+  init: {
+    type: "string",
+    valueHint: "systemd|openrc",
+    description: "the init system (default: the one this machine runs)",
+  },
+  config: {
+    type: "string",
+    valueHint: "FILE",
+    description:
+      "the config to run (default: /etc/seedwatch/config.ts, or ~/.config/seedwatch/config.ts with --user); an example is written if it does not exist",
+  },
+  name: { type: "string", valueHint: "NAME", default: "seedwatch", description: "the service's name" },
+  stopTimeout: {
+    type: "string",
+    valueHint: "SECONDS",
+    default: "90",
+    description: "how long stopping may take before SIGKILL (more than the config's shutdown_timeout)",
+  },
+  root: { type: "string", valueHint: "DIR", description: "write under DIR instead of / (packaging, trying it out)" },
+} as const satisfies Spec;
+
+/** The options as a ServiceSpec; a system service outside --root needs /etc to be writable. */
+export async function serviceSpec(a: Parsed<typeof SERVICE_OPTIONS>): Promise<ServiceSpec> {
+  const init = (a.init ??
+    (existsSync("/run/systemd/system") || !existsSync("/sbin/openrc-run") ? "systemd" : "openrc")) as InitSystem;
+  if (init !== "systemd" && init !== "openrc")
+    throw new ConfigError("must be systemd or openrc", "--init", a.init, "--init systemd or --init openrc");
+  if (a.user && init === "openrc")
+    throw new UsageError(
+      "OpenRC has no per-user services",
+      "use --init systemd --user, or install system-wide as root",
+    );
+  const home = process.env.HOME ?? homedir();
+  const root = resolve(a.root ?? "/");
+  const spec: ServiceSpec = {
+    init,
+    user: a.user,
+    binary: realpathSync(process.execPath),
+    config: resolve(a.config ?? (a.user ? join(home, ".config/seedwatch/config.ts") : "/etc/seedwatch/config.ts")),
+    name: a.name,
+    stopTimeout: wholeNumber(a.stopTimeout, "--stop-timeout", 1, 90),
+    root,
+    home,
+    dts: await seedwatchDts(),
+  };
+  if (!a.user && root === "/" && !writable("/etc"))
+    throw nativeError(
+      "open",
+      "EACCES",
+      "/etc",
+      "a system service needs root: sudo seedwatch service …, or --user for a user unit",
+    );
+  return spec;
+}
+
+// --- internal ---
+
+function writable(dir: string): boolean {
+  try {
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
