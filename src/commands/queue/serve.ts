@@ -1,12 +1,15 @@
-// seedwatch queue serve: the coordinator. Parses, opens the store, starts the service,
-// and turns SIGINT/SIGTERM into a drain (requests in flight are answered, then the store
-// closes). Until the supervisor lands, the signals are wired here.
+// seedwatch queue serve: the coordinator. Parses, opens the store, and runs the HTTP
+// service under the supervisor: SIGINT/SIGTERM drain it (requests in flight are
+// answered, then the store closes); a second signal ends it at once.
 
 import { ConfigError } from "../../errors.ts";
 import { log } from "../../log.ts";
 import { parseDuration } from "../../queue/duration.ts";
 import { QueueService } from "../../queue/http/server.ts";
 import { DEFAULT_POLICY, type QueuePolicy } from "../../queue/model.ts";
+import { realClock } from "../../clock.ts";
+import { onSignals, Supervisor } from "../../supervisor/index.ts";
+import { InotifyWatcher } from "../../watch/index.ts";
 import { defineVerb } from "../args.ts";
 import { applyLogArgs, LOG_ARGS } from "../logging-args.ts";
 import { DB_ARG, openDb, showDb } from "./common.ts";
@@ -57,7 +60,7 @@ AUTH
 
 SIGNALS
   SIGINT/SIGTERM: stop listening, answer the requests in flight, close the database, exit 0.
-  A second signal closes the connections still open instead of waiting for them.`,
+  A second signal closes the connections still open and exits 130 at once.`,
   async run(a) {
     applyLogArgs(a);
     const { hostname, port } = parseListen(a.listen);
@@ -75,8 +78,9 @@ SIGNALS
     if (!isLoopback(hostname))
       out.warn(`listening on ${hostname}, beyond loopback: tokens travel in clear without a TLS proxy in front`);
     const service = new QueueService({ store, hostname, port, describeDb: showDb(a.db) });
+    const supervisor = new Supervisor({ makeWatcher: (h) => new InotifyWatcher(h), clock: realClock, tag: "queue" });
     try {
-      await service.start();
+      await supervisor.add([service]);
     } catch (err) {
       await store.close();
       throw new ConfigError(
@@ -86,15 +90,12 @@ SIGNALS
         "pick another port, or stop what holds this one",
       );
     }
-    let signals = 0;
-    const stop = (sig: string) => {
-      if (signals++ === 0) out.info(`${sig}: draining (a second signal stops without waiting)`);
-      void service.stop();
-    };
-    process.on("SIGINT", () => stop("SIGINT"));
-    process.on("SIGTERM", () => stop("SIGTERM"));
-    await service.ended;
-    return 0;
+    const stopListening = onSignals({ stop: (why) => supervisor.stop(why) }, process); // SIGHUP: no reload here
+    try {
+      return await supervisor.run();
+    } finally {
+      stopListening();
+    }
   },
 });
 

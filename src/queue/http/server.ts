@@ -1,9 +1,11 @@
-// The coordinator's HTTP server, shaped as a service: start() listens, stop() drains
-// (no new connections; requests already in flight are answered; then the store closes),
-// and `ended` settles when it has stopped. Every route needs a token; a read-only token
-// may read but not lease, submit or write the cache.
+// The coordinator's HTTP server, as a service of the supervisor: start() listens, stop()
+// drains (no new connections; requests already in flight are answered; then the store
+// closes), endNow() (a second signal) closes the connections still open. It watches no
+// files. Every route needs a token; a read-only token may read but not lease, submit or
+// write the cache.
 
 import { log } from "../../log.ts";
+import type { Service, WatchRequest } from "../../supervisor/index.ts";
 import { UnknownTaskError, type Stats } from "../model.ts";
 import type { QueueStore } from "../store.ts";
 import { apiRoutes } from "./api.ts";
@@ -30,7 +32,8 @@ export interface ServeOptions {
   describeDb: string;
 }
 
-export class QueueService {
+export class QueueService implements Service {
+  readonly name = "queue";
   readonly metrics = new Metrics();
   private server: ReturnType<typeof Bun.serve> | undefined;
   private inflight = 0;
@@ -39,9 +42,8 @@ export class QueueService {
   private readonly routes: Route[];
   private stopping: Promise<void> | undefined;
   private counted: { at: number; stats: Promise<Stats> } | undefined;
-  private settle!: () => void;
-  /** Settles once the service has stopped and its store is closed. */
-  readonly ended = new Promise<void>((resolve) => (this.settle = resolve));
+  /** A server does not end by itself. */
+  readonly ended = new Promise<number>(() => {});
 
   constructor(private readonly o: ServeOptions) {
     this.auth = new Authenticator(o.store);
@@ -73,6 +75,12 @@ export class QueueService {
     return this.server!.url.toString().replace(/\/$/, "");
   }
 
+  watches(): WatchRequest[] {
+    return [];
+  }
+
+  onEvent(): void {}
+
   async start(): Promise<void> {
     this.server = Bun.serve({
       hostname: this.o.hostname,
@@ -88,25 +96,22 @@ export class QueueService {
     out.info(`serving ${this.url} (${this.o.store.backend} ${this.o.describeDb})`);
   }
 
-  /**
-   * Drain: stop listening, answer what is in flight, close the store. Called again while
-   * draining (a second signal), it closes the connections still open instead of waiting.
-   */
+  /** Drain: stop listening, answer what is in flight, close the store. Safe to call twice. */
   stop(): Promise<void> {
-    if (this.stopping) {
-      out.warn(`stopping now: closing ${this.inflight} request${this.inflight === 1 ? "" : "s"} still in flight`);
-      void this.server?.stop(true);
-      return this.stopping;
-    }
-    return (this.stopping = (async () => {
+    return (this.stopping ??= (async () => {
       if (this.server) {
         out.info(`stopping: answering ${this.inflight} request${this.inflight === 1 ? "" : "s"} in flight`);
         await this.server.stop(false);
       }
       await this.o.store.close();
       out.info("stopped");
-      this.settle();
     })());
+  }
+
+  /** The process exits now (a second signal): close the connections still open. */
+  endNow(): void {
+    out.warn(`stopping now: closing ${this.inflight} request${this.inflight === 1 ? "" : "s"} still in flight`);
+    void this.server?.stop(true);
   }
 
   // --- internal ---
