@@ -288,26 +288,6 @@ async function outcome(backend: string, db: string): Promise<{ settled: number; 
   return { settled: Number(r.settled), rightResults: Number(r.right_results) };
 }
 
-// --- the run ---
-
-const backends = ONLY.filter((b) => b === "sqlite" || !NO_POSTGRES);
-const runs: Record<string, RunResult[]> = {};
-const crashes: Record<string, CrashResult> = {};
-for (let r = 0; r < RUNS; r++)
-  for (const b of backends) {
-    // interleaved, so both see the same machine state
-    const res = await oneRun(b);
-    (runs[b] ??= []).push(res);
-    console.error(
-      `${b} run ${r + 1}: ${res.rate.toFixed(0)} leased/s, p50 ${res.p50.toFixed(2)} ms, p99 ${res.p99.toFixed(2)} ms, doubles ${res.doubles}, CPU: coordinator ${res.serverCpu.toFixed(1)} s, workers ${res.clientCpu.toFixed(1)} s, in ${res.seconds.toFixed(1)} s`,
-    );
-  }
-for (const b of backends) {
-  crashes[b] = await crashRun(b);
-  console.error(`${b} crash: ${JSON.stringify(crashes[b])}`);
-}
-writeReport();
-
 /** What the numbers meant when they were last read (2026-11-30); update them with the numbers. */
 const NOTES = `## Reading the numbers
 
@@ -334,6 +314,26 @@ const NOTES = `## Reading the numbers
   lose the last ones). The tasks re-leased are those whose lease answer or result was
   cut off by the kill: they came back when their 5 s lease ran out.
 `;
+
+// --- the run ---
+
+const backends = ONLY.filter((b) => b === "sqlite" || !NO_POSTGRES);
+const runs: Record<string, RunResult[]> = {};
+const crashes: Record<string, CrashResult> = {};
+for (let r = 0; r < RUNS; r++)
+  for (const b of backends) {
+    // interleaved, so both see the same machine state
+    const res = await oneRun(b);
+    (runs[b] ??= []).push(res);
+    console.error(
+      `${b} run ${r + 1}: ${res.rate.toFixed(0)} leased/s, p50 ${res.p50.toFixed(2)} ms, p99 ${res.p99.toFixed(2)} ms, doubles ${res.doubles}, CPU: coordinator ${res.serverCpu.toFixed(1)} s, workers ${res.clientCpu.toFixed(1)} s, in ${res.seconds.toFixed(1)} s`,
+    );
+  }
+for (const b of backends) {
+  crashes[b] = await crashRun(b);
+  console.error(`${b} crash: ${JSON.stringify(crashes[b])}`);
+}
+writeReport();
 
 /** The 1-minute load average. */
 function readLoad(): string {

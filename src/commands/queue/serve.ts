@@ -12,6 +12,7 @@ import { onSignals, Supervisor } from "../../supervisor/index.ts";
 import { InotifyWatcher } from "../../watch/index.ts";
 import { defineVerb } from "../args.ts";
 import { applyLogArgs, LOG_ARGS } from "../logging-args.ts";
+import { wholeNumber } from "../numbers.ts";
 import { DB_ARG, openDb, showDb } from "./common.ts";
 
 export default defineVerb({
@@ -68,7 +69,7 @@ SIGNALS
       ...DEFAULT_POLICY,
       albumLeaseMs: parseDuration(a.lease, "--lease"),
       downloadLeaseMs: parseDuration(a.downloadLease, "--download-lease"),
-      maxAttempts: positiveInt(a.maxAttempts, "--max-attempts"),
+      maxAttempts: wholeNumber(a.maxAttempts, "--max-attempts", 1, 10),
       artistTtlMs: parseDuration(a.artistTtl, "--artist-ttl"),
     };
     const store = await openDb(a.db, { policy, serving: true });
@@ -116,10 +117,4 @@ function parseListen(text: string): { hostname: string; port: number } {
 
 function isLoopback(host: string): boolean {
   return host === "localhost" || host === "::1" || host.startsWith("127.");
-}
-
-function positiveInt(text: string, flag: string): number {
-  if (!/^\d+$/.test(text) || Number(text) < 1)
-    throw new ConfigError(`must be a whole number from 1 up, not ${JSON.stringify(text)}`, flag, text);
-  return Number(text);
 }
