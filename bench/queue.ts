@@ -292,10 +292,10 @@ async function outcome(backend: string, db: string): Promise<{ settled: number; 
 const NOTES = `## Reading the numbers
 
 - **Target (5,000 leased tasks/s on SQLite on this 2-core machine): met**, with the
-  machine shared (load average 10 to 16 during this run). On a quieter moment the same
+  machine shared (load average 8 to 17 during this run). On a quieter moment the same
   build measured 12,650/s (p50 17.5 ms, p99 44.8 ms). Latency here is queueing: 50
   workers wait on one coordinator thread; the coordinator's own cost is the CPU column
-  (about 84 µs per task leased and submitted, HTTP included).
+  (about 95 µs per task leased and submitted, HTTP included).
 - **What it took** (each measured with this script): SQLite started at 3,900/s with the
   coordinator idle half the time. SQLite's automatic WAL checkpoint ran inside a commit
   and ended with an fsync (slow on this ext4 with \`discard\`): checkpoints moved to a
