@@ -3,8 +3,9 @@
 // schema (`freshSchema`) or database (`freshDatabase`). PostgreSQL refuses to run as
 // root, so as root initdb and pg_ctl run as the `postgres` user the package creates; the
 // temp directory is opened (0755) so that user can reach it, wherever the checkout lies.
+// The server stops and its directory goes once the test process has ended.
 
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SQL } from "bun";
@@ -95,14 +96,20 @@ async function start(settings: string): Promise<string> {
     ]),
     "pg_ctl start",
   );
-  process.on("exit", () => {
-    Bun.spawnSync(asServer([`${BIN}/pg_ctl`, "-D", data, "-m", "immediate", "stop"]), {
-      stdout: "ignore",
-      stderr: "ignore",
-    });
-    rmSync(dir, { recursive: true, force: true });
-  });
+  stopWhenGone(process.pid, asServer([`${BIN}/pg_ctl`, "-D", data, "-m", "immediate", "stop"]), dir);
   return `postgres://postgres@127.0.0.1:${port}/postgres`;
+}
+
+/**
+ * Stop the server and remove its directory once process `pid` has ended, however it ends
+ * (bun test does not run exit handlers; a run can be killed): a watcher in its own
+ * session, which polls once a second and outlives us by at most that.
+ */
+function stopWhenGone(pid: number, stop: string[], dir: string): void {
+  const q = (a: string) => `'${a.replaceAll("'", "'\\''")}'`;
+  const script = `while kill -0 ${pid} 2>/dev/null; do sleep 1; done; ${stop.map(q).join(" ")} >/dev/null 2>&1; rm -rf ${q(dir)}`;
+  const watcher = Bun.spawn(["setsid", "sh", "-c", script], { stdin: "ignore", stdout: "ignore", stderr: "ignore" });
+  watcher.unref();
 }
 
 function run(cmd: string[], what: string): void {

@@ -1,6 +1,7 @@
 // The databases a `queue serve` test can run on: a SQLite file in a temp dir, and a fresh
 // database on the test run's PostgreSQL (skipped, with the reason, where there is none).
 
+import { afterAll } from "bun:test";
 import { tempDir } from "./tmp.ts";
 import { freshDatabase, NO_POSTGRES } from "./postgres.ts";
 
@@ -13,7 +14,7 @@ export interface Backend {
 }
 
 const dir = tempDir("queue-it");
-process.on("exit", () => dir[Symbol.dispose]());
+afterAll(() => dir[Symbol.dispose]()); // (bun test runs no exit handlers)
 let n = 0;
 
 export const BACKENDS: Backend[] = [
