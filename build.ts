@@ -19,6 +19,9 @@
 // src/hooks/watchdog-thread.ts
 //                            a second entrypoint: the hook watchdog's Worker, which
 //                            src/hooks/watchdog.ts starts by that path.
+// src/queue/checkpoint-thread.ts
+//                            the queue coordinator's WAL checkpoint thread
+//                            (src/queue/checkpointer.ts).
 
 import pkg from "./package.json" with { type: "json" };
 
@@ -43,6 +46,7 @@ const cmd = [
   // Worker entry points: inside the binary they are named relative to src/ ("./rtorrent/read-worker.ts").
   "src/rtorrent/read-worker.ts",
   "src/hooks/watchdog-thread.ts",
+  "src/queue/checkpoint-thread.ts",
 ];
 
 const started = performance.now();

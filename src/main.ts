@@ -34,6 +34,10 @@ const VERBS: Record<string, VerbEntry> = {
     load: () => import("./commands/init.ts"),
   },
   doctor: { describe: "check this machine: libc, inotify and its limits", load: () => import("./commands/doctor.ts") },
+  queue: {
+    describe: "a download queue shared by seedboxes: serve, import, token, status, ls",
+    load: () => import("./commands/queue.ts"),
+  },
 };
 
 /** Each exit code in a few words; typed by EXIT's keys, so a new code cannot be left out of the help. */

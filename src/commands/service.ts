@@ -23,5 +23,6 @@ export default defineGroup({
 EXAMPLES
   seedwatch service install --user && systemctl --user daemon-reload && systemctl --user enable --now seedwatch
   sudo seedwatch service install --config /etc/seedwatch/config.ts
+  sudo seedwatch service install --queue   (the queue's coordinator: seedwatch queue serve)
   sudo seedwatch service uninstall        (a config you changed is kept)`,
 });

@@ -16,6 +16,7 @@ export default defineVerb({
 EXAMPLES
   seedwatch service install --user && systemctl --user daemon-reload && systemctl --user enable --now seedwatch
   sudo seedwatch service install --config /etc/seedwatch/config.ts
+  sudo seedwatch service install --queue --db /var/lib/seedwatch/queue.db --listen 127.0.0.1:8080
 
   install writes an example config if there is none (it watches nothing until you set
   INCOMING in it), then checks the config as 'run --check' does: if it does not pass,
@@ -25,6 +26,15 @@ EXAMPLES
     const spec = await serviceSpec(a);
     const say = (l: string) => process.stdout.write(`${l}\n`);
     const enable = install(spec, say);
+    if (spec.queue) {
+      // the database is opened (and created, migrated) once now, so a wrong path or URL shows here
+      if (spec.root === "/") {
+        const { openDb } = await import("../queue/common.ts");
+        await (await openDb(spec.queue[1])).close();
+      }
+      say(`next${spec.root === "/" ? "" : ", on the installed system"}: ${enable}`);
+      return 0;
+    }
     if (spec.root !== "/") {
       say(`next, on the installed system: seedwatch run --check ${spec.config} && ${enable}`);
       return 0;

@@ -31,6 +31,22 @@ export const SERVICE_OPTIONS = {
     description: "how long stopping may take before SIGKILL (more than the config's shutdown_timeout)",
   },
   root: { type: "string", valueHint: "DIR", description: "write under DIR instead of / (packaging, trying it out)" },
+  queue: {
+    type: "boolean",
+    description:
+      "the queue's coordinator (seedwatch queue serve) instead of a config; its name defaults to seedwatch-queue",
+  },
+  db: {
+    type: "string",
+    valueHint: "FILE|postgres://…",
+    description:
+      "--queue: its database (default: /var/lib/seedwatch/queue.db, or ~/.local/share/seedwatch/queue.db with --user)",
+  },
+  listen: {
+    type: "string",
+    valueHint: "HOST:PORT",
+    description: "--queue: where it listens (default: 127.0.0.1:8080)",
+  },
 } as const satisfies Spec;
 
 /** The options as a ServiceSpec; a system service outside --root needs /etc to be writable. */
@@ -51,12 +67,19 @@ export async function serviceSpec(a: Parsed<typeof SERVICE_OPTIONS>): Promise<Se
     user: a.user,
     binary: realpathSync(process.execPath),
     config: resolve(a.config ?? (a.user ? join(home, ".config/seedwatch/config.ts") : "/etc/seedwatch/config.ts")),
-    name: a.name,
+    // the queue's own default name, so that it never replaces a config's service
+    name: a.queue && a.name === "seedwatch" ? "seedwatch-queue" : a.name,
     stopTimeout: wholeNumber(a.stopTimeout, "--stop-timeout", 1, 90),
     root,
     home,
     dts: await seedwatchDts(),
+    ...(a.queue ? { queue: queueArgs(a, home) } : {}),
   };
+  if (!a.queue && (a.db !== undefined || a.listen !== undefined))
+    throw new UsageError(
+      "--db and --listen are for --queue",
+      "seedwatch service install --queue --db FILE --listen HOST:PORT",
+    );
   if (!a.user && root === "/" && !writable("/etc"))
     throw nativeError(
       "open",
@@ -68,6 +91,21 @@ export async function serviceSpec(a: Parsed<typeof SERVICE_OPTIONS>): Promise<Se
 }
 
 // --- internal ---
+
+/** `queue serve` arguments with the database named absolutely (the service's HOME may not be yours). */
+function queueArgs(a: Parsed<typeof SERVICE_OPTIONS>, home: string): string[] {
+  if (a.config !== undefined)
+    throw new UsageError("--queue runs the coordinator, not a config", "drop --config, or drop --queue");
+  const db = a.db ?? (a.user ? join(home, ".local/share/seedwatch/queue.db") : "/var/lib/seedwatch/queue.db");
+  if (/^postgres(ql)?:\/\/[^/@]*:[^/@]*@/i.test(db))
+    throw new ConfigError(
+      "a password in the URL would be written into the service file, which anyone can read",
+      "--db",
+      db.replace(/:[^/@:]*@/, ":***@"),
+      "give the URL without it and put PGPASSWORD=… in a drop-in only root reads (systemctl edit NAME: [Service] Environment=PGPASSWORD=…), or use ~/.pgpass",
+    );
+  return ["--db", /^postgres(ql)?:\/\//i.test(db) ? db : resolve(db), "--listen", a.listen ?? "127.0.0.1:8080"];
+}
 
 function writable(dir: string): boolean {
   try {

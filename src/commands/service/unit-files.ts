@@ -25,6 +25,8 @@ export interface ServiceSpec {
   home: string;
   /** The text of seedwatch.d.ts (commands/user-api.ts). */
   dts: string;
+  /** Set: the service runs `queue serve` with these arguments, not `run CONFIG`. */
+  queue?: string[];
 }
 
 export interface Planned {
@@ -43,6 +45,7 @@ export function planFiles(s: ServiceSpec): Planned[] {
     out.push({ path: `/etc/init.d/${s.name}`, text: openrcScript(s), keep: false });
     out.push({ path: `/etc/conf.d/${s.name}`, text: openrcConf(s), keep: true });
   }
+  if (s.queue) return out; // the coordinator has no config file
   out.push({ path: s.config, text: CONFIG_EXAMPLE, keep: true });
   out.push({ path: join(dirname(s.config), "seedwatch.d.ts"), text: s.dts, keep: false });
   out.push({ path: join(dirname(s.config), "tsconfig.json"), text: TSCONFIG, keep: true });
@@ -85,7 +88,7 @@ export function uninstall(s: ServiceSpec, say: (l: string) => void): void {
     say(`removed ${at}`);
   }
   const dir = join(s.root, dirname(s.config));
-  if (existsSync(dir) && readdirSync(dir).length === 0) {
+  if (!s.queue && existsSync(dir) && readdirSync(dir).length === 0) {
     rmdirSync(dir);
     say(`removed ${dir}`);
   }
@@ -96,6 +99,7 @@ export function uninstall(s: ServiceSpec, say: (l: string) => void): void {
 
 function systemdUnit(s: ServiceSpec): string {
   const sh = (a: string) => (/^[\w./+-]+$/.test(a) ? a : `"${a.replace(/(["\\\\$])/g, "\\\\$1")}"`);
+  if (s.queue) return queueUnit(s, sh);
   const run = `${sh(s.binary)} run ${sh(s.config)}`;
   const check = `${sh(s.binary)} run --check ${sh(s.config)}`;
   const sandbox = s.user
@@ -135,7 +139,47 @@ WantedBy=${s.user ? "default.target" : "multi-user.target"}
 `;
 }
 
+/** The coordinator: no config to check or reload; SIGTERM drains its requests. */
+function queueUnit(s: ServiceSpec, sh: (a: string) => string): string {
+  return `# Written by seedwatch service install --queue. Remove with: seedwatch service uninstall --queue${s.user ? " --user" : ""}${s.name === "seedwatch-queue" ? "" : ` --name ${s.name}`}
+[Unit]
+Description=seedwatch queue coordinator
+After=network-online.target
+Wants=network-online.target
+
+[Service]
+Type=exec
+ExecStart=${[s.binary, "queue", "serve", ...s.queue!].map(sh).join(" ")}
+Restart=on-failure
+RestartSec=5
+TimeoutStopSec=${s.stopTimeout}
+${s.user ? "NoNewPrivileges=yes" : "NoNewPrivileges=yes\nProtectSystem=full\nProtectKernelTunables=yes\nProtectKernelModules=yes\nProtectControlGroups=yes\nRestrictSUIDSGID=yes\nLockPersonality=yes\n# User=seedbox   (run as that user instead of root)"}
+
+[Install]
+WantedBy=${s.user ? "default.target" : "multi-user.target"}
+`;
+}
+
 function openrcScript(s: ServiceSpec): string {
+  if (s.queue)
+    return `#!/sbin/openrc-run
+# Written by seedwatch service install --queue. Settings: /etc/conf.d/${s.name}
+
+name="${s.name}"
+description="seedwatch queue coordinator"
+: \${SEEDWATCH_QUEUE_ARGS:=${s.queue.join(" ")}}
+: \${SHUTDOWN_TIMEOUT:=${s.stopTimeout}}
+command="${s.binary}"
+command_args="queue serve \${SEEDWATCH_QUEUE_ARGS}"
+command_background=true
+command_user="\${SEEDWATCH_USER:-root}"
+pidfile="/run/\${RC_SVCNAME}.pid"
+retry="SIGTERM/\${SHUTDOWN_TIMEOUT}/SIGKILL/5"
+
+depend() {
+\tuse net
+}
+`;
   return `#!/sbin/openrc-run
 # Written by seedwatch service install. Settings: /etc/conf.d/${s.name}
 
@@ -177,6 +221,13 @@ reload() {
 }
 
 function openrcConf(s: ServiceSpec): string {
+  if (s.queue)
+    return `# Settings for /etc/init.d/${s.name} (seedwatch queue serve)
+#SEEDWATCH_QUEUE_ARGS="${s.queue.join(" ")}"
+# the user to run as; user:group works too
+#SEEDWATCH_USER="root"
+#SHUTDOWN_TIMEOUT=${s.stopTimeout}
+`;
   return `# Settings for /etc/init.d/${s.name} (seedwatch run)
 #SEEDWATCH_CONFIG="${s.config}"
 # the user to run as; user:group works too

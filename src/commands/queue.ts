@@ -1,0 +1,35 @@
+// seedwatch queue serve|import|token|status|ls: the download queue. Each sub-verb is a
+// file in queue/, loaded only when named; every one takes --db.
+
+import { DB_ARG } from "./queue/common.ts";
+import { defineGroup } from "./verbs.ts";
+
+export default defineGroup({
+  name: "queue",
+  description: "A download queue shared by several seedboxes (distleech, without its bugs)",
+  shared: DB_ARG,
+  verbs: {
+    serve: {
+      describe: "run the coordinator: HTTP API, distleech's endpoints, the web page",
+      load: () => import("./queue/serve.ts"),
+    },
+    import: {
+      describe: "add albums from inventory CSV files (Artist Name, Album Title)",
+      load: () => import("./queue/import.ts"),
+    },
+    token: {
+      describe: "add, list or revoke the tokens workers and the web page use",
+      load: () => import("./queue/token.ts"),
+    },
+    status: {
+      describe: "the queue's numbers: albums and downloads by state, workers",
+      load: () => import("./queue/status.ts"),
+    },
+    ls: { describe: "list albums or downloads, as a table or JSON", load: () => import("./queue/ls.ts") },
+  },
+  examples: `
+EXAMPLES
+  seedwatch queue import inventory.csv
+  seedwatch queue token add seedbox-a
+  seedwatch queue serve --listen 127.0.0.1:8080`,
+});
