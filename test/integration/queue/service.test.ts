@@ -64,6 +64,7 @@ test("install --queue (openrc): init script and conf.d with the arguments", () =
   ]);
   expect(r.code).toBe(0);
   const script = readFileSync(dir.join("etc/init.d/seedwatch-queue"), "utf8");
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the OpenRC script's own shell variable, asserted as written
   expect(script).toContain('command_args="queue serve ${SEEDWATCH_QUEUE_ARGS}"');
   expect(script).toContain("--db postgres://queue@db.lan/queue --listen 127.0.0.1:8080");
   expect(readFileSync(dir.join("etc/conf.d/seedwatch-queue"), "utf8")).toContain("#SEEDWATCH_QUEUE_ARGS=");
