@@ -9,7 +9,7 @@
 
 import { Database } from "bun:sqlite";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
+import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import { median, OUT, SEEDWATCH } from "./lib.ts";
 import { makeTorrent, writeSession } from "../test/helpers/rtorrent.ts";
@@ -25,6 +25,9 @@ const onTmpfs = !args.includes("--disk") && existsSync("/dev/shm");
 const work = mkdtempSync(join(onTmpfs ? "/dev/shm" : OUT, "rt-"));
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
+const loadStart = loadavg()
+  .map((x) => x.toFixed(1))
+  .join(" ");
 const sections = [coldStart(), await burst()];
 rmSync(work, { recursive: true, force: true });
 const version = Bun.spawnSync([SEEDWATCH, "--version"]).stdout.toString().trim();
@@ -32,7 +35,9 @@ const report = `# Benchmarks: seedwatch rtorrent
 
 Run ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC with \`bun bench/rtorrent.ts${args.length ? ` ${args.join(" ")}` : ""}\`.
 
-- machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; session, data and index on ${onTmpfs ? "tmpfs (/dev/shm)" : "bench/out (the VM's disk)"}
+- machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, load average ${loadStart} at the start and ${loadavg()
+  .map((x) => x.toFixed(1))
+  .join(" ")} at the end; session, data and index on ${onTmpfs ? "tmpfs (/dev/shm)" : "bench/out (the VM's disk)"}
 - ${version}; ${HAVE_RTORRENT ? Bun.spawnSync(["rtorrent", "-h"]).stdout.toString().split("\n")[0] : "rtorrent not installed"}
 
 ${sections.join("\n\n")}
@@ -88,23 +93,27 @@ function coldStart(): string {
       : new Database(db, { readonly: true }).query<{ n: number }, []>("SELECT COUNT(*) n FROM torrent_data").get()!.n;
     if (count !== N) throw new Error(`indexed ${count} of ${N}`);
     log(`${label} (${bins.indexOf(bin) ? "against" : "this build"}) run ${r + 1}: ${ms.toFixed(0)} ms`);
-    return { ms, rss: (p.resourceUsage?.maxRSS ?? 0) / 2 ** 20 };
+    // CPU time (user + system) is reported beside wall time: on a busy machine it is the
+    // steadier of the two, as it does not count time spent waiting for a core.
+    const cpu = p.resourceUsage ? Number(p.resourceUsage.cpuTime.user + p.resourceUsage.cpuTime.system) / 1000 : 0;
+    return { ms, cpu, rss: (p.resourceUsage?.maxRSS ?? 0) / 2 ** 20 };
   };
   const run = (label: string, cmd: string[], fresh: boolean) => {
-    const got = bins.map(() => ({ times: [] as number[], rss: [] as number[] }));
+    const got = bins.map(() => ({ times: [] as number[], cpu: [] as number[], rss: [] as number[] }));
     for (let r = 0; r < RUNS; r++) {
       for (const [i, bin] of bins.entries()) {
         const x = once(bin, label, cmd, fresh, r);
         got[i]!.times.push(x.ms);
+        got[i]!.cpu.push(x.cpu);
         got[i]!.rss.push(x.rss);
       }
     }
     const [me, them] = got;
     const cmp = them
-      ? ` | ${median(them.times).toFixed(0)} | ${(median(them.times) / median(me!.times)).toFixed(2)}× |`
+      ? ` | ${median(them.times).toFixed(0)} | ${median(them.cpu).toFixed(0)} | ${(median(them.times) / median(me!.times)).toFixed(2)}× | ${(median(them.cpu) / median(me!.cpu)).toFixed(2)}× |`
       : " |";
     rows.push(
-      `| ${label} | ${median(me!.times).toFixed(0)} | ${Math.min(...me!.times).toFixed(0)}–${Math.max(...me!.times).toFixed(0)} | ${median(me!.rss).toFixed(0)}${cmp}`,
+      `| ${label} | ${median(me!.times).toFixed(0)} | ${Math.min(...me!.times).toFixed(0)}–${Math.max(...me!.times).toFixed(0)} | ${median(me!.cpu).toFixed(0)} | ${median(me!.rss).toFixed(0)}${cmp}`,
     );
   };
   run("cold --once (empty index), data absent", ["--once"], true);
@@ -129,8 +138,8 @@ files) indexed by \`seedwatch rtorrent\`; "cold" starts from no database. With t
 present, --clean also looks at every data file (Protection: path, resolved path, inode)
 and walks PATHS for orphans. ${RUNS} runs each, medians${against ? `; "against" is \`${against}\` (${Bun.spawnSync([against, "--version"]).stdout.toString().trim()}), run interleaved with this build` : ""}.
 
-| run | median, ms | range, ms | peak RSS, MiB |${against ? " against, ms | speed-up |" : ""}
-|---|---|---|---|${against ? "---|---|" : ""}
+| run | median, ms | range, ms | CPU, ms | peak RSS, MiB |${against ? " against, ms | against CPU, ms | speed-up | CPU ratio |" : ""}
+|---|---|---|---|---|${against ? "---|---|---|---|" : ""}
 ${rows.join("\n")}
 
 Target (issue "Trust first"): a cold --clean of 10,000 torrents at or under 500 ms (20× the

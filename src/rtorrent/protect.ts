@@ -18,7 +18,8 @@
 // - Pruning keeps every folder a live torrent's data lies in, even when it is empty now
 //   (a torrent not yet downloaded).
 // Building costs one lstat per live path (a stat more for a symlink) and one realpath per
-// live folder; it is built once per removal round.
+// live folder; it is built once per removal round, and only when a question needs more
+// than the live paths themselves (a candidate that is not one).
 
 import { lstatSync, readdirSync, statSync, type Stats } from "node:fs";
 import { linksOnPath, resolved, resolvedEntry, within } from "../fs/confined.ts";
@@ -50,10 +51,16 @@ export class Protection {
   private readonly tails: { tail: string; g: Guarded }[] = [];
   private readonly realFolders = new Map<string, string | undefined>();
 
+  /** Live paths whose disk state (folder resolved, inode, links) is not looked at yet. */
+  private pending: { path: string; g: Guarded }[] | undefined = [];
+
   constructor(guarded: Iterable<Guarded>) {
     let blockAll: Guarded | undefined;
     for (const g of guarded) {
-      for (const p of g.paths) this.guardPath(p, g);
+      for (const p of g.paths) {
+        this.byPath.set(p, g);
+        this.pending!.push({ path: p, g });
+      }
       for (const d of g.hint?.directory === undefined ? [] : [g.hint.directory]) {
         for (const dir of [d, resolved(d)]) if (dir !== undefined) this.prefixes.push({ dir, g });
         this.addFolders(d, g);
@@ -69,11 +76,16 @@ export class Protection {
   /** Why `path` must be kept, or undefined when no torrent in the session can need it. */
   keepReason(path: string): string | undefined {
     if (this.blockAll) return describe(this.blockAll, "nothing is known of its data");
+    // A live path itself is kept whatever is there now; no system call needed (a walk of
+    // PATHS meets mostly these).
+    const exact = this.byPath.get(path);
+    if (exact) return describe(exact, "the same path");
+    this.lookAtDisk();
     const lst = lstatOrNone(path);
     if (!lst) return "not on disk";
     if (lst.isDirectory()) return "a directory, not a file";
     const real = resolvedEntry(path);
-    const same = this.byPath.get(path) ?? (real === undefined ? undefined : this.byPath.get(real));
+    const same = real === undefined ? undefined : this.byPath.get(real);
     if (same) return describe(same, "the same path");
     const through = this.links.get(path) ?? (real === undefined ? undefined : this.links.get(real));
     if (through) return describe(through, "its data path runs through this symlink");
@@ -101,6 +113,7 @@ export class Protection {
 
   /** Why folder `dir` must not be pruned: a live torrent's data lies in it or below. */
   folderReason(dir: string): string | undefined {
+    this.lookAtDisk();
     const g = this.folders.get(dir) ?? this.folders.get(resolved(dir) ?? dir);
     if (g) return describe(g, "its data lies in this folder");
     const inDir = this.prefixes.find((x) => within(x.dir, dir) || within(dir, x.dir));
@@ -108,6 +121,17 @@ export class Protection {
   }
 
   // --- internal ---
+
+  /**
+   * The disk state of every live path, looked at once, when the first question needs it:
+   * a walk whose every file is a live path itself (the common --clean) never pays for it.
+   */
+  private lookAtDisk(): void {
+    const todo = this.pending;
+    if (todo === undefined) return;
+    this.pending = undefined;
+    for (const { path, g } of todo) this.guardPath(path, g);
+  }
 
   private guardPath(path: string, g: Guarded): void {
     this.byPath.set(path, g);
