@@ -75,25 +75,24 @@ export class ScgiClient {
   private exchange(request: Uint8Array): Promise<Uint8Array> {
     const chunks: Uint8Array[] = [];
     return new Promise((resolve, reject) => {
-      Bun.connect({
-        ...scgiTarget(this.socketPath),
-        socket: {
-          open: (s) => void s.write(request),
-          data: (_s, d) => void chunks.push(new Uint8Array(d)),
-          close: () => resolve(Buffer.concat(chunks)),
-          error: (_s, err) => reject(err),
-          connectError: (_s, err) =>
-            reject(
-              new HttpError(
-                `cannot reach rtorrent at ${this.socketPath}: ${err.message}`,
-                0,
-                this.socketPath.startsWith("/")
-                  ? "is rtorrent running with network.scgi.open_local set to this path?"
-                  : "is rtorrent running with network.scgi.open_port set to this address?",
-              ),
+      const target = scgiTarget(this.socketPath);
+      const socket: Bun.SocketHandler<undefined> = {
+        open: (s) => void s.write(request),
+        data: (_s, d) => void chunks.push(new Uint8Array(d)),
+        close: () => resolve(Buffer.concat(chunks)),
+        error: (_s, err) => reject(err),
+        connectError: (_s, err) =>
+          reject(
+            new HttpError(
+              `cannot reach rtorrent at ${this.socketPath}: ${err.message}`,
+              0,
+              this.socketPath.startsWith("/")
+                ? "is rtorrent running with network.scgi.open_local set to this path?"
+                : "is rtorrent running with network.scgi.open_port set to this address?",
             ),
-        },
-      }).catch(reject);
+          ),
+      };
+      ("unix" in target ? Bun.connect({ ...target, socket }) : Bun.connect({ ...target, socket })).catch(reject);
     });
   }
 }

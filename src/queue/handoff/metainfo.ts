@@ -51,7 +51,11 @@ export function label(t: TorrentFile): string {
 
 /** `<site>-<id>-<infohash8>.torrent`, with nothing from the tracker that could name a path. */
 export function torrentFileName(t: TorrentFile): string {
-  const site = t.site.replace(/[^A-Za-z0-9._-]+/g, "_").replace(/^[.-]+/, "") || "site";
+  const site =
+    t.site
+      .replace(/[^A-Za-z0-9._-]+|\.{2,}/g, "_")
+      .replace(/_+/g, "_")
+      .replace(/^[._-]+|[._-]+$/g, "") || "site";
   const id = Number.isSafeInteger(t.siteTorrentId) ? String(t.siteTorrentId) : "0";
   return `${site.slice(0, 64)}-${id}-${t.infoHash.slice(0, 8).toLowerCase()}.torrent`;
 }
