@@ -66,6 +66,38 @@ describe.skipIf(!HAVE_RTORRENT)("rtorrent hand-off, real rtorrent", () => {
     expect(await box.progress("0".repeat(40))).toEqual({ state: "missing" });
   });
 
+  test("HOST:PORT reaches rtorrent over TCP (network.scgi.open_port)", async () => {
+    using dir = tempDir("ho-rt5");
+    await using rt = await startRtorrent(dir.path);
+    // rtorrent opens one SCGI listener and the helper's is its unix socket: a loopback
+    // relay to it stands in for network.scgi.open_port, byte for byte.
+    const relay = Bun.listen<{ up?: Promise<import("bun").Socket<undefined>> }>({
+      hostname: "127.0.0.1",
+      port: 0,
+      socket: {
+        open(s) {
+          s.data = {
+            up: Bun.connect({
+              unix: `${dir.path}/rpc.sock`,
+              socket: { data: (_u, d) => void s.write(d), close: () => void s.end() },
+            }),
+          };
+        },
+        async data(s, d) {
+          (await s.data.up!).write(d);
+        },
+      },
+    });
+    try {
+      const t = realTorrent("tcp.bin", { "tcp.bin": "t".repeat(1000) }, true);
+      const box = new RtorrentSeedbox({ name: "box", scgi: `127.0.0.1:${relay.port}`, directory: undefined });
+      await box.handOff(torrentFile(t));
+      expect(await rt.rpc.call("d.custom", t.infoHash.toUpperCase(), "seedwatch_queue")).toBe("OPS:123");
+    } finally {
+      relay.stop(true);
+    }
+  });
+
   test("rtorrent down or never there: retry, with the address in the reason", async () => {
     using dir = tempDir("ho-rt3");
     const rt = await startRtorrent(dir.path);
