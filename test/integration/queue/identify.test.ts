@@ -127,6 +127,8 @@ test("identify: matched, ambiguous, unmatched and unreadable paths; -n, then for
   const again = runBin(["queue", "identify", "--db", db, `${done}/Fear Not, renamed`]);
   expect(again.stdout).toBe(`complete     ${done}/Fear Not, renamed: ${SITE} torrent 101, already recorded\n`);
   expect(again.code).toBe(0);
+  const json = runBin(["queue", "identify", "--db", db, "--json", "-n", `${done}/single.flac`]);
+  expect(JSON.parse(json.stdout)).toMatchObject({ result: "matched", site: SITE, siteTorrentId: 105, extras: 0 });
 });
 
 test("identify: which queue is meant must be clear, and a refused token says so", async () => {
