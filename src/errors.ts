@@ -19,6 +19,7 @@ export const EXIT = {
   http: 10, // an HTTP peer failed
   database: 11, // the index cannot be opened or written
   hookHung: 12, // user code blocked the process past its timeout; the service manager restarts us
+  unidentified: 13, // queue identify: a path fit no torrent, or several, or could not be read
   interrupted: 130, // SIGINT during a one-shot job
 } as const;
 

@@ -35,7 +35,7 @@ const VERBS: Record<string, VerbEntry> = {
   },
   doctor: { describe: "check this machine: libc, inotify and its limits", load: () => import("./commands/doctor.ts") },
   queue: {
-    describe: "a download queue shared by seedboxes: serve, import, token, status, ls",
+    describe: "a download queue shared by seedboxes: serve, import, token, status, ls, identify",
     load: () => import("./commands/queue.ts"),
   },
 };
@@ -54,6 +54,7 @@ const EXIT_WORDS: Record<keyof typeof EXIT, string> = {
   http: "an HTTP peer failed",
   database: "database unusable",
   hookHung: "user code blocked past its timeout",
+  unidentified: "queue identify: a path not matched",
   interrupted: "interrupted",
   internal: "bug",
 };

@@ -1,4 +1,4 @@
-// seedwatch queue serve|import|token|status|ls: the download queue. Each sub-verb is a
+// seedwatch queue serve|import|token|status|ls|identify: the download queue. Each sub-verb is a
 // file in queue/, loaded only when named; every one takes --db.
 
 import { DB_ARG } from "./queue/common.ts";
@@ -26,6 +26,10 @@ export default defineGroup({
       load: () => import("./queue/status.ts"),
     },
     ls: { describe: "list albums or downloads, as a table or JSON", load: () => import("./queue/ls.ts") },
+    identify: {
+      describe: "match finished directories to the queue's torrents and report them complete",
+      load: () => import("./queue/identify.ts"),
+    },
   },
   examples: `
 EXAMPLES

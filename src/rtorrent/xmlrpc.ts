@@ -1,5 +1,6 @@
 // Talking to rtorrent: XML-RPC over SCGI on its local socket (`network.scgi.open_local`).
-// Encoding and decoding are pure; `ScgiClient` is the transport.
+// Encoding and decoding are pure; `ScgiClient` is the transport, on a unix socket path or
+// on HOST:PORT (`network.scgi.open_port`; "[::1]:5000" for IPv6).
 
 import { HttpError } from "../errors.ts";
 
@@ -45,6 +46,7 @@ export function scgiRequest(body: string): Uint8Array {
 }
 
 export class ScgiClient {
+  /** `socketPath`: an absolute socket path, or HOST:PORT. */
   constructor(readonly socketPath: string) {}
 
   async call(method: string, ...params: RpcValue[]): Promise<RpcValue> {
@@ -73,28 +75,35 @@ export class ScgiClient {
   private exchange(request: Uint8Array): Promise<Uint8Array> {
     const chunks: Uint8Array[] = [];
     return new Promise((resolve, reject) => {
-      Bun.connect({
-        unix: this.socketPath,
-        socket: {
-          open: (s) => void s.write(request),
-          data: (_s, d) => void chunks.push(new Uint8Array(d)),
-          close: () => resolve(Buffer.concat(chunks)),
-          error: (_s, err) => reject(err),
-          connectError: (_s, err) =>
-            reject(
-              new HttpError(
-                `cannot reach rtorrent at ${this.socketPath}: ${err.message}`,
-                0,
-                "is rtorrent running with network.scgi.open_local set to this path?",
-              ),
+      const target = scgiTarget(this.socketPath);
+      const socket: Bun.SocketHandler<undefined> = {
+        open: (s) => void s.write(request),
+        data: (_s, d) => void chunks.push(new Uint8Array(d)),
+        close: () => resolve(Buffer.concat(chunks)),
+        error: (_s, err) => reject(err),
+        connectError: (_s, err) =>
+          reject(
+            new HttpError(
+              `cannot reach rtorrent at ${this.socketPath}: ${err.message}`,
+              0,
+              this.socketPath.startsWith("/")
+                ? "is rtorrent running with network.scgi.open_local set to this path?"
+                : "is rtorrent running with network.scgi.open_port set to this address?",
             ),
-        },
-      }).catch(reject);
+          ),
+      };
+      ("unix" in target ? Bun.connect({ ...target, socket }) : Bun.connect({ ...target, socket })).catch(reject);
     });
   }
 }
 
 // --- internal ---
+
+/** Where Bun.connect goes: a unix socket path, or HOST:PORT ("[::1]:5000" for IPv6). */
+function scgiTarget(target: string): { unix: string } | { hostname: string; port: number } {
+  const m = /^\[?([^\]]*?)\]?:(\d{1,5})$/.exec(target);
+  return target.startsWith("/") || !m ? { unix: target } : { hostname: m[1]!, port: Number(m[2]) };
+}
 
 function value(v: RpcValue): string {
   if (typeof v === "string") return `<value><string>${escapeXml(v)}</string></value>`;
