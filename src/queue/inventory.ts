@@ -61,8 +61,10 @@ export function readInventory(bytes: Uint8Array, name: string): Inventory {
   const titleAt = find(TITLE_COLUMN);
   if (artistAt < 0 || titleAt < 0)
     throw new InventoryError(
-      `${name} has no "${artistAt < 0 ? ARTIST_COLUMN : TITLE_COLUMN}" column (its columns: ${header.map((h) => JSON.stringify(h)).join(", ")})`,
-      `the first row must name the columns "${ARTIST_COLUMN}" and "${TITLE_COLUMN}" (distleech's); other columns are kept as extra data`,
+      `${name} has no "${artistAt < 0 ? ARTIST_COLUMN : TITLE_COLUMN}" column ` +
+        `(its columns: ${header.map((h) => JSON.stringify(h)).join(", ")})`,
+      `the first row must name the columns "${ARTIST_COLUMN}" and "${TITLE_COLUMN}" (distleech's); ` +
+        "other columns are kept as extra data",
     );
   const out: Inventory = { rows: [], rejected: [] };
   const lines = new LineCounter(bytes);
@@ -120,7 +122,8 @@ function utf8(bytes: Uint8Array, name: string): string {
   } catch {
     throw new InventoryError(
       `${name} is not UTF-8 text`,
-      "nothing was imported; re-export as CSV UTF-8, or convert it: iconv -f WINDOWS-1252 -t UTF-8 FILE > FILE.utf8.csv",
+      "nothing was imported; re-export as CSV UTF-8, " +
+        "or convert it: iconv -f WINDOWS-1252 -t UTF-8 FILE > FILE.utf8.csv",
     );
   }
 }

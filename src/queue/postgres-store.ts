@@ -137,7 +137,8 @@ export class PostgresQueueStore implements QueueStore {
     const now = this.clock.now();
     return this.sql.begin(async (tx: Tx) => {
       const rows: { id: number; state: string }[] = await tx`
-        SELECT id, state FROM albums WHERE id = ANY(${intArray(results.map((r) => r.id))}::int[]) ORDER BY id FOR UPDATE`;
+        SELECT id, state FROM albums WHERE id = ANY(${intArray(results.map((r) => r.id))}::int[])
+        ORDER BY id FOR UPDATE`;
       const state = new Map(rows.map((r) => [r.id, r.state]));
       const out = results.map((r): Outcome => {
         const st = state.get(r.id);
@@ -171,7 +172,8 @@ export class PostgresQueueStore implements QueueStore {
         if (torrents.length > 0) {
           const made: { id: number; site: string; site_torrent_id: string }[] = await tx`
             INSERT INTO downloads (site, site_torrent_id, due_at, created_at, updated_at)
-            SELECT x.s, x.t, 0, ${now}, ${now} FROM json_to_recordset(${JSON.stringify(torrents)}::text::json) AS x(s text, t bigint)
+            SELECT x.s, x.t, 0, ${now}, ${now}
+            FROM json_to_recordset(${JSON.stringify(torrents)}::text::json) AS x(s text, t bigint)
             ON CONFLICT (site, site_torrent_id) DO UPDATE SET site = excluded.site
             RETURNING id, site, site_torrent_id`;
           const idOf = new Map(made.map((d) => [`${d.site}\t${d.site_torrent_id}`, d.id]));
@@ -180,7 +182,10 @@ export class PostgresQueueStore implements QueueStore {
           );
           await tx`
             INSERT INTO album_downloads (album_id, download_id)
-            SELECT * FROM unnest(${intArray(links.map((l) => l[0]!))}::int[], ${intArray(links.map((l) => l[1]!))}::int[])
+            SELECT * FROM unnest(
+              ${intArray(links.map((l) => l[0]!))}::int[],
+              ${intArray(links.map((l) => l[1]!))}::int[]
+            )
             ON CONFLICT DO NOTHING`;
         }
         await tx`
@@ -188,7 +193,10 @@ export class PostgresQueueStore implements QueueStore {
             state = CASE WHEN EXISTS (SELECT 1 FROM album_sites s WHERE s.album_id = a.id AND s.torrent_ids <> '[]')
                     THEN 'found' ELSE 'not_found' END,
             due_at = NULL, lease_id = coalesce(x.l, a.lease_id), worker = ${worker}, error = NULL, updated_at = ${now}
-          FROM unnest(${intArray(albums.map((r) => r.id))}::int[], ${textArray(albums.map((r) => r.lease ?? null))}::text[]) AS x(a, l)
+          FROM unnest(
+            ${intArray(albums.map((r) => r.id))}::int[],
+            ${textArray(albums.map((r) => r.lease ?? null))}::text[]
+          ) AS x(a, l)
           WHERE a.id = x.a`;
       }
       await note(tx, worker, now, `submitted results for ${count(results.length, "album")}`);
@@ -247,7 +255,8 @@ export class PostgresQueueStore implements QueueStore {
         else if (row.state !== "leased") out.set(h, "wrong-state");
         else {
           await tx`
-            UPDATE downloads SET state = 'handed_off', due_at = NULL, seedbox = ${h.seedbox}, info_hash = ${h.infoHash ?? null},
+            UPDATE downloads SET state = 'handed_off', due_at = NULL,
+              seedbox = ${h.seedbox}, info_hash = ${h.infoHash ?? null},
               worker = ${worker}, updated_at = ${now}
             WHERE id = ${h.id}`;
           out.set(h, "ok");
@@ -268,11 +277,14 @@ export class PostgresQueueStore implements QueueStore {
       const out: Outcome[] = [];
       for (const c of items) {
         const [row] = await tx`
-          SELECT id, state, local_path FROM downloads WHERE site = ${c.site} AND site_torrent_id = ${c.siteTorrentId} FOR UPDATE`;
+          SELECT id, state, local_path FROM downloads
+          WHERE site = ${c.site} AND site_torrent_id = ${c.siteTorrentId} FOR UPDATE`;
         if (!row) out.push("unknown");
         else if (row.state === "complete" && row.local_path === c.localPath) out.push("duplicate");
         else {
-          await tx`UPDATE downloads SET state = 'complete', due_at = NULL, local_path = ${c.localPath}, updated_at = ${now} WHERE id = ${row.id}`;
+          await tx`
+            UPDATE downloads SET state = 'complete', due_at = NULL, local_path = ${c.localPath}, updated_at = ${now}
+            WHERE id = ${row.id}`;
           out.push("ok");
         }
       }
@@ -301,7 +313,8 @@ export class PostgresQueueStore implements QueueStore {
     const site = q.site ?? null;
     const rows: (Record<string, unknown> & { id: number })[] = await this.sql`
       SELECT * FROM downloads
-      WHERE (${state}::text IS NULL OR state = ${state}) AND (${site}::text IS NULL OR site = ${site}) AND id > ${q.after ?? 0}
+      WHERE (${state}::text IS NULL OR state = ${state}) AND (${site}::text IS NULL OR site = ${site})
+        AND id > ${q.after ?? 0}
       ORDER BY id LIMIT ${q.limit + 1}`;
     const page = rows.slice(0, q.limit);
     const links = await this.sql`
@@ -335,13 +348,15 @@ export class PostgresQueueStore implements QueueStore {
 
   async cachePut(kind: CacheKind, site: string, key: string, body: unknown): Promise<void> {
     await this.sql`
-      INSERT INTO cache (kind, site, key, body, fetched_at) VALUES (${kind}, ${site}, ${key}, ${JSON.stringify(body)}, ${this.clock.now()})
+      INSERT INTO cache (kind, site, key, body, fetched_at)
+      VALUES (${kind}, ${site}, ${key}, ${JSON.stringify(body)}, ${this.clock.now()})
       ON CONFLICT (kind, site, key) DO UPDATE SET body = excluded.body, fetched_at = excluded.fetched_at`;
   }
 
   async addToken(t: TokenRecord): Promise<boolean> {
     const r = await this.sql`
-      INSERT INTO tokens (name, hash, read_only, created_at) VALUES (${t.name}, ${t.hash}, ${t.readOnly}, ${t.createdAt})
+      INSERT INTO tokens (name, hash, read_only, created_at)
+      VALUES (${t.name}, ${t.hash}, ${t.readOnly}, ${t.createdAt})
       ON CONFLICT DO NOTHING RETURNING name`;
     return r.length === 1;
   }
@@ -420,7 +435,8 @@ export class PostgresQueueStore implements QueueStore {
         else {
           const p = giveBackPlan(this.policy, table, g, row.attempts, now);
           await tx.unsafe(
-            `UPDATE ${table} SET state = $1, due_at = $2, attempts = $3, ${noteColumn} = $4, worker = NULL, updated_at = $5 WHERE id = $6`,
+            `UPDATE ${table} SET state = $1, due_at = $2, attempts = $3, ${noteColumn} = $4, worker = NULL,
+               updated_at = $5 WHERE id = $6`,
             [p.state, p.dueAt, p.attempts, p.note, now, g.id],
           );
           out.set(g, "ok");
@@ -469,7 +485,8 @@ async function addChunk(tx: Tx, rows: NewAlbum[], now: number): Promise<AddOutco
     (
       await tx`
       SELECT a.artist, a.title FROM albums a
-      JOIN json_to_recordset(${json}::text::json) AS x(artist text, title text) ON a.artist = x.artist AND a.title = x.title`
+      JOIN json_to_recordset(${json}::text::json) AS x(artist text, title text)
+        ON a.artist = x.artist AND a.title = x.title`
     ).map((r: { artist: string; title: string }) => JSON.stringify([r.artist, r.title])),
   );
   const fresh = todo.filter((t) => !exact.has(JSON.stringify([t.artist, t.title])));
@@ -478,7 +495,8 @@ async function addChunk(tx: Tx, rows: NewAlbum[], now: number): Promise<AddOutco
       await tx`
       INSERT INTO albums (artist, title, norm_key, extra, due_at, added_at, updated_at)
       SELECT x.artist, x.title, x.norm_key, x.extra, 0, ${now}, ${now}
-      FROM json_to_recordset(${JSON.stringify(fresh)}::text::json) AS x(i int, artist text, title text, norm_key text, extra text)
+      FROM json_to_recordset(${JSON.stringify(fresh)}::text::json)
+        AS x(i int, artist text, title text, norm_key text, extra text)
       ORDER BY x.i
       ON CONFLICT DO NOTHING RETURNING norm_key`
     ).map((r: { norm_key: string }) => r.norm_key),

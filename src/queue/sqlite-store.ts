@@ -132,7 +132,8 @@ export class SqliteQueueStore implements QueueStore {
       "INSERT INTO album_downloads (album_id, download_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
     );
     const settle = this.db.query(
-      "UPDATE albums SET state = ?, due_at = NULL, lease_id = coalesce(?, lease_id), worker = ?, error = NULL, updated_at = ? WHERE id = ?",
+      `UPDATE albums SET state = ?, due_at = NULL, lease_id = coalesce(?, lease_id), worker = ?, error = NULL,
+         updated_at = ? WHERE id = ?`,
     );
     return this.tx(() => {
       const out = results.map((r): Outcome => {
@@ -416,7 +417,8 @@ export class SqliteQueueStore implements QueueStore {
       `SELECT state, lease_id, attempts FROM ${table} WHERE id = ?`,
     );
     const set = this.db.query(
-      `UPDATE ${table} SET state = ?, due_at = ?, attempts = ?, ${note} = ?, worker = NULL, updated_at = ? WHERE id = ?`,
+      `UPDATE ${table} SET state = ?, due_at = ?, attempts = ?, ${note} = ?, worker = NULL, updated_at = ?
+       WHERE id = ?`,
     );
     return this.tx(() => {
       const out = items.map((g): Outcome => {

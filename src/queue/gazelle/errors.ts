@@ -44,6 +44,8 @@ export class GazelleError extends SeedError {
 // --- internal ---
 
 const HINTS: Partial<Record<GazelleReason, string>> = {
-  auth: "check the site's api_key (and whether it wants the OPS 'token' or the RED bare style), or username and password",
+  auth:
+    "check the site's api_key (and whether it wants the OPS 'token' or the RED bare style), " +
+    "or username and password",
   "rate-limited": "another program may be using the same account; lower the site's rate_limit",
 };

@@ -194,7 +194,8 @@ function unauthorized(): Response {
     new ApiError(
       401,
       "a token is needed",
-      "send Authorization: Bearer TOKEN, or HTTP Basic with the token's name and the token; 'seedwatch queue token add NAME' makes one",
+      "send Authorization: Bearer TOKEN, or HTTP Basic with the token's name and the token; " +
+        "'seedwatch queue token add NAME' makes one",
     ),
     { "www-authenticate": 'Basic realm="seedwatch queue", charset="UTF-8"' },
   );
