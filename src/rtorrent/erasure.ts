@@ -80,7 +80,8 @@ export class Erasure {
       if (r) {
         done++;
         this.o.say(
-          `deleted ${r.removed.length} of ${e.files.length} file(s) of ${e.hash} ${JSON.stringify(e.name)}, erased earlier and held back until now`,
+          `deleted ${r.removed.length} of ${e.files.length} file(s) of ${e.hash} ${JSON.stringify(e.name)}, ` +
+            "erased earlier and held back until now",
         );
       }
     }
@@ -92,11 +93,18 @@ export class Erasure {
   private heldBack(e: Erased, protection: Protection, plan: RemovalPlan | undefined): string | undefined {
     const b = protection.blockAll;
     if (b || !plan) {
-      return `${e.hash} ${JSON.stringify(e.name)}: none of its ${e.files.length} file(s) deleted yet: ${b?.hash} is in the session but cannot be read (${b?.unreadable?.reason}), so its files could be any; ${unblockAdvice(this.o.session, b?.hash ?? "")}; the deletion is tried again then`;
+      return (
+        `${e.hash} ${JSON.stringify(e.name)}: none of its ${e.files.length} file(s) deleted yet: ` +
+        `${b?.hash} is in the session but cannot be read (${b?.unreadable?.reason}), so its files could be any; ` +
+        `${unblockAdvice(this.o.session, b?.hash ?? "")}; the deletion is tried again then`
+      );
     }
     const cap = this.o.maxDelete;
     if (cap !== undefined && this.counts.deleted + plan.remove.length > cap) {
-      return `${e.hash}: not deleting ${plan.remove.length} file(s): --max-delete ${cap} would be exceeded (${this.counts.deleted} deleted so far in this run); it is tried again at the next run`;
+      return (
+        `${e.hash}: not deleting ${plan.remove.length} file(s): --max-delete ${cap} would be exceeded ` +
+        `(${this.counts.deleted} deleted so far in this run); it is tried again at the next run`
+      );
     }
     return undefined;
   }

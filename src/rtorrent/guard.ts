@@ -14,7 +14,10 @@ import type { SessionStore, Unreadable } from "./store.ts";
 /** What would let seedwatch read the torrent again, for messages. */
 export function unblockAdvice(session: string, hash: string): string {
   const file = joinPath(session, `${hash}.torrent`);
-  return `make ${file} and its .rtorrent readable and valid (rtorrent rewrites them at its next save), or erase the torrent in rtorrent; seedwatch reads it again when it changes`;
+  return (
+    `make ${file} and its .rtorrent readable and valid (rtorrent rewrites them at its next save), ` +
+    "or erase the torrent in rtorrent; seedwatch reads it again when it changes"
+  );
 }
 
 /**

@@ -61,7 +61,8 @@ function cleanOrphans(o: OnceOptions, store: SessionStore, summary: Summary, say
   if (protection.blockAll) {
     const b = protection.blockAll;
     out.warn(
-      `nothing under PATHS is treated as orphaned: ${b.hash} is in the session but cannot be read (${b.unreadable?.reason}), so any file could be its data; ${unblockAdvice(o.session, b.hash)}`,
+      `nothing under PATHS is treated as orphaned: ${b.hash} is in the session but cannot be read ` +
+        `(${b.unreadable?.reason}), so any file could be its data; ${unblockAdvice(o.session, b.hash)}`,
     );
     if (o.remove) summary.refusedDeletes++;
     return;

@@ -199,7 +199,10 @@ export class Protection {
 function describe(g: Guarded, what: string): string {
   const who = `${g.hash}${g.name ? ` (${g.name})` : ""}`;
   if (!g.unreadable) return `also used by ${who}: ${what}`;
-  return `may belong to ${who}, which is in the session but cannot be read (${g.unreadable.reason}): ${what}; ${g.unreadable.unblock}`;
+  return (
+    `may belong to ${who}, which is in the session but cannot be read (${g.unreadable.reason}): ` +
+    `${what}; ${g.unreadable.unblock}`
+  );
 }
 
 function id(st: Stats): string {

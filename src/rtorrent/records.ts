@@ -65,7 +65,8 @@ export class ProtectionRecords {
     const run = () => {
       this.db
         .query(
-          "INSERT INTO unreadable (hash, reason, since) VALUES (?1, ?2, ?3) ON CONFLICT(hash) DO UPDATE SET reason = ?2",
+          `INSERT INTO unreadable (hash, reason, since) VALUES (?1, ?2, ?3)
+           ON CONFLICT(hash) DO UPDATE SET reason = ?2`,
         )
         .run(u.hash, u.reason, now);
       this.writeHints(u.hash, { alternates: this.hints(u.hash).alternates, hint: u.hint });

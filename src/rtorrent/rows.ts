@@ -57,8 +57,8 @@ export interface FileRow {
   ino: number | null;
 }
 
-export const SELECT_TORRENT = `SELECT t.hash, t.name, t.tracker, t.base, t.directory, t.size, t.complete, t.completed_at, t.complete_hook_at,
-  t.custom1, t.custom2, t.custom3, t.custom4, t.custom5, COUNT(f.file) AS files
+export const SELECT_TORRENT = `SELECT t.hash, t.name, t.tracker, t.base, t.directory, t.size, t.complete,
+  t.completed_at, t.complete_hook_at, t.custom1, t.custom2, t.custom3, t.custom4, t.custom5, COUNT(f.file) AS files
   FROM torrent_data t LEFT JOIN session_files f ON f.hash = t.hash`;
 
 export function toTorrent(r: Row): StoredTorrent {

@@ -51,11 +51,13 @@ export const MIGRATIONS: Migration[] = [
     version: 2,
     up(db) {
       db.run(
-        "CREATE TABLE data_hints (hash text NOT NULL, kind text NOT NULL, value blob NOT NULL, PRIMARY KEY (hash, kind, value))",
+        "CREATE TABLE data_hints (hash text NOT NULL, kind text NOT NULL, value blob NOT NULL, " +
+          "PRIMARY KEY (hash, kind, value))",
       );
       db.run("CREATE TABLE unreadable (hash text PRIMARY KEY, reason text NOT NULL, since integer NOT NULL)");
       db.run(
-        "CREATE TABLE pending_erasures (hash text PRIMARY KEY, name blob, base blob NOT NULL, multi integer NOT NULL, reason text, since integer NOT NULL)",
+        "CREATE TABLE pending_erasures (hash text PRIMARY KEY, name blob, base blob NOT NULL, " +
+          "multi integer NOT NULL, reason text, since integer NOT NULL)",
       );
       db.run("CREATE TABLE pending_erasure_files (hash text NOT NULL, file blob NOT NULL, PRIMARY KEY (hash, file))");
       // dev and ino are no longer recorded (removal looks at the disk when it acts): no index to keep up.

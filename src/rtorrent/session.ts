@@ -129,7 +129,9 @@ export function readEntry(path: string): Uint8Array | string | undefined {
   try {
     const st = fstatSync(fd);
     if (!st.isFile())
-      return `is ${st.isDirectory() ? "a directory" : st.isFIFO() ? "a FIFO" : st.isSocket() ? "a socket" : "a device"}${NOT_A_FILE}`;
+      return `is ${
+        st.isDirectory() ? "a directory" : st.isFIFO() ? "a FIFO" : st.isSocket() ? "a socket" : "a device"
+      }${NOT_A_FILE}`;
     if (st.size > MAX_SESSION_FILE) return `is ${st.size} bytes, too large for a session file`;
     const buf = new Uint8Array(st.size);
     let n = 0;
@@ -252,10 +254,14 @@ function tails(meta: Meta): string[] {
   return [...new Set(meta.layouts.flatMap((l) => l.variants.map((v) => `/${v.join("/")}`)))];
 }
 
-/** `key` and every `key.<encoding>` of a dict: the UTF-8 one first, as rtorrent with `encoding.add = UTF-8` picks it. */
+/**
+ * `key` and every `key.<encoding>` of a dict: the UTF-8 one first, as rtorrent with
+ * `encoding.add = UTF-8` picks it.
+ */
 function variants(d: BDict, key: string): BValue[] {
   let others: string[] | undefined;
-  for (const k in d) if (k !== key && k.startsWith(`${key}.`)) (others ??= []).push(k); // rare: most torrents have only `key`
+  // rare: most torrents have only `key`
+  for (const k in d) if (k !== key && k.startsWith(`${key}.`)) (others ??= []).push(k);
   const plain = d[key] === undefined ? [] : [d[key]!];
   if (!others) return plain;
   return [

@@ -108,7 +108,8 @@ export class SessionStore {
   state(hash: string): TorrentState | undefined {
     const r = this.db
       .query<StateRow, [string]>(
-        "SELECT name, directory, tracker, custom1, custom2, custom3, custom4, custom5, complete, complete_hook_at FROM torrent_data WHERE hash = ?",
+        `SELECT name, directory, tracker, custom1, custom2, custom3, custom4, custom5, complete, complete_hook_at
+         FROM torrent_data WHERE hash = ?`,
       )
       .get(hash);
     if (!r) return undefined;
@@ -165,9 +166,10 @@ export class SessionStore {
       if (!old) {
         this.db
           .query(
-            `INSERT INTO torrent_data (hash, name, tracker, torrent, libtorrent, rtorrent, base, directory, size, complete, completed_at,
-               custom1, custom2, custom3, custom4, custom5, added_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, CASE WHEN ?10 = 1 THEN ?16 END, ?11, ?12, ?13, ?14, ?15, ?16, ?16)`,
+            `INSERT INTO torrent_data (hash, name, tracker, torrent, libtorrent, rtorrent, base, directory, size,
+               complete, completed_at, custom1, custom2, custom3, custom4, custom5, added_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,
+               ?10, CASE WHEN ?10 = 1 THEN ?16 END, ?11, ?12, ?13, ?14, ?15, ?16, ?16)`,
           )
           .run(
             t.hash,
@@ -202,8 +204,9 @@ export class SessionStore {
       if (same) return "unchanged";
       this.db
         .query(
-          `UPDATE torrent_data SET name = ?2, tracker = ?3, torrent = ?4, libtorrent = ?5, rtorrent = ?6, base = ?7, directory = ?8,
-             size = ?9, custom1 = ?10, custom2 = ?11, custom3 = ?12, custom4 = ?13, custom5 = ?14, updated_at = ?15 WHERE hash = ?1`,
+          `UPDATE torrent_data SET name = ?2, tracker = ?3, torrent = ?4, libtorrent = ?5, rtorrent = ?6,
+             base = ?7, directory = ?8, size = ?9, custom1 = ?10, custom2 = ?11, custom3 = ?12, custom4 = ?13,
+             custom5 = ?14, updated_at = ?15 WHERE hash = ?1`,
         )
         .run(
           t.hash,
@@ -269,7 +272,8 @@ export class SessionStore {
   /** The `complete` flag as rtorrent last wrote it; returns true when it just turned on. */
   setComplete(hash: string, complete: boolean, now = Date.now()): boolean {
     const r = this.db
-      .query(`UPDATE torrent_data SET complete = ?2, completed_at = CASE WHEN ?2 = 1 AND complete = 0 THEN ?3 ELSE completed_at END
+      .query(`UPDATE torrent_data SET complete = ?2,
+                completed_at = CASE WHEN ?2 = 1 AND complete = 0 THEN ?3 ELSE completed_at END
               WHERE hash = ?1 AND complete <> ?2`)
       .run(hash, complete ? 1 : 0, now);
     return complete && r.changes > 0;

@@ -129,7 +129,8 @@ export class SessionTracker {
     const ahead = batches.slice(0, READ_AHEAD).map((b) => reader.read(b));
     for (const [i, batch] of batches.entries()) {
       const results = await ahead.shift()!;
-      if (i + READ_AHEAD < batches.length) ahead.push(reader.read(batches[i + READ_AHEAD]!)); // read ahead while this batch is written
+      // read ahead while this batch is written
+      if (i + READ_AHEAD < batches.length) ahead.push(reader.read(batches[i + READ_AHEAD]!));
       this.store.bulk(() => {
         for (const hash of batch) {
           if (this.lanes.busy(hash)) void this.lanes.run(hash, () => this.reconcile(hash));
@@ -246,8 +247,10 @@ export class SessionTracker {
     if (action === "remove") return this.removeTorrent(hash);
     const file = joinPath(this.session, `${hash}.torrent`);
     const named = { hash, name: r.kind === "ok" ? r.torrent.name : this.store.state(hash)?.name };
-    if (action === "add")
-      await this.runner.call("pre_add", this.hooks.pre_add, [this.store.db, file, this.args], named); // a failure is logged; the index still follows the session
+    // a failure is logged; the index still follows the session
+    if (action === "add") {
+      await this.runner.call("pre_add", this.hooks.pre_add, [this.store.db, file, this.args], named);
+    }
     const again = action === "add" ? readSession(this.session, hash) : r; // the hook took time: what is there now
     this.apply(hash, again, this.actionOf(hash, again), this.options.say);
     if (action === "add" && this.store.state(hash))
@@ -275,7 +278,8 @@ export class SessionTracker {
     if (result === "added") {
       this.summary.added++;
       say(
-        `${dryRun ? "would add" : "added"} ${hash} ${JSON.stringify(t.name)} (${t.files.length} file${t.files.length === 1 ? "" : "s"})`,
+        `${dryRun ? "would add" : "added"} ${hash} ${JSON.stringify(t.name)} ` +
+          `(${t.files.length} file${t.files.length === 1 ? "" : "s"})`,
       );
     } else {
       this.summary[result === "updated" ? "updated" : "unchanged"]++;
@@ -299,7 +303,8 @@ export class SessionTracker {
     this.warned.set(hash, reason);
     if (notLoaded) return this.options.warn(`${hash}: ${reason}; skipped (rtorrent does not load it either)`);
     this.options.warn(
-      `${hash}: ${reason}; ${known ? "its index entry is kept as it was" : "not indexed"}, and what could be its data is protected from removal; read again when it changes`,
+      `${hash}: ${reason}; ${known ? "its index entry is kept as it was" : "not indexed"}, ` +
+        "and what could be its data is protected from removal; read again when it changes",
     );
   }
 
@@ -329,7 +334,8 @@ export class SessionTracker {
       : undefined;
     const would = this.options.dryRun ? "would be " : "";
     this.options.say(
-      `${this.options.dryRun ? "would remove" : "removed"} ${hash} ${JSON.stringify(known.name)} from the index${removed ? `; ${removed.removed.length} of ${torfiles.length} file(s) ${would}deleted` : ""}`,
+      `${this.options.dryRun ? "would remove" : "removed"} ${hash} ${JSON.stringify(known.name)} from the index` +
+        (removed ? `; ${removed.removed.length} of ${torfiles.length} file(s) ${would}deleted` : ""),
     );
     const rm: RmTuple = {
       name: known.name,

@@ -39,7 +39,15 @@ const SECTION_KEYS = ["session", "paths", "remove", "hooks", "db", "trash", "max
 export const RTORRENT_SECTION: ConfigSection<"rtorrent"> = {
   key: "rtorrent",
   dts: `    /** Run the rtorrent index in the same daemon. */
-    rtorrent?: { session: string; paths?: string[]; remove?: boolean; hooks?: string[]; db?: string; trash?: string; max_delete?: number };`,
+    rtorrent?: {
+      session: string;
+      paths?: string[];
+      remove?: boolean;
+      hooks?: string[];
+      db?: string;
+      trash?: string;
+      max_delete?: number;
+    };`,
   validate(value, field) {
     if (typeof value !== "object" || value === null || Array.isArray(value))
       throw new ConfigError("must be an object", field, value, EXAMPLE);
@@ -102,7 +110,14 @@ export const RTORRENT_API = {
     /** Once per completion. \`path\` is <HASH>.complete (or .torrent); push it back onto queues.complete to retry. */
     complete?(db: Database, path: string, args: Args, queues: Queues): unknown;
     /** Once before watching: add queues, queue functions, or handlers keyed "<ext> <IN_NAME>". */
-    pre_loop?(db: Database, watcher: unknown, args: Args, queues: Queues, qfuncs: Record<string, QueueFunction>, inotifyFuncs: Map<string, (path: string) => unknown>): unknown;
+    pre_loop?(
+      db: Database,
+      watcher: unknown,
+      args: Args,
+      queues: Queues,
+      qfuncs: Record<string, QueueFunction>,
+      inotifyFuncs: Map<string, (path: string) => unknown>,
+    ): unknown;
     /** On SIGINT, SIGTERM and normal exit. */
     post_loop?(db: Database, watcher: unknown, args: Args): unknown;
   }

@@ -17,7 +17,10 @@ export class RpcFault extends Error {
 }
 
 export function encodeCall(method: string, params: RpcValue[]): string {
-  return `<?xml version="1.0"?><methodCall><methodName>${escapeXml(method)}</methodName><params>${params.map((p) => `<param>${value(p)}</param>`).join("")}</params></methodCall>`;
+  return (
+    `<?xml version="1.0"?><methodCall><methodName>${escapeXml(method)}</methodName>` +
+    `<params>${params.map((p) => `<param>${value(p)}</param>`).join("")}</params></methodCall>`
+  );
 }
 
 /** The response's value; a <fault> becomes an RpcFault. */
