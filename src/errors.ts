@@ -96,7 +96,9 @@ export class WatchLimitError extends SeedError {
     super(`${what}${path === undefined ? "" : ` while watching ${JSON.stringify(path)}`}: fs.inotify.${limit}${now}`, {
       code: "watch-limit",
       exitCode: EXIT.watchLimit,
-      hint: `raise it: sudo sysctl fs.inotify.${limit}=${suggestedLimit(limit, current)} (and add that line to /etc/sysctl.d/90-seedwatch.conf to keep it)`,
+      hint:
+        `raise it: sudo sysctl fs.inotify.${limit}=${suggestedLimit(limit, current)}` +
+        " (and add that line to /etc/sysctl.d/90-seedwatch.conf to keep it)",
     });
   }
 }

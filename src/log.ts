@@ -108,11 +108,20 @@ export function formatLine(style: LineStyle, r: LogLine, showStack: boolean): st
   const stack = showStack && r.stack ? r.stack : undefined;
   switch (style) {
     case "json":
-      return `${JSON.stringify({ time: r.date.toISOString(), level: LEVEL_WORD[r.level] ?? r.type, tag: r.tag || undefined, msg: r.msg, stack: r.stack })}\n`;
+      return `${JSON.stringify({
+        time: r.date.toISOString(),
+        level: LEVEL_WORD[r.level] ?? r.type,
+        tag: r.tag || undefined,
+        msg: r.msg,
+        stack: r.stack,
+      })}\n`;
     case "journal":
       return `<${priority(r.level)}>${oneLine(text)}${stack ? ` | ${oneLine(stack)}` : ""}\n`;
     case "file":
-      return `${r.date.toISOString()} ${LEVEL_WORD[r.level] ?? r.type} ${oneLine(text)}${stack ? ` | ${oneLine(stack)}` : ""}\n`;
+      return (
+        `${r.date.toISOString()} ${LEVEL_WORD[r.level] ?? r.type} ` +
+        `${oneLine(text)}${stack ? ` | ${oneLine(stack)}` : ""}\n`
+      );
     default:
       return `${word.padEnd(5)} ${text}\n${stack ? `${stack.replace(/^/gm, "      ")}\n` : ""}`;
   }

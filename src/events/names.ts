@@ -47,7 +47,8 @@ export function parseEventNames(spec: string | readonly string[], field = "event
         `unknown event name ${JSON.stringify(word)}`,
         field,
         word,
-        `names are ${SUBSCRIBABLE.map((n) => n.slice(3).toLowerCase()).join(", ")}, close, move, all (or their IN_* forms)${suggest(bare)}`,
+        `names are ${SUBSCRIBABLE.map((n) => n.slice(3).toLowerCase()).join(", ")}, close, move, all` +
+          ` (or their IN_* forms)${suggest(bare)}`,
       );
   }
   return [...out];

@@ -121,7 +121,9 @@ function inParent(path: string, roots: readonly string[], act: (at: string) => v
   if (!allowed.some((r) => real !== r && within(real, r))) {
     return {
       ok: false,
-      reason: `it resolves to ${JSON.stringify(real)}, outside ${allowed.map((r) => JSON.stringify(r)).join(", ") || "every allowed root"}`,
+      reason:
+        `it resolves to ${JSON.stringify(real)}, ` +
+        `outside ${allowed.map((r) => JSON.stringify(r)).join(", ") || "every allowed root"}`,
     };
   }
   let fd: number;

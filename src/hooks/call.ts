@@ -84,7 +84,8 @@ export async function callHook(
   if (before) return skip(call, before);
   let timer: unknown;
   const timeout = new Promise<HookOutcome>((res) => {
-    const error = `${call.hook} did not finish within ${timeoutMs / 1000} s${forSubject(call)}; it goes on in the background`;
+    const error =
+      `${call.hook} did not finish within ${timeoutMs / 1000} s${forSubject(call)}; ` + "it goes on in the background";
     timer = clock.setTimeout(() => res({ ok: false, kind: "timeout", error }), timeoutMs);
   });
   const run = (async (): Promise<HookOutcome> => {
@@ -112,7 +113,9 @@ const announced = new Set<string>();
 
 function skip(call: UserCall, before: HangRecord): HookOutcome {
   const what = before.certain ? "it blocked seedwatch" : "it was pending when seedwatch was blocked";
-  const error = `${call.hook} skipped${forSubject(call)}: ${what} on ${before.time} (recorded in ${hangFile()}; delete that line, or the file, to run it again)`;
+  const error =
+    `${call.hook} skipped${forSubject(call)}: ${what} on ${before.time} ` +
+    `(recorded in ${hangFile()}; delete that line, or the file, to run it again)`;
   const id = `${call.hook}\0${call.key}`;
   if (!announced.has(id)) log.withTag("hooks").warn(error);
   announced.add(id);

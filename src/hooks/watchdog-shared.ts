@@ -61,7 +61,8 @@ export class Shared {
   writeSlot(slot: number, call: SlotCall): void {
     const at = SLOTS_AT + slot * SLOT_BYTES;
     let n = this.encode(JSON.stringify(call), at, SLOT_BYTES);
-    if (n === 0) n = this.encode(JSON.stringify({ ...call, subject: call.subject?.slice(0, 200) }), at, SLOT_BYTES); // a very long path
+    // a very long path
+    if (n === 0) n = this.encode(JSON.stringify({ ...call, subject: call.subject?.slice(0, 200) }), at, SLOT_BYTES);
     Atomics.store(this.i32, LENGTHS + slot, n);
   }
 
@@ -133,7 +134,10 @@ export function blockedLine(b: {
   }
   const list = b.calls.map(named).join(", ") + (b.unnamed ? `${b.calls.length ? ", and " : ""}${b.unnamed} more` : "");
   const skip = where ? `; each will be skipped for its key from now on${where}` : "";
-  return `seedwatch was blocked for ${seconds(b.blockedMs)} (${limit}) while these were pending, any of which may be the cause: ${list || "user code"}: ${exiting}${skip}${failed}`;
+  return (
+    `seedwatch was blocked for ${seconds(b.blockedMs)} (${limit}) while these were pending, ` +
+    `any of which may be the cause: ${list || "user code"}: ${exiting}${skip}${failed}`
+  );
 }
 
 function named(c: SlotCall): string {

@@ -165,7 +165,8 @@ function validateWatch(w: unknown, field: string, schedulers: Set<TaskScheduler>
   const map = new Map<EventName, Handler[]>();
   for (const [name, value] of Object.entries(raw)) {
     const at = `${field}.event_map.${name}`;
-    if (!/^IN_[A-Z_]+$/.test(name) || !(EVENT_NAMES as readonly string[]).includes(name)) parseEventNames(name, at); // throws with a suggestion
+    // parseEventNames throws with a suggestion
+    if (!/^IN_[A-Z_]+$/.test(name) || !(EVENT_NAMES as readonly string[]).includes(name)) parseEventNames(name, at);
     const handlers = (Array.isArray(value) ? value : value === null || value === undefined ? [] : [value]).map((h, i) =>
       handler(h, Array.isArray(value) ? `${at}[${i}]` : at),
     );

@@ -26,7 +26,8 @@ export function describeConfig(c: ValidConfig, sections: readonly ConfigSection[
     lines.push(`watch ${w.paths.join(", ")} (${how.join("; ")})`);
     for (const [event, handlers] of w.map) {
       lines.push(
-        `  ${event.padEnd(16)} → ${handlers.map((h) => (h instanceof Cancel ? `Cancel(${name(h.scheduler)})` : name(h))).join(", ")}`,
+        `  ${event.padEnd(16)} → ` +
+          handlers.map((h) => (h instanceof Cancel ? `Cancel(${name(h.scheduler)})` : name(h))).join(", "),
       );
     }
   }
@@ -49,7 +50,8 @@ export function describeConfig(c: ValidConfig, sections: readonly ConfigSection[
     lines.push(`${n} (${o.logname}): ${what}; delay ${o.delay} s; on ${on}${o.singlejob ? "; one job at a time" : ""}`);
   }
   lines.push(
-    `shutdown: running tasks get ${c.shutdownTimeoutMs / 1000} s; tasks still in their delay are ${c.pending === "run" ? "run" : "dropped"}`,
+    `shutdown: running tasks get ${c.shutdownTimeoutMs / 1000} s; ` +
+      `tasks still in their delay are ${c.pending === "run" ? "run" : "dropped"}`,
   );
   for (const s of sections) {
     const value = c[s.key];

@@ -104,7 +104,8 @@ export class ShellScheduler extends TaskScheduler {
       const cmd = this.commands.get(t.id);
       if (!cmd) continue;
       this.log.warn(
-        `shutdown: ending the command, pid=${cmd.pid} (its process group: SIGTERM, SIGKILL after ${KILL_GRACE_MS / 1000} s)`,
+        `shutdown: ending the command, pid=${cmd.pid} ` +
+          `(its process group: SIGTERM, SIGKILL after ${KILL_GRACE_MS / 1000} s)`,
         t.event,
         t.id,
       );

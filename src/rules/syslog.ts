@@ -57,7 +57,8 @@ export function enableSyslog(options: SyslogOptions = {}): void {
       const lvl =
         o2.level <= 0 ? LEVELS.ERROR : o2.level === 1 ? LEVELS.WARNING : o2.level <= 3 ? LEVELS.INFO : LEVELS.DEBUG;
       if (lvl < level || (only && o2.tag !== only)) return;
-      const pri = 3 * 8 + (lvl >= LEVELS.ERROR ? 3 : lvl >= LEVELS.WARNING ? 4 : lvl >= LEVELS.INFO ? 6 : 7); // facility daemon
+      // facility daemon (3)
+      const pri = 3 * 8 + (lvl >= LEVELS.ERROR ? 3 : lvl >= LEVELS.WARNING ? 4 : lvl >= LEVELS.INFO ? 6 : 7);
       const text = `${o2.tag ? `${o2.tag}: ` : ""}${o2.args.map(String).join(" ")}`.replaceAll("\n", " | ");
       try {
         proc.stdin.write(`<${pri}>${text}\n`);

@@ -74,8 +74,9 @@ export const RULES_API = {
   }
   export class ShellScheduler extends TaskScheduler {
     /**
-     * {maskname} {pathname} {src_pathname} {path} {name} … are substituted once and quoted; a list runs without a shell.
-     * Each command runs in a process group of its own: \`timeout\` (seconds), or the shutdown timeout, ends it and all it started.
+     * {maskname} {pathname} {src_pathname} {path} {name} … are substituted once and quoted;
+     * a list runs without a shell. Each command runs in a process group of its own:
+     * \`timeout\` (seconds), or the shutdown timeout, ends it and all it started.
      */
     constructor(options: Omit<TaskSchedulerOptions, "job"> & { cmd: string | string[]; timeout?: number });
   }

@@ -56,7 +56,8 @@ function regex(source: string | RegExp, field: string): Matcher {
     return { source, test: (p) => re.test(p) };
   } catch (err) {
     throw new ConfigError(
-      `invalid regular expression ${JSON.stringify(source)}: ${(err as Error).message.replace(/^Invalid regular expression: /, "")}`,
+      `invalid regular expression ${JSON.stringify(source)}: ` +
+        (err as Error).message.replace(/^Invalid regular expression: /, ""),
       field,
       source,
       "patterns are JavaScript regular expressions; escape literal dots and brackets, e.g. '\\.part$'",

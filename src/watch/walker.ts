@@ -216,7 +216,9 @@ export class TreeWalker {
       kind: "degraded",
       path,
       code,
-      message: `${e.message}; directories from here on are not watched (what they hold now is still reported). Hint: ${e.hint}`,
+      message:
+        `${e.message}; directories from here on are not watched ` +
+        `(what they hold now is still reported). Hint: ${e.hint}`,
     });
   }
 
