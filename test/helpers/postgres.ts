@@ -26,7 +26,8 @@ const POSTGRES_USER = ROOT ? lookupUid("postgres") : undefined;
 
 /** Why the PostgreSQL tests cannot run here, or undefined when they can. */
 export const NO_POSTGRES: string | undefined = !BIN
-  ? "PostgreSQL is not installed (apt-get install postgresql; .ci/test does it as root): the PostgreSQL tests are skipped"
+  ? "PostgreSQL is not installed (apt-get install postgresql; .ci/test does it as root): " +
+    "the PostgreSQL tests are skipped"
   : ROOT && POSTGRES_USER === undefined
     ? "running as root and there is no `postgres` user to run the server as: the PostgreSQL tests are skipped"
     : undefined;
@@ -36,7 +37,10 @@ if (NO_POSTGRES) process.stderr.write(`test/helpers/postgres.ts: ${NO_POSTGRES}\
 let server: Promise<string> | undefined;
 let seq = 0;
 
-/** postgres://… of the server for this test run (started on first use). fsync is off: tests need no durability across a power cut. */
+/**
+ * postgres://… of the server for this test run (started on first use). fsync is off: tests
+ * need no durability across a power cut.
+ */
 export function postgresUrl(): Promise<string> {
   return (server ??= start("-c fsync=off"));
 }
@@ -107,7 +111,9 @@ async function start(settings: string): Promise<string> {
  */
 function stopWhenGone(pid: number, stop: string[], dir: string): void {
   const q = (a: string) => `'${a.replaceAll("'", "'\\''")}'`;
-  const script = `while kill -0 ${pid} 2>/dev/null; do sleep 1; done; ${stop.map(q).join(" ")} >/dev/null 2>&1; rm -rf ${q(dir)}`;
+  const script =
+    `while kill -0 ${pid} 2>/dev/null; do sleep 1; done; ` +
+    `${stop.map(q).join(" ")} >/dev/null 2>&1; rm -rf ${q(dir)}`;
   const watcher = Bun.spawn(["setsid", "sh", "-c", script], { stdin: "ignore", stdout: "ignore", stderr: "ignore" });
   watcher.unref();
 }

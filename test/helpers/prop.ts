@@ -63,6 +63,7 @@ function report<T>(r: fc.RunDetails<T>, how: string): string {
   const replay =
     r.counterexamplePath === null
       ? ""
-      : `\nreplay: SEEDWATCH_PROP_SEED=${r.seed} SEEDWATCH_PROP_PATH="${r.counterexamplePath}" bash .ci/test <this file>`;
+      : `\nreplay: SEEDWATCH_PROP_SEED=${r.seed} SEEDWATCH_PROP_PATH="${r.counterexamplePath}" ` +
+        "bash .ci/test <this file>";
   return `${fc.defaultReportMessage(r) ?? "property failed"}${how ? `\n(${how})` : ""}${replay}`;
 }

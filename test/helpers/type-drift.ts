@@ -23,7 +23,10 @@ export interface DriftInput {
   /** Files whose exports are the code's public types, and whose `*_API.exports` objects are its values. */
   codeFiles: string[];
   tsconfig: string;
-  /** Names the code exports only as values passed to users (outputs): the code's type need only fit the declared one. */
+  /**
+   * Names the code exports only as values passed to users (outputs): the code's type need
+   * only fit the declared one.
+   */
   outputs: readonly string[];
 }
 

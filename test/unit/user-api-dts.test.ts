@@ -19,7 +19,9 @@ const ALLOWED: { path: string; kind: string; why: string }[] = [
   ...["type", "optional"].map((kind) => ({
     path: "Hooks",
     kind,
-    why: "the tracker calls every hook positionally, typed (...args: never[]) => unknown; the declared signatures are the documented ones (shared/DESIGN.md). Hook names are still checked.",
+    why:
+      "the tracker calls every hook positionally, typed (...args: never[]) => unknown; " +
+      "the declared signatures are the documented ones (shared/DESIGN.md). Hook names are still checked.",
   })),
   {
     path: "QueueFunction(args)",
@@ -34,7 +36,9 @@ const ALLOWED: { path: string; kind: string; why: string }[] = [
   ...["extra", "type"].map((kind) => ({
     path: "new EventMap(options).map",
     kind,
-    why: "declared keys are event names, so editors complete them; the code takes any string and refuses an unknown name with a suggestion",
+    why:
+      "declared keys are event names, so editors complete them; " +
+      "the code takes any string and refuses an unknown name with a suggestion",
   })),
   {
     path: "WatchOptions.event_map",

@@ -205,7 +205,12 @@ describe("seedwatch rtorrent (running)", () => {
     const hooks = writeHooks(
       b,
       `export function post_add(db: Database, file: string, args: unknown) { out("post_add " + file.slice(-48, -8)); }
-export function post_remove(db: Database, file: string, args: unknown, rm: { hash: string; rmfiles: string[]; torfiles: string[] }) {
+export function post_remove(
+  db: Database,
+  file: string,
+  args: unknown,
+  rm: { hash: string; rmfiles: string[]; torfiles: string[] },
+) {
   out("post_remove " + rm.hash + " " + rm.rmfiles.length + "/" + rm.torfiles.length);
 }
 export function pre_add() { throw new Error("pre_add is broken"); }`,
@@ -234,7 +239,9 @@ export function pre_add() { throw new Error("pre_add is broken"); }`,
     using b = box();
     const hooks = writeHooks(
       b,
-      `export function complete(db: Database, path: string) { out("complete " + path.slice(path.lastIndexOf("/") + 1)); }`,
+      `export function complete(db: Database, path: string) {
+  out("complete " + path.slice(path.lastIndexOf("/") + 1));
+}`,
     );
     const t = b.add("Done", ["f"]);
     const viaFlag = b.add("Flag", ["g"]);
@@ -280,23 +287,29 @@ describe("seedwatch init and typed hooks", () => {
 });
 
 describe("hooks that hang", () => {
-  test("six torrents whose post_add never settles: all six start before the first times out (not one after another)", () => {
-    using b = box();
-    const hooks = writeHooks(
-      b,
-      `export function post_add(db: Database, file: string) { process.stderr.write("hook start " + file.slice(-48, -8) + "\\n"); return new Promise(() => {}); }`,
-    );
-    const ts = Array.from({ length: 6 }, (_, i) => b.add(`T${i}`, ["f"]));
-    // 3 s: the six must start within it even when the machine stalls seedwatch for a while
-    const r = runBin(b.args("--once", "--hooks", hooks, "--hook-timeout", "3"));
-    expect(r.code).toBe(9);
-    const lines = r.stderr.split("\n");
-    const firstTimeout = lines.findIndex((l) => l.includes("did not finish within 3 s"));
-    const starts = lines.map((l, i) => (l.startsWith("hook start ") ? i : -1)).filter((i) => i >= 0);
-    expect(starts.length).toBe(6);
-    expect(Math.max(...starts)).toBeLessThan(firstTimeout);
-    expect(b.rows().map((x) => x.name)).toEqual(ts.map((_, i) => `T${i}`)); // the index did not wait for them
-  });
+  test(
+    "six torrents whose post_add never settles: " + "all six start before the first times out (not one after another)",
+    () => {
+      using b = box();
+      const hooks = writeHooks(
+        b,
+        `export function post_add(db: Database, file: string) {
+  process.stderr.write("hook start " + file.slice(-48, -8) + "\\n");
+  return new Promise(() => {});
+}`,
+      );
+      const ts = Array.from({ length: 6 }, (_, i) => b.add(`T${i}`, ["f"]));
+      // 3 s: the six must start within it even when the machine stalls seedwatch for a while
+      const r = runBin(b.args("--once", "--hooks", hooks, "--hook-timeout", "3"));
+      expect(r.code).toBe(9);
+      const lines = r.stderr.split("\n");
+      const firstTimeout = lines.findIndex((l) => l.includes("did not finish within 3 s"));
+      const starts = lines.map((l, i) => (l.startsWith("hook start ") ? i : -1)).filter((i) => i >= 0);
+      expect(starts.length).toBe(6);
+      expect(Math.max(...starts)).toBeLessThan(firstTimeout);
+      expect(b.rows().map((x) => x.name)).toEqual(ts.map((_, i) => `T${i}`)); // the index did not wait for them
+    },
+  );
 });
 
 describe("seedwatch torrents", () => {
@@ -358,7 +371,14 @@ describe("rtorrent_event's loop hooks", () => {
     using b = box();
     const hooks = writeHooks(
       b,
-      `export function pre_loop(db: Database, watcher: unknown, args: unknown, queues: Record<string, string[]>, qfuncs: Record<string, Function>, inot: Map<string, Function>) {
+      `export function pre_loop(
+  db: Database,
+  watcher: unknown,
+  args: unknown,
+  queues: Record<string, string[]>,
+  qfuncs: Record<string, Function>,
+  inot: Map<string, Function>,
+) {
   queues.mine = [];
   qfuncs.mine = (db: Database, path: string) => out("mine " + path.slice(-8));
   inot.set("torrent IN_MOVED_TO", (path: string) => queues.mine!.push(path));
@@ -381,7 +401,8 @@ export function post_loop() { out("post_loop"); }`,
       b,
       `export function complete(db: Database, path: string, args: unknown, queues: Record<string, string[]>) {
   out("complete try");
-  if (!require("node:fs").existsSync(${JSON.stringify(b.dir.join("ready"))})) queues.complete!.push(path); // not yet: again later
+  // not yet: again later
+  if (!require("node:fs").existsSync(${JSON.stringify(b.dir.join("ready"))})) queues.complete!.push(path);
 }`,
     );
     const t = b.add("R", ["r"]);

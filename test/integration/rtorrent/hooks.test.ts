@@ -26,7 +26,9 @@ function setup(dir: TempDir) {
     names: () => queryIndex<{ name: string }>(db, "SELECT name FROM torrent_data ORDER BY name").map((r) => r.name),
     ran: () => (existsSync(dir.join("ran.log")) ? readFileSync(dir.join("ran.log"), "utf8").trim().split("\n") : []),
     /** A line for ran.log, from inside a hook. */
-    out: `const out = (l: string) => require("node:fs").appendFileSync(${JSON.stringify(dir.join("ran.log"))}, l + "\\n");`,
+    out:
+      "const out = (l: string) => " +
+      `require("node:fs").appendFileSync(${JSON.stringify(dir.join("ran.log"))}, l + "\\n");`,
     args: (...extra: string[]) => ["rtorrent", "--db", db, "--no-log", ...extra, session, dl],
   };
 }
@@ -43,57 +45,81 @@ function run(args: string[]): { code: number; stderr: string; stdout: string } {
 }
 
 describe("a hook stuck in a synchronous loop", () => {
-  test("--once ends with status 12 and one line naming the hook and the torrent; the next run indexes the rest and never runs it again", () => {
-    using dir = tempDir("hooks");
-    const s = setup(dir);
-    const stuck = s.torrent("Stuck");
-    const fine = s.torrent("Fine");
-    writeFileSync(
-      s.hooks,
-      `${s.out}\nexport function post_add(db: unknown, file: string) { if (file.includes("${stuck.hash}")) while (true) {} out("post_add " + file.slice(-48, -8)); }\n`,
-    );
-    s.add(stuck);
-    s.add(fine);
-    const first = run(s.args("--once", "--hooks", s.hooks, "--hook-timeout", "1"));
-    expect(first.code).toBe(12);
-    const said = first.stderr.split("\n").filter((l) => l.includes("blocked seedwatch"));
-    expect(said).toEqual([
-      `error watchdog: hook post_add for ${stuck.hash} "Stuck" blocked seedwatch for ${said[0]?.match(/for ([\d.]+ s) \(/)?.[1]} (limit 1 s): exiting with status 12; it will be skipped for ${stuck.hash} from now on (recorded in ${s.db}.hung: delete the line to run it again)`,
-    ]);
+  test(
+    "--once ends with status 12 and one line naming the hook and the torrent; " +
+      "the next run indexes the rest and never runs it again",
+    () => {
+      using dir = tempDir("hooks");
+      const s = setup(dir);
+      const stuck = s.torrent("Stuck");
+      const fine = s.torrent("Fine");
+      writeFileSync(
+        s.hooks,
+        `${s.out}
+export function post_add(db: unknown, file: string) {
+  if (file.includes("${stuck.hash}")) while (true) {}
+  out("post_add " + file.slice(-48, -8));
+}
+`,
+      );
+      s.add(stuck);
+      s.add(fine);
+      const first = run(s.args("--once", "--hooks", s.hooks, "--hook-timeout", "1"));
+      expect(first.code).toBe(12);
+      const said = first.stderr.split("\n").filter((l) => l.includes("blocked seedwatch"));
+      expect(said).toEqual([
+        `error watchdog: hook post_add for ${stuck.hash} "Stuck" blocked seedwatch ` +
+          `for ${said[0]?.match(/for ([\d.]+ s) \(/)?.[1]} (limit 1 s): exiting with status 12; ` +
+          `it will be skipped for ${stuck.hash} from now on ` +
+          `(recorded in ${s.db}.hung: delete the line to run it again)`,
+      ]);
 
-    const second = run(s.args("--once", "--hooks", s.hooks, "--hook-timeout", "1"));
-    expect(second.code).toBe(0);
-    expect(s.names()).toEqual(["Fine", "Stuck"]);
-    expect(s.ran()).toContain(`post_add ${fine.hash}`);
-    expect(s.ran()).not.toContain(`post_add ${stuck.hash}`);
-    // whether post_add comes up again for Stuck depends on whether its add was committed
-    // before the kill; if it does, it is skipped, and said once
-    expect(second.stderr.split("\n").filter((l) => l.includes("skipped")).length).toBeLessThanOrEqual(1);
-  });
+      const second = run(s.args("--once", "--hooks", s.hooks, "--hook-timeout", "1"));
+      expect(second.code).toBe(0);
+      expect(s.names()).toEqual(["Fine", "Stuck"]);
+      expect(s.ran()).toContain(`post_add ${fine.hash}`);
+      expect(s.ran()).not.toContain(`post_add ${stuck.hash}`);
+      // whether post_add comes up again for Stuck depends on whether its add was committed
+      // before the kill; if it does, it is skipped, and said once
+      expect(second.stderr.split("\n").filter((l) => l.includes("skipped")).length).toBeLessThanOrEqual(1);
+    },
+  );
 
-  test("--once: a pre_add that hangs comes up again on the next run (the torrent is not indexed yet): skipped, said once, indexed", () => {
-    using dir = tempDir("hooks");
-    const s = setup(dir);
-    const stuck = s.torrent("Stuck");
-    writeFileSync(
-      s.hooks,
-      `${s.out}\nexport function pre_add(db: unknown, file: string) { if (file.includes("${stuck.hash}")) while (true) {} }\nexport function post_add(db: unknown, file: string) { out("post_add " + file.slice(-48, -8)); }\n`,
-    );
-    s.add(stuck);
-    expect(run(s.args("--once", "--hooks", s.hooks, "--hook-timeout", "1")).code).toBe(12);
-    expect(s.names()).toEqual([]);
-    const second = run(s.args("--once", "--hooks", s.hooks, "--hook-timeout", "1"));
-    expect(second.code).toBe(0);
-    expect(second.stderr.split("\n").filter((l) => l.includes("skipped"))).toEqual([
-      expect.stringMatching(
-        new RegExp(
-          `^warn  hooks: hook pre_add skipped for ${stuck.hash} "Stuck": it blocked seedwatch on \\S+ \\(recorded in ${s.db}\\.hung; delete that line, or the file, to run it again\\)$`,
+  test(
+    "--once: a pre_add that hangs comes up again on the next run " +
+      "(the torrent is not indexed yet): skipped, said once, indexed",
+    () => {
+      using dir = tempDir("hooks");
+      const s = setup(dir);
+      const stuck = s.torrent("Stuck");
+      writeFileSync(
+        s.hooks,
+        `${s.out}
+export function pre_add(db: unknown, file: string) {
+  if (file.includes("${stuck.hash}")) while (true) {}
+}
+export function post_add(db: unknown, file: string) {
+  out("post_add " + file.slice(-48, -8));
+}
+`,
+      );
+      s.add(stuck);
+      expect(run(s.args("--once", "--hooks", s.hooks, "--hook-timeout", "1")).code).toBe(12);
+      expect(s.names()).toEqual([]);
+      const second = run(s.args("--once", "--hooks", s.hooks, "--hook-timeout", "1"));
+      expect(second.code).toBe(0);
+      expect(second.stderr.split("\n").filter((l) => l.includes("skipped"))).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^warn  hooks: hook pre_add skipped for ${stuck.hash} "Stuck": it blocked seedwatch on \\S+ ` +
+              `\\(recorded in ${s.db}\\.hung; delete that line, or the file, to run it again\\)$`,
+          ),
         ),
-      ),
-    ]);
-    expect(s.names()).toEqual(["Stuck"]);
-    expect(s.ran()).toEqual([`post_add ${stuck.hash}`]); // the other hooks still run for it
-  });
+      ]);
+      expect(s.names()).toEqual(["Stuck"]);
+      expect(s.ran()).toEqual([`post_add ${stuck.hash}`]); // the other hooks still run for it
+    },
+  );
 
   test("the daemon ends with status 12; restarted, it skips that hook for that torrent only and goes on", async () => {
     using dir = tempDir("hooks");
@@ -103,7 +129,12 @@ describe("a hook stuck in a synchronous loop", () => {
     // pre_add runs before the torrent is indexed: without the skip, every restart would run into it again
     writeFileSync(
       s.hooks,
-      `${s.out}\nexport function pre_add(db: unknown, file: string) { if (file.includes("${stuck.hash}")) while (true) {} out("pre_add " + file.slice(-48, -8)); }\n`,
+      `${s.out}
+export function pre_add(db: unknown, file: string) {
+  if (file.includes("${stuck.hash}")) while (true) {}
+  out("pre_add " + file.slice(-48, -8));
+}
+`,
     );
     {
       await using w = new Running(s.args("--hooks", s.hooks, "--hook-timeout", "1"));
@@ -136,23 +167,28 @@ describe("a hook that throws", () => {
     return { s, t };
   }
 
-  test("text: one warning line naming the hook, the torrent and where; its stack only at -v, and only the hook's frames", () => {
-    using dir = tempDir("hooks");
-    const { s, t } = thrower(dir);
-    const r = run(s.args("--once", "--hooks", s.hooks));
-    expect(r.code).toBe(9);
-    const line = `warn  rtorrent: hook post_add failed for ${t.hash} "Thrower": boom in helper (${s.hooks}:1:31)`;
-    expect(r.stderr.split("\n").filter((l) => l.includes("boom") || l.includes(" at "))).toEqual([line]);
-    for (const f of [s.db, `${s.db}-wal`, `${s.db}-shm`]) rmSync(f, { force: true }); // new again: post_add runs again
-    const verbose = run(s.args("--once", "-v", "--hooks", s.hooks));
-    const at = verbose.stderr.split("\n").indexOf(line);
-    expect(verbose.stderr.split("\n").slice(at, at + 3)).toEqual([
-      line,
-      `      at helper (${s.hooks}:1:31)`,
-      `      at post_add (${s.hooks}:2:30)`,
-    ]);
-    expect(verbose.stderr).not.toContain("$bunfs");
-  });
+  test(
+    "text: one warning line naming the hook, the torrent and where; " +
+      "its stack only at -v, and only the hook's frames",
+    () => {
+      using dir = tempDir("hooks");
+      const { s, t } = thrower(dir);
+      const r = run(s.args("--once", "--hooks", s.hooks));
+      expect(r.code).toBe(9);
+      const line = `warn  rtorrent: hook post_add failed for ${t.hash} "Thrower": boom in helper (${s.hooks}:1:31)`;
+      expect(r.stderr.split("\n").filter((l) => l.includes("boom") || l.includes(" at "))).toEqual([line]);
+      // new again: post_add runs again
+      for (const f of [s.db, `${s.db}-wal`, `${s.db}-shm`]) rmSync(f, { force: true });
+      const verbose = run(s.args("--once", "-v", "--hooks", s.hooks));
+      const at = verbose.stderr.split("\n").indexOf(line);
+      expect(verbose.stderr.split("\n").slice(at, at + 3)).toEqual([
+        line,
+        `      at helper (${s.hooks}:1:31)`,
+        `      at post_add (${s.hooks}:2:30)`,
+      ]);
+      expect(verbose.stderr).not.toContain("$bunfs");
+    },
+  );
 
   test("json: one record, with the stack as one field", () => {
     using dir = tempDir("hooks");

@@ -94,7 +94,9 @@ describe.skipIf(!HAVE_RTORRENT)("seedwatch rtorrent with a real rtorrent", () =>
     writeFileSync(
       hooks,
       `import { appendFileSync } from "node:fs";
-export function complete(db: unknown, path: string) { appendFileSync(${JSON.stringify(dir.join("done.log"))}, path + "\\n"); }`,
+export function complete(db: unknown, path: string) {
+  appendFileSync(${JSON.stringify(dir.join("done.log"))}, path + "\\n");
+}`,
     );
     const db = dir.join("index.db");
     await using sw = new Running(["rtorrent", "--db", db, "--no-log", "--hooks", hooks, leecher.session]);

@@ -88,7 +88,8 @@ const spec = fc.record({
       maxLength: 3,
       selector: (p) => key(p),
     })
-    .filter((files) => files.every((a) => files.every((b) => a === b || !key(b).startsWith(key(a))))), // libtorrent refuses a path that is a prefix of another
+    // libtorrent refuses a path that is a prefix of another
+    .filter((files) => files.every((a) => files.every((b) => a === b || !key(b).startsWith(key(a))))),
   placement: fc.constantFrom<Placement>(
     "own",
     "own",
@@ -163,7 +164,8 @@ function lay(w: World, specs: Spec[], n: number): Laid[] {
               ? own
               : own;
     const files = placement === "share" || placement === "dirlink" ? k!.s.files : s.files;
-    const t = makeTorrent({ name: s.name, files: files.map((p) => ({ path: p, length: 4 })), pieceLength: 16384 << i }); // a hash of its own
+    // a hash of its own
+    const t = makeTorrent({ name: s.name, files: files.map((p) => ({ path: p, length: 4 })), pieceLength: 16384 << i });
     const paths = files.map((p) => B(directory, ...p.flatMap((e) => ["/", e])));
     const late: (() => void)[] = [];
     if (placement === "dirlink") symlinkSync(k!.directory, directory);
@@ -275,8 +277,9 @@ async function check(sc: Scenario): Promise<void> {
   }
   const live = laid.filter((l) => l.s.inSession !== "erased" && l.s.damage !== "torrent-dir");
   const used = new Map<string, string | undefined>();
+  // a directory is another torrent's folder: no data here
   const content = (p: Buffer) =>
-    existsSync(p) && !statSync(p).isDirectory() ? readFileSync(p).toString("latin1") : undefined; // another torrent's folder: no data here
+    existsSync(p) && !statSync(p).isDirectory() ? readFileSync(p).toString("latin1") : undefined;
   for (const l of live) for (const p of l.paths) used.set(p.toString("latin1"), content(p));
   const outsideBefore = snapshot(w.outside);
   const dryRun = sc.mode.endsWith("-n");

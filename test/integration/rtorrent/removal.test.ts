@@ -47,19 +47,23 @@ function box() {
 }
 
 describe("removal keeps live data", () => {
-  test("a directory that is not UTF-8 is indexed by its bytes: --clean -r keeps the live torrent's files, erase removes them", () => {
-    using b = box();
-    const dir = bytes(`${b.data}/caf`, [0xe9]);
-    const t = b.add("café", ["a.mkv"], dir);
-    const file = Buffer.concat([dir, Buffer.from("/a.mkv")]);
-    const clean = b.run("--clean", "-r");
-    expect(clean.code).toBe(0);
-    expect(existsSync(file)).toBe(true);
-    expect(clean.stdout + clean.stderr).toContain("0 file(s) under PATHS belong to no torrent");
-    b.erase(t);
-    expect(b.run("--once", "-r").code).toBe(0);
-    expect(existsSync(file)).toBe(false); // its data does not stay behind
-  });
+  test(
+    "a directory that is not UTF-8 is indexed by its bytes: " +
+      "--clean -r keeps the live torrent's files, erase removes them",
+    () => {
+      using b = box();
+      const dir = bytes(`${b.data}/caf`, [0xe9]);
+      const t = b.add("café", ["a.mkv"], dir);
+      const file = Buffer.concat([dir, Buffer.from("/a.mkv")]);
+      const clean = b.run("--clean", "-r");
+      expect(clean.code).toBe(0);
+      expect(existsSync(file)).toBe(true);
+      expect(clean.stdout + clean.stderr).toContain("0 file(s) under PATHS belong to no torrent");
+      b.erase(t);
+      expect(b.run("--once", "-r").code).toBe(0);
+      expect(existsSync(file)).toBe(false); // its data does not stay behind
+    },
+  );
 
   test("a directory with '..' that leaves PATHS: erasing it deletes nothing outside", () => {
     using b = box();
@@ -99,38 +103,46 @@ describe("removal keeps live data", () => {
     expect(w.stderr).toMatch(/keep ".*A\/song\.flac": also used by/);
   });
 
-  test("--clean -r keeps what a torrent it cannot read could own: below its directory when its .rtorrent is readable", () => {
-    using b = box();
-    const mismatch = b.add("Mismatch", ["m.bin"], `${b.data}/Mismatch`);
-    const other = makeTorrent({ name: "Other", files: [{ path: ["o"], length: 1 }] });
-    writeFileSync(`${b.session}/${mismatch.hash}.torrent`, other.bytes); // hashes to another name
-    writeFileSync(`${b.data}/Mismatch/extra.nfo`, "");
-    writeFileSync(`${b.data}/stray.bin`, "nobody's");
-    const r = b.run("--clean", "-r");
-    expect(r.code).toBe(0);
-    expect(existsSync(`${b.data}/Mismatch/m.bin`)).toBe(true);
-    expect(existsSync(`${b.data}/Mismatch/extra.nfo`)).toBe(true);
-    expect(existsSync(`${b.data}/stray.bin`)).toBe(false); // what no torrent can need still goes
-    expect(r.stderr).toContain(`${mismatch.hash}: ${mismatch.hash}.torrent: its info hashes to ${other.hash}`);
-    expect(r.stderr).toContain("protected from removal");
-  });
+  test(
+    "--clean -r keeps what a torrent it cannot read could own: " + "below its directory when its .rtorrent is readable",
+    () => {
+      using b = box();
+      const mismatch = b.add("Mismatch", ["m.bin"], `${b.data}/Mismatch`);
+      const other = makeTorrent({ name: "Other", files: [{ path: ["o"], length: 1 }] });
+      writeFileSync(`${b.session}/${mismatch.hash}.torrent`, other.bytes); // hashes to another name
+      writeFileSync(`${b.data}/Mismatch/extra.nfo`, "");
+      writeFileSync(`${b.data}/stray.bin`, "nobody's");
+      const r = b.run("--clean", "-r");
+      expect(r.code).toBe(0);
+      expect(existsSync(`${b.data}/Mismatch/m.bin`)).toBe(true);
+      expect(existsSync(`${b.data}/Mismatch/extra.nfo`)).toBe(true);
+      expect(existsSync(`${b.data}/stray.bin`)).toBe(false); // what no torrent can need still goes
+      expect(r.stderr).toContain(`${mismatch.hash}: ${mismatch.hash}.torrent: its info hashes to ${other.hash}`);
+      expect(r.stderr).toContain("protected from removal");
+    },
+  );
 
-  test("a torrent whose .rtorrent cannot be read could have its data anywhere: nothing is deleted, and it says what unblocks it", () => {
-    using b = box();
-    const corrupt = b.add("Corrupt", ["c.bin"], `${b.data}/Corrupt`);
-    writeFileSync(`${b.session}/${corrupt.hash}.torrent.rtorrent`, "this is not bencode");
-    writeFileSync(`${b.data}/stray.bin`, "nobody's");
-    const r = b.run("--clean", "-r");
-    expect(r.code).toBe(2);
-    expect(existsSync(`${b.data}/Corrupt/c.bin`)).toBe(true);
-    expect(existsSync(`${b.data}/stray.bin`)).toBe(true);
-    expect(r.stderr).toContain(`${corrupt.hash}: ${corrupt.hash}.torrent.rtorrent: unexpected byte`);
-    expect(r.stderr).toMatch(
-      new RegExp(
-        `nothing under PATHS is treated as orphaned: ${corrupt.hash} is in the session but cannot be read .*make .*${corrupt.hash}\\.torrent and its \\.rtorrent readable`,
-      ),
-    );
-  });
+  test(
+    "a torrent whose .rtorrent cannot be read could have its data anywhere: " +
+      "nothing is deleted, and it says what unblocks it",
+    () => {
+      using b = box();
+      const corrupt = b.add("Corrupt", ["c.bin"], `${b.data}/Corrupt`);
+      writeFileSync(`${b.session}/${corrupt.hash}.torrent.rtorrent`, "this is not bencode");
+      writeFileSync(`${b.data}/stray.bin`, "nobody's");
+      const r = b.run("--clean", "-r");
+      expect(r.code).toBe(2);
+      expect(existsSync(`${b.data}/Corrupt/c.bin`)).toBe(true);
+      expect(existsSync(`${b.data}/stray.bin`)).toBe(true);
+      expect(r.stderr).toContain(`${corrupt.hash}: ${corrupt.hash}.torrent.rtorrent: unexpected byte`);
+      expect(r.stderr).toMatch(
+        new RegExp(
+          `nothing under PATHS is treated as orphaned: ${corrupt.hash} is in the session but cannot be read ` +
+            `.*make .*${corrupt.hash}\\.torrent and its \\.rtorrent readable`,
+        ),
+      );
+    },
+  );
 
   test("a torrent about which nothing can be read holds back every deletion, and says how to unblock it", () => {
     using b = box();
@@ -151,24 +163,28 @@ describe("removal keeps live data", () => {
 });
 
 describe("held-back deletions are not forgotten", () => {
-  test("--once: an erased torrent's data waits while a session torrent cannot be read, and goes at the next run once it can", () => {
-    using b = box();
-    const gone = b.add("Gone", ["g.bin"], `${b.data}/Gone`);
-    const blocker = b.add("Blocker", ["b.bin"], `${b.data}/Blocker`);
-    expect(b.run("--once").code).toBe(0);
-    b.erase(gone);
-    writeFileSync(`${b.session}/${blocker.hash}.torrent.rtorrent`, "half written");
-    const held = b.run("--once", "-r");
-    expect(held.code).toBe(2);
-    expect(existsSync(`${b.data}/Gone/g.bin`)).toBe(true);
-    expect(held.stderr).toContain("the deletion is tried again then");
-    writeSession(b.session, blocker, { directory: `${b.data}/Blocker` }); // rtorrent saves it again
-    const later = b.run("--once", "-r");
-    expect(later.code).toBe(0);
-    expect(existsSync(`${b.data}/Gone/g.bin`)).toBe(false);
-    expect(existsSync(`${b.data}/Blocker/b.bin`)).toBe(true);
-    expect(later.stderr).toContain(`of ${gone.hash} "Gone", erased earlier and held back until now`);
-  });
+  test(
+    "--once: an erased torrent's data waits while a session torrent cannot be read, " +
+      "and goes at the next run once it can",
+    () => {
+      using b = box();
+      const gone = b.add("Gone", ["g.bin"], `${b.data}/Gone`);
+      const blocker = b.add("Blocker", ["b.bin"], `${b.data}/Blocker`);
+      expect(b.run("--once").code).toBe(0);
+      b.erase(gone);
+      writeFileSync(`${b.session}/${blocker.hash}.torrent.rtorrent`, "half written");
+      const held = b.run("--once", "-r");
+      expect(held.code).toBe(2);
+      expect(existsSync(`${b.data}/Gone/g.bin`)).toBe(true);
+      expect(held.stderr).toContain("the deletion is tried again then");
+      writeSession(b.session, blocker, { directory: `${b.data}/Blocker` }); // rtorrent saves it again
+      const later = b.run("--once", "-r");
+      expect(later.code).toBe(0);
+      expect(existsSync(`${b.data}/Gone/g.bin`)).toBe(false);
+      expect(existsSync(`${b.data}/Blocker/b.bin`)).toBe(true);
+      expect(later.stderr).toContain(`of ${gone.hash} "Gone", erased earlier and held back until now`);
+    },
+  );
 
   test("the daemon deletes held-back data as soon as the blocking torrent reads again", async () => {
     using b = box();

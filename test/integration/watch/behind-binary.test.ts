@@ -90,30 +90,33 @@ async function expectModelMatchesDisk(w: Running, root: string, timeoutMs = 30_0
 }
 
 describe("seedwatch watch behind the disk", () => {
-  test("kill -STOP; mkdir -p w/a/b; touch w/a/b/f; mv w/a w/r; kill -CONT: w/r/b and w/r/b/f are reported", async () => {
-    using dir = fastTempDir("bin");
-    const root = dir.join("w");
-    mkdirSync(root);
-    await using w = new Running(["watch", "-r", "--format", "%e %w%f", root]);
-    await w.ready();
-    process.kill(w.proc.pid, "SIGSTOP");
-    mkdirSync(`${root}/a/b`, { recursive: true });
-    writeFileSync(`${root}/a/b/f`, "");
-    renameSync(`${root}/a`, `${root}/r`);
-    writeFileSync(`${root}/marker`, "");
-    process.kill(w.proc.pid, "SIGCONT");
-    await w.waitLine((l) => l === `CREATE ${root}/marker`, "marker");
-    expect(w.lines().slice(0, 3)).toEqual([
-      `CREATE,ISDIR ${root}/a`,
-      `MOVED_FROM,ISDIR ${root}/a`,
-      `MOVED_TO,ISDIR ${root}/r`,
-    ]);
-    expect(w.lines()).toContain(`CREATE,ISDIR ${root}/r/b`);
-    expect(w.lines()).toContain(`CREATE ${root}/r/b/f`);
-    // and r/b is watched from now on
-    writeFileSync(`${root}/r/b/later`, "");
-    await w.waitLine((l) => l === `CLOSE_WRITE ${root}/r/b/later`, "a file written later in r/b");
-  });
+  test(
+    "kill -STOP; mkdir -p w/a/b; touch w/a/b/f; " + "mv w/a w/r; kill -CONT: w/r/b and w/r/b/f are reported",
+    async () => {
+      using dir = fastTempDir("bin");
+      const root = dir.join("w");
+      mkdirSync(root);
+      await using w = new Running(["watch", "-r", "--format", "%e %w%f", root]);
+      await w.ready();
+      process.kill(w.proc.pid, "SIGSTOP");
+      mkdirSync(`${root}/a/b`, { recursive: true });
+      writeFileSync(`${root}/a/b/f`, "");
+      renameSync(`${root}/a`, `${root}/r`);
+      writeFileSync(`${root}/marker`, "");
+      process.kill(w.proc.pid, "SIGCONT");
+      await w.waitLine((l) => l === `CREATE ${root}/marker`, "marker");
+      expect(w.lines().slice(0, 3)).toEqual([
+        `CREATE,ISDIR ${root}/a`,
+        `MOVED_FROM,ISDIR ${root}/a`,
+        `MOVED_TO,ISDIR ${root}/r`,
+      ]);
+      expect(w.lines()).toContain(`CREATE,ISDIR ${root}/r/b`);
+      expect(w.lines()).toContain(`CREATE ${root}/r/b/f`);
+      // and r/b is watched from now on
+      writeFileSync(`${root}/r/b/later`, "");
+      await w.waitLine((l) => l === `CLOSE_WRITE ${root}/r/b/later`, "a file written later in r/b");
+    },
+  );
 
   test("a script doing makedirs + write + rename 2,000 times while the watcher runs: nothing is lost", async () => {
     using dir = fastTempDir("bin");
@@ -125,22 +128,27 @@ describe("seedwatch watch behind the disk", () => {
     await expectModelMatchesDisk(w, root);
   });
 
-  test(`a burst while stopped, smaller than the kernel queue: every renamed directory is listed, every rename is a move`, async () => {
-    using dir = fastTempDir("bin");
-    const root = dir.join("w");
-    mkdirSync(root);
-    await using w = watch(root);
-    await w.ready();
-    process.kill(w.proc.pid, "SIGSTOP");
-    const n = 3000; // 3 events each: 9,000 queued, more than one 256 KiB read of the fd holds
-    expect(await makeFillRename(root, 0, n)).toBe(0);
-    process.kill(w.proc.pid, "SIGCONT");
-    const events = await expectModelMatchesDisk(w, root);
-    expect(events.filter((e) => e.names[0] === "IN_MOVED_TO" && e.kind === "move").length).toBe(n);
-    expect(events.filter((e) => e.kind === "overflow").length).toBe(0);
-  });
+  test(
+    "a burst while stopped, smaller than the kernel queue: " +
+      "every renamed directory is listed, every rename is a move",
+    async () => {
+      using dir = fastTempDir("bin");
+      const root = dir.join("w");
+      mkdirSync(root);
+      await using w = watch(root);
+      await w.ready();
+      process.kill(w.proc.pid, "SIGSTOP");
+      const n = 3000; // 3 events each: 9,000 queued, more than one 256 KiB read of the fd holds
+      expect(await makeFillRename(root, 0, n)).toBe(0);
+      process.kill(w.proc.pid, "SIGCONT");
+      const events = await expectModelMatchesDisk(w, root);
+      expect(events.filter((e) => e.names[0] === "IN_MOVED_TO" && e.kind === "move").length).toBe(n);
+      expect(events.filter((e) => e.kind === "overflow").length).toBe(0);
+    },
+  );
 
-  test(`a burst of ${LARGE ? "50,000" : "6,000"} while stopped overflows the queue, and goes on after SIGCONT: nothing is lost`, async () => {
+  test(`a burst of ${LARGE ? "50,000" : "6,000"} while stopped overflows the queue, ` +
+    "and goes on after SIGCONT: nothing is lost", async () => {
     using dir = fastTempDir("bin");
     const root = dir.join("w");
     mkdirSync(root);

@@ -59,7 +59,8 @@ export async function runCase(
     if (!diff && problems.length === 0) return;
     const lines = (xs: string[]) => xs.map((x) => `  ${x}`).join("\n");
     throw new Error(
-      `model and disk differ\nbefore watching:\n${lines(before)}\nwhile behind:\n${lines(done)}\n${diff}\nproblems: ${problems.join("; ")}\nevents:\n${lines(trace)}`,
+      `model and disk differ\nbefore watching:\n${lines(before)}\nwhile behind:\n${lines(done)}\n${diff}\n` +
+        `problems: ${problems.join("; ")}\nevents:\n${lines(trace)}`,
     );
   } finally {
     await w.close();

@@ -233,7 +233,9 @@ describe("InotifyWatcher", () => {
         return r;
       } };
       let written = false;
-      const w = new InotifyWatcher({ sys, onEvent: (e) => { if (e.kind === "write" && e.path === dir + "/new/f") written = true; } });
+      const w = new InotifyWatcher({ sys, onEvent: (e) => {
+        if (e.kind === "write" && e.path === dir + "/new/f") written = true;
+      } });
       await w.add(dir);
       fs.mkdirSync(dir + "/new"); // found with f by the listing of new: f's write is checked
       fs.writeFileSync(dir + "/new/f", "x");

@@ -8,60 +8,69 @@ import { linksOnPath, moveWithin, rmdirWithin, unlinkWithin } from "../../../src
 import { tempDir } from "../../helpers/tmp.ts";
 
 describe("unlinkWithin", () => {
-  test("deletes inside a root, by bytes; refuses the root itself, a directory, '..' and a symlinked folder leading out", () => {
-    using dir = tempDir();
-    const root = dir.join("root");
-    mkdirSync(`${root}/in`, { recursive: true });
-    mkdirSync(dir.join("out"));
-    const raw = decodePath(Buffer.concat([Buffer.from(`${root}/in/caf`), Buffer.from([0xe9])]));
-    writeFileSync(Buffer.concat([Buffer.from(`${root}/in/caf`), Buffer.from([0xe9])]), "x");
-    expect(unlinkWithin(raw, [root])).toMatchObject({ ok: true });
-    expect(existsSync(Buffer.concat([Buffer.from(`${root}/in/caf`), Buffer.from([0xe9])]))).toBe(false);
-    writeFileSync(dir.join("out/victim"), "precious");
-    symlinkSync(dir.join("out"), `${root}/link`);
-    expect(unlinkWithin(`${root}/link/victim`, [root])).toMatchObject({
-      ok: false,
-      reason: expect.stringContaining("outside"),
-    });
-    expect(unlinkWithin(`${root}/in/../../out/victim`, [root])).toMatchObject({ ok: false });
-    expect(unlinkWithin(`${root}/in`, [root])).toMatchObject({ ok: false, reason: "a directory, not a file" });
-    expect(unlinkWithin(root, [root])).toMatchObject({ ok: false });
-    expect(existsSync(dir.join("out/victim"))).toBe(true);
-  });
+  test(
+    "deletes inside a root, by bytes; refuses the root itself, " +
+      "a directory, '..' and a symlinked folder leading out",
+    () => {
+      using dir = tempDir();
+      const root = dir.join("root");
+      mkdirSync(`${root}/in`, { recursive: true });
+      mkdirSync(dir.join("out"));
+      const raw = decodePath(Buffer.concat([Buffer.from(`${root}/in/caf`), Buffer.from([0xe9])]));
+      writeFileSync(Buffer.concat([Buffer.from(`${root}/in/caf`), Buffer.from([0xe9])]), "x");
+      expect(unlinkWithin(raw, [root])).toMatchObject({ ok: true });
+      expect(existsSync(Buffer.concat([Buffer.from(`${root}/in/caf`), Buffer.from([0xe9])]))).toBe(false);
+      writeFileSync(dir.join("out/victim"), "precious");
+      symlinkSync(dir.join("out"), `${root}/link`);
+      expect(unlinkWithin(`${root}/link/victim`, [root])).toMatchObject({
+        ok: false,
+        reason: expect.stringContaining("outside"),
+      });
+      expect(unlinkWithin(`${root}/in/../../out/victim`, [root])).toMatchObject({ ok: false });
+      expect(unlinkWithin(`${root}/in`, [root])).toMatchObject({ ok: false, reason: "a directory, not a file" });
+      expect(unlinkWithin(root, [root])).toMatchObject({ ok: false });
+      expect(existsSync(dir.join("out/victim"))).toBe(true);
+    },
+  );
 
-  test("a folder swapped for a symlink to the outside while deleting never leads out (2,000 tries against a swapping process)", async () => {
-    using dir = tempDir();
-    const root = dir.join("root");
-    mkdirSync(`${root}/real`, { recursive: true });
-    mkdirSync(dir.join("out"));
-    writeFileSync(dir.join("out/victim"), "precious");
-    symlinkSync(dir.join("out"), `${root}/evil`);
-    // Another process swaps root/d between the real folder and the symlink, atomically.
-    const swapper = Bun.spawn(
-      [
-        "bash",
-        "-c",
-        `cd ${root} && mv real d && while true; do mv -T d real && mv -T evil d && mv -T d evil && mv -T real d; done`,
-      ],
-      { stderr: "ignore" },
-    );
-    let deleted = 0;
-    try {
-      for (let i = 0; i < 2000; i++) {
-        try {
-          writeFileSync(`${root}/d/victim`, "mine", { flag: "wx" }); // never over out/victim, which exists
-        } catch {}
-        if (unlinkWithin(`${root}/d/victim`, [root]).ok) deleted++;
-        if (!existsSync(dir.join("out/victim"))) break;
-        if (i % 100 === 0) await Bun.sleep(0); // let the swapper run (yield, not a wait for time)
+  test(
+    "a folder swapped for a symlink to the outside while deleting " +
+      "never leads out (2,000 tries against a swapping process)",
+    async () => {
+      using dir = tempDir();
+      const root = dir.join("root");
+      mkdirSync(`${root}/real`, { recursive: true });
+      mkdirSync(dir.join("out"));
+      writeFileSync(dir.join("out/victim"), "precious");
+      symlinkSync(dir.join("out"), `${root}/evil`);
+      // Another process swaps root/d between the real folder and the symlink, atomically.
+      const swapper = Bun.spawn(
+        [
+          "bash",
+          "-c",
+          `cd ${root} && mv real d && ` +
+            "while true; do mv -T d real && mv -T evil d && mv -T d evil && mv -T real d; done",
+        ],
+        { stderr: "ignore" },
+      );
+      let deleted = 0;
+      try {
+        for (let i = 0; i < 2000; i++) {
+          try {
+            writeFileSync(`${root}/d/victim`, "mine", { flag: "wx" }); // never over out/victim, which exists
+          } catch {}
+          if (unlinkWithin(`${root}/d/victim`, [root]).ok) deleted++;
+          if (!existsSync(dir.join("out/victim"))) break;
+          if (i % 100 === 0) await Bun.sleep(0); // let the swapper run (yield, not a wait for time)
+        }
+      } finally {
+        swapper.kill();
+        await swapper.exited;
       }
-    } finally {
-      swapper.kill();
-      await swapper.exited;
-    }
-    expect(existsSync(dir.join("out/victim"))).toBe(true);
-    expect(deleted).toBeGreaterThan(0);
-  });
+      expect(existsSync(dir.join("out/victim"))).toBe(true);
+      expect(deleted).toBeGreaterThan(0);
+    },
+  );
 
   test("moveWithin moves into a trash folder, making its folders; rmdirWithin removes an empty folder", () => {
     using dir = tempDir();

@@ -19,17 +19,20 @@ import { copyEntry } from "../../../src/fs/move.ts";
 import { tempDir } from "../../helpers/tmp.ts";
 
 describe("copyEntry", () => {
-  test("an existing destination: EEXIST without overwrite; with it, a symlink there is replaced, not written through", () => {
-    using dir = tempDir("move");
-    writeFileSync(dir.join("src"), "new");
-    writeFileSync(dir.join("target"), "keep me");
-    symlinkSync(dir.join("target"), dir.join("dst"));
-    expect(() => copyEntry(dir.join("src"), dir.join("dst"), { overwrite: false })).toThrow(/EEXIST/);
-    copyEntry(dir.join("src"), dir.join("dst"), { overwrite: true });
-    expect(lstatSync(dir.join("dst")).isSymbolicLink()).toBe(false);
-    expect(readFileSync(dir.join("dst"), "utf8")).toBe("new");
-    expect(readFileSync(dir.join("target"), "utf8")).toBe("keep me");
-  });
+  test(
+    "an existing destination: EEXIST without overwrite; " + "with it, a symlink there is replaced, not written through",
+    () => {
+      using dir = tempDir("move");
+      writeFileSync(dir.join("src"), "new");
+      writeFileSync(dir.join("target"), "keep me");
+      symlinkSync(dir.join("target"), dir.join("dst"));
+      expect(() => copyEntry(dir.join("src"), dir.join("dst"), { overwrite: false })).toThrow(/EEXIST/);
+      copyEntry(dir.join("src"), dir.join("dst"), { overwrite: true });
+      expect(lstatSync(dir.join("dst")).isSymbolicLink()).toBe(false);
+      expect(readFileSync(dir.join("dst"), "utf8")).toBe("new");
+      expect(readFileSync(dir.join("target"), "utf8")).toBe("keep me");
+    },
+  );
 
   test("a symlink is copied as itself, a file keeps its mode and times", () => {
     using dir = tempDir("move");

@@ -21,7 +21,8 @@ test("records are found by (hook, key); a mangled line or a blank one skips noth
   const file = dir.join("index.db.hung");
   writeFileSync(
     file,
-    `${hangLine(record("hook post_add", "AAA"))}{"hook": "hook pre_add", "key": \n\n${hangLine(record("hook complete", "BBB"))}`,
+    `${hangLine(record("hook post_add", "AAA"))}{"hook": "hook pre_add", "key": \n\n` +
+      hangLine(record("hook complete", "BBB")),
   );
   setHangFile(file);
   expect(hangFile()).toBe(file);

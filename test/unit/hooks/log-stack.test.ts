@@ -60,7 +60,8 @@ test("journald and log files keep one line per record, the stack joined at -v", 
     `<4>rtorrent: ${LINE} | at helper (/srv/hooks.ts:2:31) | at post_add (/srv/hooks.ts:4:3)\n`,
   );
   expect(formatLine("file", r, true)).toBe(
-    `2025-01-02T03:04:05.000Z warn rtorrent: ${LINE} | at helper (/srv/hooks.ts:2:31) | at post_add (/srv/hooks.ts:4:3)\n`,
+    `2025-01-02T03:04:05.000Z warn rtorrent: ${LINE} | ` +
+      "at helper (/srv/hooks.ts:2:31) | at post_add (/srv/hooks.ts:4:3)\n",
   );
 });
 

@@ -51,7 +51,11 @@ console.log("not reached");`,
     expect(r.code).toBe(12);
     expect(r.stdout).toBe("before\n");
     expect(r.stderr).toMatch(
-      /^error watchdog: hook post_add for ABC "Name" blocked seedwatch for [1-9][\d.]* s \(limit 1 s\): exiting with status 12; it will be skipped for ABC from now on \(recorded in .*hung: delete the line to run it again\)\n$/,
+      new RegExp(
+        String.raw`^error watchdog: hook post_add for ABC "Name" blocked seedwatch for [1-9][\d.]* s \(limit 1 s\): ` +
+          "exiting with status 12; it will be skipped for ABC from now on " +
+          String.raw`\(recorded in .*hung: delete the line to run it again\)\n$`,
+      ),
     );
     expect(hangs(dir)).toEqual([
       expect.objectContaining({
@@ -66,7 +70,12 @@ console.log("not reached");`,
     const again = child(
       dir,
       `setHangFile(${JSON.stringify(dir.join("hung"))});
-const skipped = await callHook({ hook: "hook post_add", subject: 'ABC "Name"', key: "ABC" }, () => { while (true) {} }, [], 1000);
+const skipped = await callHook(
+  { hook: "hook post_add", subject: 'ABC "Name"', key: "ABC" },
+  () => { while (true) {} },
+  [],
+  1000,
+);
 await callHook({ hook: "hook post_add", subject: 'ABC "Name"', key: "ABC" }, () => { while (true) {} }, [], 1000);
 const other = await callHook({ hook: "hook post_add", subject: "DEF", key: "DEF" }, () => 7, [], 1000);
 console.log(JSON.stringify([skipped.ok ? "ran" : skipped.kind, other]));`,
@@ -75,23 +84,44 @@ console.log(JSON.stringify([skipped.ok ? "ran" : skipped.kind, other]));`,
     expect(JSON.parse(again.stdout)).toEqual(["skipped", { ok: true, value: 7 }]);
     expect(again.stderr.trim().split("\n")).toEqual([
       expect.stringMatching(
-        /^warn {2}hooks: hook post_add skipped for ABC "Name": it blocked seedwatch on \S+ \(recorded in .*hung; delete that line, or the file, to run it again\)$/,
+        new RegExp(
+          String.raw`^warn {2}hooks: hook post_add skipped for ABC "Name": it blocked seedwatch on \S+ ` +
+            String.raw`\(recorded in .*hung; delete that line, or the file, to run it again\)$`,
+        ),
       ),
     ]);
   });
 
-  test("a block after an await, with two calls pending: both named and recorded as suspects, after ten times the limit", () => {
+  test("a block after an await, with two calls pending: " +
+    "both named and recorded as suspects, after ten times the limit", () => {
     using dir = tempDir("watchdog");
     const r = child(
       dir,
       `setHangFile(${JSON.stringify(dir.join("hung"))});
-const pending = await callHook({ hook: "hook complete", subject: "ONE", key: "ONE" }, () => new Promise(() => {}), [], 1000);
+const pending = await callHook(
+  { hook: "hook complete", subject: "ONE", key: "ONE" },
+  () => new Promise(() => {}),
+  [],
+  1000,
+);
 console.log(pending.ok ? "?" : pending.kind); // it timed out, and stays in flight
-await callHook({ hook: "hook post_add", subject: "TWO", key: "TWO" }, async () => { await Promise.resolve(); while (true) {} }, [], 1000);`,
+await callHook(
+  { hook: "hook post_add", subject: "TWO", key: "TWO" },
+  async () => { await Promise.resolve(); while (true) {} },
+  [],
+  1000,
+);`,
     );
     expect([r.code, r.stdout]).toEqual([12, "timeout\n"]);
     expect(r.stderr).toMatch(
-      /^error watchdog: seedwatch was blocked for [1-9]\d+ s \(limit 10 s, for code after an await\) while these were pending, any of which may be the cause: hook complete for ONE, hook post_add for TWO: exiting with status 12; each will be skipped for its key from now on \(recorded in .*: delete the line to run it again\)\n$/,
+      new RegExp(
+        String.raw`^error watchdog: seedwatch was blocked for [1-9]\d+ s ` +
+          String.raw`\(limit 10 s, for code after an await\) ` +
+          "while these were pending, any of which may be the cause: " +
+          "hook complete for ONE, hook post_add for TWO: exiting with status 12; " +
+          "each will be skipped for its key from now on " +
+          String.raw`\(recorded in .*: delete the line to run it again\)\n$`,
+      ),
     );
     expect(hangs(dir).map((h) => [h.key, h.certain])).toEqual([
       ["ONE", false],
@@ -132,7 +162,10 @@ console.log([a.ok, b.ok ? "" : b.error, c.ok ? "" : c.error].join("|"));`,
     );
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(
-      /^true\|hook b failed: no \(.*child-\w+\.ts:\d+:\d+\)\|hook c did not finish within 1 s; it goes on in the background\n$/,
+      new RegExp(
+        String.raw`^true\|hook b failed: no \(.*child-\w+\.ts:\d+:\d+\)\|` +
+          String.raw`hook c did not finish within 1 s; it goes on in the background\n$`,
+      ),
     );
   });
 });

@@ -46,25 +46,29 @@ describe("Protection", () => {
     expect(p.keepReason(dir.join("data/real"))).toContain("the same path");
   });
 
-  test("an unreadable torrent: below its known directory (and what links there reach) is kept; with no directory known, everything", () => {
-    using dir = tempDir();
-    mkdirSync(dir.join("dl/U"), { recursive: true });
-    writeFileSync(dir.join("dl/U/a"), "");
-    writeFileSync(dir.join("dl/elsewhere"), "");
-    writeFileSync(dir.join("dl/free"), "");
-    symlinkSync(dir.join("dl/elsewhere"), dir.join("dl/U/link"));
-    const unreadable = { reason: "x.torrent: corrupt", unblock: "fix it" };
-    const p = new Protection([live("U", [], { hint: { directory: dir.join("dl/U") }, unreadable })]);
-    expect(p.blockAll).toBeUndefined();
-    expect(p.keepReason(dir.join("dl/U/a"))).toMatch(
-      /may belong to U .* cannot be read \(x\.torrent: corrupt\).*fix it/,
-    );
-    expect(p.keepReason(dir.join("dl/elsewhere"))).toContain("may belong to U");
-    expect(p.keepReason(dir.join("dl/free"))).toBeUndefined();
-    const q = new Protection([live("T", [], { hint: { tails: ["/a"] }, unreadable })]);
-    expect(q.blockAll?.hash).toBe("T");
-    expect(q.keepReason(dir.join("dl/free"))).toContain("nothing is known of its data");
-  });
+  test(
+    "an unreadable torrent: below its known directory (and what links there reach) " +
+      "is kept; with no directory known, everything",
+    () => {
+      using dir = tempDir();
+      mkdirSync(dir.join("dl/U"), { recursive: true });
+      writeFileSync(dir.join("dl/U/a"), "");
+      writeFileSync(dir.join("dl/elsewhere"), "");
+      writeFileSync(dir.join("dl/free"), "");
+      symlinkSync(dir.join("dl/elsewhere"), dir.join("dl/U/link"));
+      const unreadable = { reason: "x.torrent: corrupt", unblock: "fix it" };
+      const p = new Protection([live("U", [], { hint: { directory: dir.join("dl/U") }, unreadable })]);
+      expect(p.blockAll).toBeUndefined();
+      expect(p.keepReason(dir.join("dl/U/a"))).toMatch(
+        /may belong to U .* cannot be read \(x\.torrent: corrupt\).*fix it/,
+      );
+      expect(p.keepReason(dir.join("dl/elsewhere"))).toContain("may belong to U");
+      expect(p.keepReason(dir.join("dl/free"))).toBeUndefined();
+      const q = new Protection([live("T", [], { hint: { tails: ["/a"] }, unreadable })]);
+      expect(q.blockAll?.hash).toBe("T");
+      expect(q.keepReason(dir.join("dl/free"))).toContain("nothing is known of its data");
+    },
+  );
 
   test("folders a live torrent's data lies in are not pruned, even empty", () => {
     using dir = tempDir();

@@ -81,7 +81,9 @@ describe("TrackerService", () => {
     using dir = tempDir();
     const t = await tracked(
       dir,
-      `export function post_loop() { require("node:fs").writeFileSync(${JSON.stringify(dir.join("post_loop"))}, ""); }\n`,
+      `export function post_loop() {
+  require("node:fs").writeFileSync(${JSON.stringify(dir.join("post_loop"))}, "");
+}\n`,
     );
     const code = t.supervisor.run();
     t.fs.rm(t.session);

@@ -68,10 +68,12 @@ describe("SessionStore", () => {
     using dir = tempDir();
     const db = new Database(dir.join("file.db"));
     db.run(
-      "CREATE TABLE torrent_data (hash text PRIMARY KEY, name text, tracker text, torrent blob, libtorrent blob, rtorrent blob)",
+      "CREATE TABLE torrent_data (hash text PRIMARY KEY, name text, tracker text, " +
+        "torrent blob, libtorrent blob, rtorrent blob)",
     );
     db.run(
-      "CREATE TABLE session_files (hash text NOT NULL, file path NOT NULL, PRIMARY KEY (hash, file), FOREIGN KEY (hash) REFERENCES torrent_data(hash))",
+      "CREATE TABLE session_files (hash text NOT NULL, file path NOT NULL, PRIMARY KEY (hash, file), " +
+        "FOREIGN KEY (hash) REFERENCES torrent_data(hash))",
     );
     db.run("INSERT INTO torrent_data (hash, name, tracker) VALUES ('AB', 'old', 'tr')");
     db.run("INSERT INTO session_files VALUES ('AB', ?)", [new TextEncoder().encode("/data/old")]);

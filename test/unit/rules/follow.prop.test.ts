@@ -92,7 +92,9 @@ test("a pending task runs once per arming, where its file is at run time, or not
       const leftArmed = v.singlejob
         ? []
         : [...fs.entries].filter(([p, id]) => p.startsWith("/w/") && id !== "dir" && armed.get(id)).map(([p]) => p);
-      const detail = `${JSON.stringify(v)}\n${problems.join("\n")}\narmed, never run: ${leftArmed.join(", ")}\ntrace:\n${trace.join("\n")}\nlog:\n${rig.logs.join("\n")}`;
+      const detail =
+        `${JSON.stringify(v)}\n${problems.join("\n")}\narmed, never run: ${leftArmed.join(", ")}\n` +
+        `trace:\n${trace.join("\n")}\nlog:\n${rig.logs.join("\n")}`;
       expect({
         problems,
         leftArmed,

@@ -31,26 +31,33 @@ describe("pending tasks follow moves", () => {
     expect(r.sched.counts).toEqual({ delayed: 0, running: 0 });
   });
 
-  test("the move does not re-arm the delay (no event of the map came), and IN_MOVED_* never reach a map that lacks them", async () => {
-    const r = await rulesRig({ map: writes });
-    r.fs.write("/w/a", "A");
-    await r.clock.advance(9000);
-    r.fs.rename("/w/a", "/w/b");
-    await r.clock.advance(1000);
-    expect(r.runs).toEqual([{ path: "/w/b", mask: "IN_CLOSE_WRITE", id: r.runs[0]!.id, content: "A" }]);
-  });
+  test(
+    "the move does not re-arm the delay (no event of the map came), " +
+      "and IN_MOVED_* never reach a map that lacks them",
+    async () => {
+      const r = await rulesRig({ map: writes });
+      r.fs.write("/w/a", "A");
+      await r.clock.advance(9000);
+      r.fs.rename("/w/a", "/w/b");
+      await r.clock.advance(1000);
+      expect(r.runs).toEqual([{ path: "/w/b", mask: "IN_CLOSE_WRITE", id: r.runs[0]!.id, content: "A" }]);
+    },
+  );
 
-  test("a Cancel on IN_MOVED_FROM (the example config's map) does not lose a file renamed within the tree", async () => {
-    const r = await rulesRig({
-      map: (s) => ({ IN_CLOSE_WRITE: s, IN_MOVED_FROM: new Cancel(s), IN_DELETE: new Cancel(s) }),
-      dirs: ["/w/d"],
-    });
-    r.fs.write("/w/d/f", "F");
-    r.fs.rename("/w/d", "/w/e");
-    r.fs.rename("/w/e/f", "/w/e/g");
-    await r.clock.advance(10_000);
-    expect(r.runs.map((x) => x.path)).toEqual(["/w/e/g"]);
-  });
+  test(
+    "a Cancel on IN_MOVED_FROM (the example config's map) " + "does not lose a file renamed within the tree",
+    async () => {
+      const r = await rulesRig({
+        map: (s) => ({ IN_CLOSE_WRITE: s, IN_MOVED_FROM: new Cancel(s), IN_DELETE: new Cancel(s) }),
+        dirs: ["/w/d"],
+      });
+      r.fs.write("/w/d/f", "F");
+      r.fs.rename("/w/d", "/w/e");
+      r.fs.rename("/w/e/f", "/w/e/g");
+      await r.clock.advance(10_000);
+      expect(r.runs.map((x) => x.path)).toEqual(["/w/e/g"]);
+    },
+  );
 
   test("moved out of the tree, or under a directory moved out: dropped", async () => {
     const r = await rulesRig({ map: writes, dirs: ["/w/d"] });
@@ -116,7 +123,8 @@ describe("pending tasks follow moves", () => {
   test("a moved file's new path is excluded by the watch: dropped", async () => {
     const r = await rulesRig({ map: writes, dirs: ["/w/tmp"], watch: { exclude_filter: ["^/w/tmp/"] } });
     r.fs.write("/w/f", "F");
-    r.inject(fsEvent("IN_MOVED_FROM", "/w/f", false, "/w", { kind: "move", to: "/w/tmp/f" })); // as if the engine paired it
+    // as if the engine paired it
+    r.inject(fsEvent("IN_MOVED_FROM", "/w/f", false, "/w", { kind: "move", to: "/w/tmp/f" }));
     await r.clock.advance(60_000);
     expect(r.runs).toEqual([]);
   });

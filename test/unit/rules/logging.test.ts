@@ -23,20 +23,23 @@ test("setLoglevel per logname, and pyinotifyd's message suffix", () => {
   ]);
 });
 
-test("a tagged logger made early still reaches sinks and levels set later (consola's withTag copies them)", async () => {
-  const { addSink, log, removeSink, setVerbosity } = await import("../../../src/log.ts");
-  const early = log.withTag("early");
-  const seen: string[] = [];
-  const sink = { log: (o: LogObject) => void seen.push(`${o.tag}:${o.type}:${o.args.join(" ")}`) };
-  addSink(sink);
-  try {
-    early.info("hello");
-    early.debug("hidden");
-    setVerbosity(1);
-    early.debug("shown");
-    expect(seen).toEqual(["early:info:hello", "early:debug:shown"]);
-  } finally {
-    removeSink(sink);
-    setVerbosity(0);
-  }
-});
+test(
+  "a tagged logger made early still reaches sinks " + "and levels set later (consola's withTag copies them)",
+  async () => {
+    const { addSink, log, removeSink, setVerbosity } = await import("../../../src/log.ts");
+    const early = log.withTag("early");
+    const seen: string[] = [];
+    const sink = { log: (o: LogObject) => void seen.push(`${o.tag}:${o.type}:${o.args.join(" ")}`) };
+    addSink(sink);
+    try {
+      early.info("hello");
+      early.debug("hidden");
+      setVerbosity(1);
+      early.debug("shown");
+      expect(seen).toEqual(["early:info:hello", "early:debug:shown"]);
+    } finally {
+      removeSink(sink);
+      setVerbosity(0);
+    }
+  },
+);

@@ -110,39 +110,46 @@ describe("TaskScheduler", () => {
     expect(n).toBe(2);
   });
 
-  test("shutdown: delayed tasks run now (policy run) or are dropped (policy drop), never started and killed", async () => {
-    const run = harness({ delay: 60 });
-    run.s.schedule(ev("/w/a"));
-    expect(await run.s.shutdown(1000, "run")).toBe(0);
-    expect(run.runs.length).toBe(1);
-    const drop = harness({ delay: 60 });
-    drop.s.schedule(ev("/w/a"));
-    expect(await drop.s.shutdown(1000, "drop")).toBe(0);
-    expect(drop.runs.length).toBe(0);
-    drop.s.schedule(ev("/w/b")); // paused: nothing new
-    await drop.clock.advance(120_000);
-    expect(drop.runs.length).toBe(0);
-  });
+  test(
+    "shutdown: delayed tasks run now (policy run) " + "or are dropped (policy drop), never started and killed",
+    async () => {
+      const run = harness({ delay: 60 });
+      run.s.schedule(ev("/w/a"));
+      expect(await run.s.shutdown(1000, "run")).toBe(0);
+      expect(run.runs.length).toBe(1);
+      const drop = harness({ delay: 60 });
+      drop.s.schedule(ev("/w/a"));
+      expect(await drop.s.shutdown(1000, "drop")).toBe(0);
+      expect(drop.runs.length).toBe(0);
+      drop.s.schedule(ev("/w/b")); // paused: nothing new
+      await drop.clock.advance(120_000);
+      expect(drop.runs.length).toBe(0);
+    },
+  );
 
-  test("shutdown timeout: a job function still running is named in the log (path, task id), not silently abandoned", async () => {
-    const { setFormat, setReporter } = await import("../../../src/log.ts");
-    const lines: string[] = [];
-    setReporter({ log: (o) => void lines.push(o.args.join(" ")) });
-    try {
-      const h = harness({}, true);
-      h.s.schedule(ev("/w/a"));
-      await settle();
-      expect(await h.s.shutdown(10, "run")).toBe(1);
-      expect(lines.join("\n")).toMatch(
-        new RegExp(
-          `shutdown: task left running \\(a job function cannot be stopped\\), mask=IN_CLOSE_WRITE, path=/w/a, task_id=${h.runs[0]!.id}`,
-        ),
-      );
-      await h.release();
-    } finally {
-      setFormat("text");
-    }
-  });
+  test(
+    "shutdown timeout: a job function still running is named in the log " + "(path, task id), not silently abandoned",
+    async () => {
+      const { setFormat, setReporter } = await import("../../../src/log.ts");
+      const lines: string[] = [];
+      setReporter({ log: (o) => void lines.push(o.args.join(" ")) });
+      try {
+        const h = harness({}, true);
+        h.s.schedule(ev("/w/a"));
+        await settle();
+        expect(await h.s.shutdown(10, "run")).toBe(1);
+        expect(lines.join("\n")).toMatch(
+          new RegExp(
+            "shutdown: task left running \\(a job function cannot be stopped\\), " +
+              `mask=IN_CLOSE_WRITE, path=/w/a, task_id=${h.runs[0]!.id}`,
+          ),
+        );
+        await h.release();
+      } finally {
+        setFormat("text");
+      }
+    },
+  );
 
   test("Cancel is an event-map value that names its scheduler", () => {
     const { s } = harness();

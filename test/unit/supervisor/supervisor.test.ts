@@ -102,21 +102,24 @@ describe("Supervisor: one watcher, shared", () => {
     expect(creates.seen()).toEqual(["create /w /w/a.part", "create /w /w/d", "create /w /w/skip"]);
   });
 
-  test("a root below another service's recursive root is served by that watch, with its own root on its events", async () => {
-    const r = rig(["/w/session"]);
-    const rules = new Probe("rules", [{ root: "/w", events: ["IN_CLOSE_WRITE"] }], r.journal);
-    const tracker = new Probe(
-      "tracker",
-      [{ root: "/w/session", recursive: false, events: ["IN_CLOSE_WRITE"] }],
-      r.journal,
-    );
-    await r.sup.add([rules, tracker]);
-    expect(r.watcher().roots()).toEqual(["/w"]);
-    r.fs.write("/w/session/X.torrent");
-    r.fs.write("/w/y");
-    expect(rules.seen()).toEqual(["write /w /w/session/X.torrent", "write /w /w/y"]);
-    expect(tracker.seen()).toEqual(["write /w/session /w/session/X.torrent"]);
-  });
+  test(
+    "a root below another service's recursive root is served by that watch, " + "with its own root on its events",
+    async () => {
+      const r = rig(["/w/session"]);
+      const rules = new Probe("rules", [{ root: "/w", events: ["IN_CLOSE_WRITE"] }], r.journal);
+      const tracker = new Probe(
+        "tracker",
+        [{ root: "/w/session", recursive: false, events: ["IN_CLOSE_WRITE"] }],
+        r.journal,
+      );
+      await r.sup.add([rules, tracker]);
+      expect(r.watcher().roots()).toEqual(["/w"]);
+      r.fs.write("/w/session/X.torrent");
+      r.fs.write("/w/y");
+      expect(rules.seen()).toEqual(["write /w /w/session/X.torrent", "write /w /w/y"]);
+      expect(tracker.seen()).toEqual(["write /w/session /w/session/X.torrent"]);
+    },
+  );
 
   test("a root that cannot be reached without a symlink gets a watch of its own", async () => {
     const r = rig(["/w/session"], () => false);

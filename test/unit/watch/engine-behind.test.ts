@@ -62,7 +62,8 @@ const rec = (wd: number, event: KernelRecord["event"], name: string, dir: boolea
   name: new TextEncoder().encode(name),
 });
 const rel = (root: string) => (e: FsEvent) =>
-  `${e.kind} ${e.path.slice(root.length + 1)}${e.from ? ` from ${e.from.slice(root.length + 1)}` : ""}${e.synthetic ? " *" : ""}`;
+  `${e.kind} ${e.path.slice(root.length + 1)}` +
+  `${e.from ? ` from ${e.from.slice(root.length + 1)}` : ""}${e.synthetic ? " *" : ""}`;
 
 describe("InotifyEngine behind the disk", () => {
   test("mkdir -p a/b; touch a/b/f; mv a r: r/b and r/b/f are reported (the issue's case)", () => {
@@ -152,33 +153,36 @@ describe("InotifyEngine behind the disk", () => {
     t.modelMatchesDisk();
   });
 
-  test("a watched directory that a listing finds renamed before its events is reported moved, not listed again", async () => {
-    using dir = tempDir();
-    mkdirSync(dir.join("a"));
-    writeFileSync(dir.join("a/x"), "");
-    using t = behind(dir.path);
-    const a = t.wd(dir.join("a"));
-    // mkdir n; mv a/x a/z; mv a n/a  (n was not watched yet: the last move has no IN_MOVED_TO)
-    mkdirSync(dir.join("n"));
-    renameSync(dir.join("a/x"), dir.join("a/z"));
-    renameSync(dir.join("a"), dir.join("n/a"));
-    t.read(
-      rec(t.ROOT, "IN_CREATE", "n", true),
-      rec(a, "IN_MOVED_FROM", "x", false, 7),
-      rec(a, "IN_MOVED_TO", "z", false, 7),
-      rec(t.ROOT, "IN_MOVED_FROM", "a", true, 8),
-    );
-    await t.log.until((e) => e.kind === "delete", "a moved out (unpaired)");
-    // n/a is found by n's listing (a create), then known as a: a move, before a's own events
-    expect(t.log.events.map(rel(dir.path))).toEqual([
-      "create n",
-      "create n/a *",
-      "move a *",
-      "move n/a from a *",
-      "move n/a/x",
-      "move n/a/z from n/a/x",
-      "delete a",
-    ]);
-    t.modelMatchesDisk();
-  });
+  test(
+    "a watched directory that a listing finds renamed " + "before its events is reported moved, not listed again",
+    async () => {
+      using dir = tempDir();
+      mkdirSync(dir.join("a"));
+      writeFileSync(dir.join("a/x"), "");
+      using t = behind(dir.path);
+      const a = t.wd(dir.join("a"));
+      // mkdir n; mv a/x a/z; mv a n/a  (n was not watched yet: the last move has no IN_MOVED_TO)
+      mkdirSync(dir.join("n"));
+      renameSync(dir.join("a/x"), dir.join("a/z"));
+      renameSync(dir.join("a"), dir.join("n/a"));
+      t.read(
+        rec(t.ROOT, "IN_CREATE", "n", true),
+        rec(a, "IN_MOVED_FROM", "x", false, 7),
+        rec(a, "IN_MOVED_TO", "z", false, 7),
+        rec(t.ROOT, "IN_MOVED_FROM", "a", true, 8),
+      );
+      await t.log.until((e) => e.kind === "delete", "a moved out (unpaired)");
+      // n/a is found by n's listing (a create), then known as a: a move, before a's own events
+      expect(t.log.events.map(rel(dir.path))).toEqual([
+        "create n",
+        "create n/a *",
+        "move a *",
+        "move n/a from a *",
+        "move n/a/x",
+        "move n/a/z from n/a/x",
+        "delete a",
+      ]);
+      t.modelMatchesDisk();
+    },
+  );
 });

@@ -30,20 +30,23 @@ function clocked(root: string) {
 }
 
 describe("InotifyEngine on a fake clock", () => {
-  test("an IN_MOVED_FROM without partner waits the move window, then is a delete; what follows waits behind it", async () => {
-    using dir = tempDir();
-    const { engine, clock, log, rec, read } = clocked(dir.path);
-    read(rec("IN_MOVED_FROM", "a", 7), rec("IN_CREATE", "b"));
-    expect(log.events).toEqual([]);
-    await clock.advance(MOVE_PAIR_WINDOW_MS - 1);
-    expect(log.events).toEqual([]);
-    await clock.advance(1);
-    expect(log.events.map((e) => [e.kind, e.path])).toEqual([
-      ["delete", dir.join("a")],
-      ["create", dir.join("b")],
-    ]);
-    engine.stop();
-  });
+  test(
+    "an IN_MOVED_FROM without partner waits the move window, " + "then is a delete; what follows waits behind it",
+    async () => {
+      using dir = tempDir();
+      const { engine, clock, log, rec, read } = clocked(dir.path);
+      read(rec("IN_MOVED_FROM", "a", 7), rec("IN_CREATE", "b"));
+      expect(log.events).toEqual([]);
+      await clock.advance(MOVE_PAIR_WINDOW_MS - 1);
+      expect(log.events).toEqual([]);
+      await clock.advance(1);
+      expect(log.events.map((e) => [e.kind, e.path])).toEqual([
+        ["delete", dir.join("a")],
+        ["create", dir.join("b")],
+      ]);
+      engine.stop();
+    },
+  );
 
   test("the partner read within the window pairs the move, and the wait is called off", async () => {
     using dir = tempDir();
