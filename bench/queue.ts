@@ -34,7 +34,9 @@ using dir = tempDir("bench-queue");
 const csv = dir.join("inventory.csv");
 writeFileSync(
   csv,
-  `Artist Name,Album Title\n${Array.from({ length: ALBUMS }, (_, i) => `"Artist ${i % 5000}, The",Album ${i}`).join("\n")}\n`,
+  "Artist Name,Album Title\n" +
+    Array.from({ length: ALBUMS }, (_, i) => `"Artist ${i % 5000}, The",Album ${i}`).join("\n") +
+    "\n",
 );
 
 // PostgreSQL as a user would run it for this: fsync on, synchronous_commit off (like
@@ -326,7 +328,9 @@ for (let r = 0; r < RUNS; r++)
     const res = await oneRun(b);
     (runs[b] ??= []).push(res);
     console.error(
-      `${b} run ${r + 1}: ${res.rate.toFixed(0)} leased/s, p50 ${res.p50.toFixed(2)} ms, p99 ${res.p99.toFixed(2)} ms, doubles ${res.doubles}, CPU: coordinator ${res.serverCpu.toFixed(1)} s, workers ${res.clientCpu.toFixed(1)} s, in ${res.seconds.toFixed(1)} s`,
+      `${b} run ${r + 1}: ${res.rate.toFixed(0)} leased/s, p50 ${res.p50.toFixed(2)} ms, ` +
+        `p99 ${res.p99.toFixed(2)} ms, doubles ${res.doubles}, CPU: coordinator ${res.serverCpu.toFixed(1)} s, ` +
+        `workers ${res.clientCpu.toFixed(1)} s, in ${res.seconds.toFixed(1)} s`,
     );
   }
 for (const b of backends) {
@@ -348,17 +352,35 @@ function writeReport(): void {
   const lines = [
     "# The queue coordinator under load (`bench/queue.ts`)",
     "",
-    `Command: \`bun bench/queue.ts${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(" ")}` : ""}\` (${new Date().toISOString().slice(0, 10)})`,
+    `Command: \`bun bench/queue.ts${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(" ")}` : ""}\` ` +
+      `(${new Date().toISOString().slice(0, 10)})`,
     "",
-    `Machine: ${cpu}, ${navigator.hardwareConcurrency} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, shared with other work (load average ${loadAtStart} at the start, ${readLoad()} at the end: rates move with it; the coordinator's CPU per task moves less); ${versions}; SQLite ${sqliteVersion}; ${pgVersion}.`,
+    `Machine: ${cpu}, ${navigator.hardwareConcurrency} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ` +
+      `shared with other work (load average ${loadAtStart} at the start, ${readLoad()} at the end: ` +
+      "rates move with it; the coordinator's CPU per task moves less); " +
+      `${versions}; SQLite ${sqliteVersion}; ${pgVersion}.`,
     "",
-    `Work: ${ALBUMS.toLocaleString("en")} albums imported with \`queue import\`; ${WORKERS} concurrent workers (one Bun process, keep-alive fetch) over HTTP on loopback, each leasing ${BATCH} albums (\`POST /api/v1/albums/lease\`) and submitting their results (\`POST /api/v1/albums/submit\`: one site each, a torrent id for two albums in three, so ~${Math.round((ALBUMS * 2) / 3).toLocaleString("en")} download tasks are made too) until none is left. The client shares the 2 cores with the coordinator (and PostgreSQL). SQLite: WAL, synchronous=NORMAL. PostgreSQL: a server of the run's own on loopback, fsync on, synchronous_commit off (the same promise as SQLite's NORMAL), 20 connections per coordinator. ${RUNS} runs each, interleaved; medians.`,
+    `Work: ${ALBUMS.toLocaleString("en")} albums imported with \`queue import\`; ` +
+      `${WORKERS} concurrent workers (one Bun process, keep-alive fetch) over HTTP on loopback, ` +
+      `each leasing ${BATCH} albums (\`POST /api/v1/albums/lease\`) and submitting their results ` +
+      "(`POST /api/v1/albums/submit`: one site each, a torrent id for two albums in three, " +
+      `so ~${Math.round((ALBUMS * 2) / 3).toLocaleString("en")} download tasks are made too) until none is left. ` +
+      "The client shares the 2 cores with the coordinator (and PostgreSQL). SQLite: WAL, synchronous=NORMAL. " +
+      "PostgreSQL: a server of the run's own on loopback, fsync on, synchronous_commit off " +
+      "(the same promise as SQLite's NORMAL), 20 connections per coordinator. " +
+      `${RUNS} runs each, interleaved; medians.`,
     "",
-    "| backend | leased tasks/s | request p50 | request p99 | double leases | coordinator CPU per 1,000 leased | import |",
+    "| backend | leased tasks/s | request p50 | request p99 | double leases " +
+      "| coordinator CPU per 1,000 leased | import |",
     "|---|---:|---:|---:|---:|---:|---:|",
     ...Object.entries(runs).map(([b, rs]) => {
       const m = (f: (r: RunResult) => number) => median(rs.map(f));
-      return `| ${b} | ${m((r) => r.rate).toFixed(0)} | ${m((r) => r.p50).toFixed(2)} ms | ${m((r) => r.p99).toFixed(2)} ms | ${rs.reduce((a, r) => a + r.doubles, 0)} | ${m((r) => (1000 * r.serverCpu) / r.leased).toFixed(3)} s | ${m((r) => r.importSeconds).toFixed(1)} s |`;
+      return (
+        `| ${b} | ${m((r) => r.rate).toFixed(0)} | ${m((r) => r.p50).toFixed(2)} ms ` +
+        `| ${m((r) => r.p99).toFixed(2)} ms | ${rs.reduce((a, r) => a + r.doubles, 0)} ` +
+        `| ${m((r) => (1000 * r.serverCpu) / r.leased).toFixed(3)} s ` +
+        `| ${m((r) => r.importSeconds).toFixed(1)} s |`
+      );
     }),
     "",
     "Each run: " +
@@ -369,13 +391,22 @@ function writeReport(): void {
     "",
     "## SIGKILL mid-run, then restart",
     "",
-    `The same work with \`--lease ${CRASH_LEASE_S}s\`; when 40% of the albums have been leased the coordinator gets SIGKILL and is started again on the same database and port; the workers retry until every album is settled. A *lost* result is an album leased again after the coordinator acknowledged its result; a *double lease* is an album handed out while an earlier lease of it still ran. Leases handed out just before the kill whose answers never arrived come back when they expire (re-leased).`,
+    `The same work with \`--lease ${CRASH_LEASE_S}s\`; when 40% of the albums have been leased ` +
+      "the coordinator gets SIGKILL and is started again on the same database and port; " +
+      "the workers retry until every album is settled. " +
+      "A *lost* result is an album leased again after the coordinator acknowledged its result; " +
+      "a *double lease* is an album handed out while an earlier lease of it still ran. " +
+      "Leases handed out just before the kill whose answers never arrived come back when they expire (re-leased).",
     "",
-    "| backend | killed after | settled | results as sent | lost results | double leases | re-leased after expiry | total time |",
+    "| backend | killed after | settled | results as sent | lost results | double leases " +
+      "| re-leased after expiry | total time |",
     "|---|---:|---:|---:|---:|---:|---:|---:|",
     ...Object.entries(crashes).map(
       ([b, c]) =>
-        `| ${b} | ${c.killedAt.toLocaleString("en")} leases | ${c.settled.toLocaleString("en")} / ${ALBUMS.toLocaleString("en")} | ${c.rightResults.toLocaleString("en")} | ${c.ackedThenLeased} | ${c.doubles} | ${c.reLeased} | ${c.seconds.toFixed(1)} s |`,
+        `| ${b} | ${c.killedAt.toLocaleString("en")} leases ` +
+        `| ${c.settled.toLocaleString("en")} / ${ALBUMS.toLocaleString("en")} ` +
+        `| ${c.rightResults.toLocaleString("en")} ` +
+        `| ${c.ackedThenLeased} | ${c.doubles} | ${c.reLeased} | ${c.seconds.toFixed(1)} s |`,
     ),
     "",
   ];

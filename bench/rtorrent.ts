@@ -31,14 +31,22 @@ const loadStart = loadavg()
 const sections = [coldStart(), await burst()];
 rmSync(work, { recursive: true, force: true });
 const version = Bun.spawnSync([SEEDWATCH, "--version"]).stdout.toString().trim();
+const when = new Date().toISOString().slice(0, 16).replace("T", " ");
+const command = `bun bench/rtorrent.ts${args.length ? ` ${args.join(" ")}` : ""}`;
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? "?"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`;
+const load = `load average ${loadStart} at the start and ${loadavg()
+  .map((x) => x.toFixed(1))
+  .join(" ")} at the end`;
+const storage = onTmpfs ? "tmpfs (/dev/shm)" : "bench/out (the VM's disk)";
+const rtorrent = HAVE_RTORRENT
+  ? Bun.spawnSync(["rtorrent", "-h"]).stdout.toString().split("\n")[0]
+  : "rtorrent not installed";
 const report = `# Benchmarks: seedwatch rtorrent
 
-Run ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC with \`bun bench/rtorrent.ts${args.length ? ` ${args.join(" ")}` : ""}\`.
+Run ${when} UTC with \`${command}\`.
 
-- machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, load average ${loadStart} at the start and ${loadavg()
-  .map((x) => x.toFixed(1))
-  .join(" ")} at the end; session, data and index on ${onTmpfs ? "tmpfs (/dev/shm)" : "bench/out (the VM's disk)"}
-- ${version}; ${HAVE_RTORRENT ? Bun.spawnSync(["rtorrent", "-h"]).stdout.toString().split("\n")[0] : "rtorrent not installed"}
+- machine: ${machine}, ${load}; session, data and index on ${storage}
+- ${version}; ${rtorrent}
 
 ${sections.join("\n\n")}
 `;
@@ -110,10 +118,14 @@ function coldStart(): string {
     }
     const [me, them] = got;
     const cmp = them
-      ? ` | ${median(them.times).toFixed(0)} | ${median(them.cpu).toFixed(0)} | ${(median(them.times) / median(me!.times)).toFixed(2)}× | ${(median(them.cpu) / median(me!.cpu)).toFixed(2)}× |`
+      ? ` | ${median(them.times).toFixed(0)} | ${median(them.cpu).toFixed(0)}` +
+        ` | ${(median(them.times) / median(me!.times)).toFixed(2)}×` +
+        ` | ${(median(them.cpu) / median(me!.cpu)).toFixed(2)}× |`
       : " |";
     rows.push(
-      `| ${label} | ${median(me!.times).toFixed(0)} | ${Math.min(...me!.times).toFixed(0)}–${Math.max(...me!.times).toFixed(0)} | ${median(me!.cpu).toFixed(0)} | ${median(me!.rss).toFixed(0)}${cmp}`,
+      `| ${label} | ${median(me!.times).toFixed(0)} ` +
+        `| ${Math.min(...me!.times).toFixed(0)}–${Math.max(...me!.times).toFixed(0)} ` +
+        `| ${median(me!.cpu).toFixed(0)} | ${median(me!.rss).toFixed(0)}${cmp}`,
     );
   };
   run("cold --once (empty index), data absent", ["--once"], true);
@@ -131,14 +143,19 @@ function coldStart(): string {
     ["--clean", "-r", "-n"],
     true,
   );
+  const againstNote = against
+    ? `; "against" is \`${against}\` (${Bun.spawnSync([against, "--version"]).stdout.toString().trim()}), ` +
+      "run interleaved with this build"
+    : "";
+  const againstColumns = against ? " against, ms | against CPU, ms | speed-up | CPU ratio |" : "";
   return `## Cold start and --clean: ${N.toLocaleString("en")} torrents
 
 A session of ${N.toLocaleString("en")} torrents (a third multi-file with 12 files, the rest single
 files) indexed by \`seedwatch rtorrent\`; "cold" starts from no database. With the data
 present, --clean also looks at every data file (Protection: path, resolved path, inode)
-and walks PATHS for orphans. ${RUNS} runs each, medians${against ? `; "against" is \`${against}\` (${Bun.spawnSync([against, "--version"]).stdout.toString().trim()}), run interleaved with this build` : ""}.
+and walks PATHS for orphans. ${RUNS} runs each, medians${againstNote}.
 
-| run | median, ms | range, ms | CPU, ms | peak RSS, MiB |${against ? " against, ms | against CPU, ms | speed-up | CPU ratio |" : ""}
+| run | median, ms | range, ms | CPU, ms | peak RSS, MiB |${againstColumns}
 |---|---|---|---|---|${against ? "---|---|---|---|" : ""}
 ${rows.join("\n")}
 

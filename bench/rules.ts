@@ -35,13 +35,18 @@ const seedwatch: Tool = {
     const cfg = join(work, `config-${Math.random().toString(36).slice(2)}.ts`);
     const sched =
       action === "move"
-        ? `new FileManagerScheduler({ rules: [new FileManagerRule({ action: "move", src_re: "^${src}/(?<n>.*)$", dst_re: "${dst}/$<n>", auto_create: true })] })`
+        ? "new FileManagerScheduler({ rules: [new FileManagerRule({ " +
+          `action: "move", src_re: "^${src}/(?<n>.*)$", dst_re: "${dst}/$<n>", auto_create: true })] })`
         : `new ShellScheduler({ cmd: ["touch", "${dst}/{name}"] })`;
     writeFileSync(
       cfg,
       `import { Pyinotifyd, Watch, FileManagerScheduler, FileManagerRule, ShellScheduler } from "seedwatch";
 const s = ${sched};
-export default new Pyinotifyd({ watches: [new Watch({ path: "${src}", rec: true, auto_add: true, event_map: { IN_CLOSE_WRITE: s, IN_MOVED_TO: s } })] });`,
+export default new Pyinotifyd({
+  watches: [
+    new Watch({ path: "${src}", rec: true, auto_add: true, event_map: { IN_CLOSE_WRITE: s, IN_MOVED_TO: s } }),
+  ],
+});`,
     );
     const p = Bun.spawn(["setsid", SEEDWATCH, "run", cfg], { stdout: "ignore", stderr: "pipe" });
     await readyWhen(p, /running /);
@@ -53,7 +58,9 @@ const shellLoop: Tool = {
   name: "shell loop (inotifywait, while read)",
   async start(src, dst, action) {
     const body = action === "move" ? `mv -- "$f" "${dst}/"` : `touch -- "${dst}/$(basename -- "$f")"`;
-    const script = `inotifywait -m -r -e close_write -e moved_to --format '%w%f' '${src}' | while IFS= read -r f; do ${body}; done`;
+    const script =
+      `inotifywait -m -r -e close_write -e moved_to --format '%w%f' '${src}' | ` +
+      `while IFS= read -r f; do ${body}; done`;
     const p = Bun.spawn(["setsid", "bash", "-c", script], { stdout: "ignore", stderr: "pipe" });
     await readyWhen(p, /Watches established/);
     return p;
@@ -70,12 +77,20 @@ const sections = [
 if (tmpfs) Bun.spawnSync(["umount", work]);
 rmSync(work, { recursive: true, force: true });
 
+const when = new Date().toISOString().slice(0, 16).replace("T", " ");
+const command = `bun bench/rules.ts${args.length ? ` ${args.join(" ")}` : ""}`;
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? "?"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`;
+const versions = [
+  Bun.spawnSync([SEEDWATCH, "--version"]).stdout.toString().trim(),
+  Bun.spawnSync(["inotifywait", "--help"]).stdout.toString().split("\n")[0],
+  Bun.spawnSync(["bash", "--version"]).stdout.toString().split("\n")[0],
+].join("; ");
 const report = `# Benchmarks: seedwatch run
 
-Run ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC with \`bun bench/rules.ts${args.length ? ` ${args.join(" ")}` : ""}\`.
+Run ${when} UTC with \`${command}\`.
 
-- machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; files on ${tmpfs ? "a private tmpfs" : "ext4 (bench/out)"}
-- ${Bun.spawnSync([SEEDWATCH, "--version"]).stdout.toString().trim()}; ${Bun.spawnSync(["inotifywait", "--help"]).stdout.toString().split("\n")[0]}; ${Bun.spawnSync(["bash", "--version"]).stdout.toString().split("\n")[0]}
+- machine: ${machine}; files on ${tmpfs ? "a private tmpfs" : "ext4 (bench/out)"}
+- ${versions}
 
 ${sections.join("\n\n")}
 `;
@@ -107,7 +122,8 @@ async function throughput(action: "move" | "touch", n: number): Promise<string> 
     }
     base[tool.name] = median(times);
     rows.push(
-      `| ${tool.name} | ${Math.min(...done)} / ${n} | ${median(times).toFixed(0)} | ${(n / (median(times) / 1000)).toFixed(0)} | ${median(cpu).toFixed(0)} |`,
+      `| ${tool.name} | ${Math.min(...done)} / ${n} | ${median(times).toFixed(0)} ` +
+        `| ${(n / (median(times) / 1000)).toFixed(0)} | ${median(cpu).toFixed(0)} |`,
     );
   }
   const ratio = base[shellLoop.name]! / base[seedwatch.name]!;
@@ -115,11 +131,12 @@ async function throughput(action: "move" | "touch", n: number): Promise<string> 
     action === "move"
       ? `${n.toLocaleString("en")} files through a move rule (delay 0)`
       : `${n.toLocaleString("en")} events through a shell command (\`touch\` a marker per file)`;
+  const verb = action === "move" ? "mv" : "touch";
   return `## ${what}
 
 A C loop creates the files as fast as it can in the watched directory; the time runs
 until every one has been acted on. CPU is that of the whole process tree (for the shell
-loop: inotifywait, bash and every \`${action === "move" ? "mv" : "touch"}\`). ${RUNS} runs, medians. seedwatch is ${ratio.toFixed(1)}× as fast.
+loop: inotifywait, bash and every \`${verb}\`). ${RUNS} runs, medians. seedwatch is ${ratio.toFixed(1)}× as fast.
 
 | tool | done (fewest of runs) | time, ms | per second | CPU, ms |
 |---|---|---|---|---|
@@ -150,7 +167,8 @@ async function latency(): Promise<string> {
       await stop(p);
     }
     rows.push(
-      `| ${tool.name} | ${lat.length} | ${percentile(lat, 50).toFixed(2)} | ${percentile(lat, 90).toFixed(2)} | ${percentile(lat, 99).toFixed(2)} |`,
+      `| ${tool.name} | ${lat.length} | ${percentile(lat, 50).toFixed(2)} ` +
+        `| ${percentile(lat, 90).toFixed(2)} | ${percentile(lat, 99).toFixed(2)} |`,
     );
   }
   return `## Event-to-action latency
@@ -185,7 +203,8 @@ async function correctness(): Promise<string> {
     const both = () => existsSync(join(dst, "two\nlines")) && existsSync(join(dst, "-rf"));
     while (!both() && performance.now() < deadline) await Bun.sleep(10);
     rows.push(
-      `| ${tool.name} | ${got.count} / ${n} | ${existsSync(join(dst, "two\nlines")) ? "yes" : "no"} | ${existsSync(join(dst, "-rf")) ? "yes" : "no"} |`,
+      `| ${tool.name} | ${got.count} / ${n} ` +
+        `| ${existsSync(join(dst, "two\nlines")) ? "yes" : "no"} | ${existsSync(join(dst, "-rf")) ? "yes" : "no"} |`,
     );
     await stop(p);
   }

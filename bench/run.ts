@@ -73,7 +73,8 @@ async function burst(): Promise<string> {
       await w.stop();
       rmSync(dir, { recursive: true, force: true });
       log(
-        `burst ${tool.name} run ${r + 1}: ${w.lines}/${2 * BURST} lines, last after ${(w.lastLineAt - t0).toFixed(0)} ms (generator ${genMs.toFixed(0)} ms)`,
+        `burst ${tool.name} run ${r + 1}: ${w.lines}/${2 * BURST} lines, ` +
+          `last after ${(w.lastLineAt - t0).toFixed(0)} ms (generator ${genMs.toFixed(0)} ms)`,
       );
     }
   }
@@ -81,10 +82,12 @@ async function burst(): Promise<string> {
   for (const [name, r] of Object.entries(results)) {
     const ratio = median(r.ms) / median(base.ms);
     rows.push(
-      `| ${name} | ${Math.min(...r.got)} / ${2 * BURST} | ${median(r.ms).toFixed(0)} | ${ratio.toFixed(2)} | ${median(r.cpu).toFixed(0)} | ${median(r.rss).toFixed(1)} |`,
+      `| ${name} | ${Math.min(...r.got)} / ${2 * BURST} | ${median(r.ms).toFixed(0)} | ${ratio.toFixed(2)} ` +
+        `| ${median(r.cpu).toFixed(0)} | ${median(r.rss).toFixed(1)} |`,
     );
   }
-  return `## Burst: ${BURST.toLocaleString("en")} files created as fast as a C loop can (${(2 * BURST).toLocaleString("en")} events)
+  const events = (2 * BURST).toLocaleString("en");
+  return `## Burst: ${BURST.toLocaleString("en")} files created as fast as a C loop can (${events} events)
 
 Both watch \`-r -e create,close_write --format '%w%f'\`; one line per event is counted as it
 arrives. Time is from the generator's start to the last line. ${runs} run(s), medians.
@@ -114,7 +117,8 @@ async function setup(): Promise<string> {
     for (const tool of TOOLS) {
       const ratio = median(times[tool.name]!) / median(times.inotifywait!);
       rows.push(
-        `| ${n.toLocaleString("en")} | ${tool.name} | ${median(times[tool.name]!).toFixed(0)} | ${ratio.toFixed(2)} | ${median(rss[tool.name]!).toFixed(1)} |`,
+        `| ${n.toLocaleString("en")} | ${tool.name} | ${median(times[tool.name]!).toFixed(0)} ` +
+          `| ${ratio.toFixed(2)} | ${median(rss[tool.name]!).toFixed(1)} |`,
       );
     }
     rmSync(dir, { recursive: true, force: true });
@@ -174,7 +178,8 @@ async function latency(): Promise<string> {
       rmSync(dir, { recursive: true, force: true });
     }
     rows.push(
-      `| ${tool.name} | ${all.length} | ${percentile(all, 50).toFixed(0)} | ${percentile(all, 90).toFixed(0)} | ${percentile(all, 99).toFixed(0)} |`,
+      `| ${tool.name} | ${all.length} | ${percentile(all, 50).toFixed(0)} ` +
+        `| ${percentile(all, 90).toFixed(0)} | ${percentile(all, 99).toFixed(0)} |`,
     );
   }
   return `## Event latency
@@ -193,7 +198,9 @@ function header(): string {
   const sw = Bun.spawnSync([SEEDWATCH, "--version"]).stdout.toString().trim();
   const iw = Bun.spawnSync(["inotifywait", "--help"]).stdout.toString().split("\n")[0];
   const kernel = Bun.spawnSync(["uname", "-r"]).stdout.toString().trim();
-  return `Run ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC with \`bun bench/run.ts${args.length ? ` ${args.join(" ")}` : ""}\`.
+  const when = new Date().toISOString().slice(0, 16).replace("T", " ");
+  const command = `bun bench/run.ts${args.length ? ` ${args.join(" ")}` : ""}`;
+  return `Run ${when} UTC with \`${command}\`.
 
 - machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${kernel}
 - files on: ${scratch.tmpfs ? "a private tmpfs" : `${scratch.path} (not tmpfs: not root)`}
