@@ -11,7 +11,7 @@ import { DEFAULT_PREFERENCES, type Preferences } from "./gazelle/score.ts";
 /** A secret written in the config, or where to read it: `{ env: "OPS_KEY" }`, `{ file: "/run/keys/ops" }`. */
 export type Secret = string | { env: string } | { file: string };
 
-interface SiteCommon {
+export interface SiteCommon {
   name: string;
   /** The site's base URL, e.g. "https://orpheus.network". */
   url: string;
