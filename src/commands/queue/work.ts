@@ -28,12 +28,14 @@ export default defineVerb({
   args: {
     kind: {
       type: "positional",
+      required: false,
       valueHint: "metadata|torrent",
       description: "one batch of this kind (default: keep working)",
     },
     rest: {
       type: "positional",
       variadic: true,
+      required: false,
       valueHint: "N | SITE N SEEDBOX",
       description: "the batch's size (and site, seedbox)",
     },

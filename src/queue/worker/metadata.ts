@@ -10,8 +10,9 @@
 //   site answered → submitted as not found. Not found where it answered, but a site
 //   failed (network, rate limit past the retries, auth, a broken answer) → given back
 //   as an error with the reason: an album is "not found" only when every site said so.
-// - `signal` aborted (SIGTERM): albums not started yet are given back ("release": no
-//   attempt counted), those under way finish and are submitted.
+// - `signal` aborted (SIGTERM): albums not settled yet are given back at once ("release":
+//   no attempt counted) rather than waiting out the site's rate limit; a search under way
+//   is abandoned (its answer, if any, is dropped).
 // - A lease the coordinator says is lost (it ran out; another worker has the album) is
 //   not submitted.
 
@@ -64,10 +65,10 @@ export async function runMetadataBatch(deps: MetadataDeps, n: number): Promise<M
     const lane = async () => {
       for (let a = queue.shift(); a; a = queue.shift()) {
         if (deps.signal?.aborted) {
-          await settle(deps, beat, a, { kind: "release", reason: "the worker is stopping" }, tally);
+          await settle(deps, beat, a, STOPPING, tally);
           continue;
         }
-        await settle(deps, beat, a, await searchAlbum(deps.sites, a), tally);
+        await settle(deps, beat, a, await untilAborted(searchAlbum(deps.sites, a), deps.signal), tally);
       }
     };
     await Promise.all(Array.from({ length: Math.min(deps.parallel ?? 4, leases.length) }, lane));
@@ -103,6 +104,19 @@ export async function searchAlbum(sites: Site[], a: AlbumLease): Promise<AlbumOu
 }
 
 // --- internal ---
+
+const STOPPING: AlbumOutcome = { kind: "release", reason: "the worker is stopping" };
+
+/** The search's outcome, or a release as soon as the worker is told to stop. */
+function untilAborted(search: Promise<AlbumOutcome>, signal: AbortSignal | undefined): Promise<AlbumOutcome> {
+  if (!signal) return search;
+  if (signal.aborted) return Promise.resolve(STOPPING);
+  return new Promise((resolve, reject) => {
+    const stop = () => resolve(STOPPING);
+    signal.addEventListener("abort", stop, { once: true });
+    search.then(resolve, reject).finally(() => signal.removeEventListener("abort", stop));
+  });
+}
 
 async function settle(
   deps: MetadataDeps,

@@ -7,8 +7,10 @@
 //   - a round that got no task waits before the next, longer each time (capped
 //     exponential: idleBaseMs, ×2, … idleMaxMs); a round with work resets it. A round that
 //     failed to reach the coordinator waits the same way.
-// stop() (SIGTERM) aborts the rounds: tasks not yet started go back ("release"), those
-// under way finish and are reported, then stop() resolves and the process exits 0.
+// stop() (SIGTERM) aborts the rounds: albums not settled go back at once ("release"),
+// a download under way finishes its hand-off (a seedbox may already have it) and is
+// reported, the downloads not started go back; then stop() resolves and the process
+// exits 0.
 // A token the coordinator refuses ends the service (ended: its exit code): no amount of
 // waiting fixes it.
 
@@ -69,7 +71,8 @@ export class WorkerService implements Service {
   }
 
   async stop(): Promise<void> {
-    if (!this.abort.signal.aborted) out.info("stopping: finishing the tasks under way, giving back the others");
+    if (!this.abort.signal.aborted)
+      out.info("stopping: giving back the albums not settled, finishing the hand-off under way");
     this.abort.abort();
     this.wake?.();
     await this.loop;
