@@ -5,7 +5,7 @@
 // .torrent with the right info hash lands in the watch dir), and `queue ls`/`status` say so.
 
 import { afterEach, expect, test } from "bun:test";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { checkTorrentFile } from "../../../src/queue/gazelle/download.ts";
 import { type FakeGazelle, startFakeGazelle } from "../../fakes/gazelle.ts";
 import { addToken, queueCli, startCoordinator } from "../../helpers/queue.ts";
@@ -134,3 +134,39 @@ for (const fault of ["http-500", "html-502", "not-json"] as const)
     expect(album!.error).toMatch(/^fake: /);
     expect(album!.results).toEqual([]);
   });
+
+test("errors say where and what: worker.ts that does not load, a bad field, a refused token, an unknown seedbox", async () => {
+  using dir = tempDir("q-work-errors");
+  const db = dir.join("queue.db");
+  const fake = fakeTracker();
+  const token = addToken(db, "box-a");
+  await using coord = await startCoordinator(db, [], token);
+  const { config } = writeWorkerConfig(dir, coord.url, fake);
+
+  const broken = dir.join("broken.ts");
+  writeFileSync(
+    broken,
+    'import { defineWorker } from "seedwatch";\nexport default defineWorker({ coordinator: { url: "x" ,, });\n',
+  );
+  const syntax = await runWorker(["metadata", "1"], broken, token);
+  expect(syntax.code).toBe(9);
+  expect(syntax.stderr).toContain(`${broken}:2:`);
+
+  const typo = dir.join("typo.ts");
+  writeFileSync(typo, readFileSync(config, "utf8").replace("watch_dir:", "watch_dri:"));
+  const field = await runWorker(["metadata", "1"], typo, token);
+  expect(field.code).toBe(3);
+  expect(field.stderr).toContain("seedboxes[0]: needs one of rtorrent, transmission or watch_dir");
+  expect(field.stderr).toContain("did you mean watch_dir?");
+
+  const refused = await runWorker(["metadata", "1"], config, "not-the-token");
+  expect(refused.code).toBe(10);
+  expect(refused.stderr).toContain("HTTP 401");
+  expect(refused.stderr).toContain("coordinator.token");
+  expect(refused.stderr).not.toContain("not-the-token");
+
+  const box = await runWorker(["torrent", "fake", "1", "box9"], config, token);
+  expect(box.code).toBe(2);
+  expect(box.stderr).toContain('no seedbox named "box9"');
+  expect(box.stderr).toContain("the config has: box1");
+});
