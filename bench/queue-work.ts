@@ -122,7 +122,9 @@ async function cacheRun(): Promise<CacheRun> {
       // two workers at once, one album at a time each, until the queue is empty
       await Promise.all(
         workers.map(async (w) => {
-          while ((await runMetadataBatch({ coordinator: w.client, sites: w.sites, clock: realClock, parallel: 1 }, 1)).leased);
+          while (
+            (await runMetadataBatch({ coordinator: w.client, sites: w.sites, clock: realClock, parallel: 1 }, 1)).leased
+          );
         }),
       );
       const hits = workers.reduce((n, w) => n + (w.cache instanceof CoordinatorCache ? w.cache.hits : 0), 0);
@@ -200,7 +202,10 @@ Machine: ${cpu}, ${navigator.hardwareConcurrency} cores, ${(totalmem() / 2 ** 30
 
 | albums | wall time | albums/min | tracker requests | requests/min (limit 30) | most in any 10 s (limit 5) | "rate limit exceeded" answers |
 | -----: | --------: | ---------: | ---------------: | ----------------------: | -------------------------: | ----------------------------: |
-| ${ALBUMS} | ${med(through.map((t) => t.seconds))} s | ${med(perMin)} | ${med(through.map((t) => t.requests), 0)} | ${med(reqPerMin)} | ${Math.max(...through.map((t) => t.maxInWindow))} (max over runs) | ${Math.max(...through.map((t) => t.limited))} (max over runs) |
+| ${ALBUMS} | ${med(through.map((t) => t.seconds))} s | ${med(perMin)} | ${med(
+  through.map((t) => t.requests),
+  0,
+)} | ${med(reqPerMin)} | ${Math.max(...through.map((t) => t.maxInWindow))} (max over runs) | ${Math.max(...through.map((t) => t.limited))} (max over runs) |
 
 Each run: ${through.map((t) => `${t.seconds.toFixed(1)} s`).join(", ")}.
 
@@ -210,10 +215,31 @@ ${albumsCache} albums, ${ARTISTS} artists with ${PER_ARTIST} albums each, every 
 
 | cache | tracker requests | artist lookups | cache hits |
 | ----- | ---------------: | -------------: | ---------: |
-| none | ${med(caches.map((c) => c.without), 0)} | ${med(caches.map((c) => c.artistWithout), 0)} | – |
-| shared (coordinator) | ${med(caches.map((c) => c.with), 0)} | ${med(caches.map((c) => c.artistWith), 0)} | ${med(caches.map((c) => c.hits), 0)} |
+| none | ${med(
+  caches.map((c) => c.without),
+  0,
+)} | ${med(
+  caches.map((c) => c.artistWithout),
+  0,
+)} | – |
+| shared (coordinator) | ${med(
+  caches.map((c) => c.with),
+  0,
+)} | ${med(
+  caches.map((c) => c.artistWith),
+  0,
+)} | ${med(
+  caches.map((c) => c.hits),
+  0,
+)} |
 
-Saved: ${med(caches.map((c) => 100 * (1 - c.with / c.without)), 0)}% of the tracker requests (at 5 per 10 s, ${med(caches.map((c) => ((c.without - c.with) * 10) / 5), 0)} s of the account's budget). An artist can still be fetched twice when both workers miss it at the same moment; the runs' artist lookups were ${caches.map((c) => c.artistWith).join(", ")} for ${ARTISTS} artists.
+Saved: ${med(
+  caches.map((c) => 100 * (1 - c.with / c.without)),
+  0,
+)}% of the tracker requests (at 5 per 10 s, ${med(
+  caches.map((c) => ((c.without - c.with) * 10) / 5),
+  0,
+)} s of the account's budget). An artist can still be fetched twice when both workers miss it at the same moment; the runs' artist lookups were ${caches.map((c) => c.artistWith).join(", ")} for ${ARTISTS} artists.
 <!-- /queue-work -->
 `;
 
@@ -225,7 +251,9 @@ if (full) {
   const end = text.indexOf("<!-- /queue-work -->\n");
   writeFileSync(
     results,
-    at < 0 ? `${text.trimEnd()}\n\n${section}` : text.slice(0, at) + section + text.slice(end + "<!-- /queue-work -->\n".length),
+    at < 0
+      ? `${text.trimEnd()}\n\n${section}`
+      : text.slice(0, at) + section + text.slice(end + "<!-- /queue-work -->\n".length),
   );
   console.error(`wrote ${results}`);
 } else {
