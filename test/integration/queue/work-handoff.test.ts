@@ -5,12 +5,12 @@
 // A real coordinator (the binary) and the fake tracker; the worker runs in this process.
 
 import { afterEach, expect, test } from "bun:test";
-import { readdirSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { realClock } from "../../../src/clock.ts";
 import { HandOffError, type Progress, type Seedbox, type TorrentFile } from "../../../src/queue/handoff/types.ts";
 import { MemoryCache } from "../../../src/queue/gazelle/cache.ts";
 import { CoordinatorClient } from "../../../src/queue/worker/coordinator.ts";
-import { WatchDirSeedbox } from "../../../src/queue/worker/open-seedbox.ts";
+import { openSeedbox } from "../../../src/queue/worker/open-seedbox.ts";
 import { pollCompletions } from "../../../src/queue/worker/progress.ts";
 import { Seedboxes } from "../../../src/queue/worker/seedboxes.ts";
 import { openSites, type Site } from "../../../src/queue/worker/sites.ts";
@@ -76,7 +76,7 @@ async function rig(dir: ReturnType<typeof tempDir>) {
     { id: lease!.id, lease: lease!.lease, sites: [{ site: site.host, torrentIds: [3001, 3003] }] },
   ]);
   const downloads = (): DownloadRow[] => JSON.parse(queueCli(db, ["ls", "downloads", "--json"]).stdout);
-  return { coord, client, site, downloads, deps: { coordinator: client, clock: realClock } };
+  return { coord, client, site, fake, downloads, deps: { coordinator: client, clock: realClock } };
 }
 
 test("a seedbox that refuses for now: the download goes back queued with the reason; for good: it fails with the reason", async () => {
@@ -120,14 +120,19 @@ test("a torrent the seedbox reports complete reaches the coordinator with its pa
   ]);
 });
 
-test("a watch directory gets whole files under their final names; a missing one is a refusal for now", async () => {
+test("a watch directory gets whole files; a missing one is a refusal for now", async () => {
   using dir = tempDir("q-handoff-watch");
   const r = await rig(dir);
   await using _ = r.coord;
-  const missing = new WatchDirSeedbox("box1", dir.join("no-such-dir"));
+  // through the factory the command uses, so this holds for whatever implements it
+  const missing = openSeedbox({ name: "box1", kind: "watch", watch_dir: dir.join("no-such-dir") });
   expect(await runTorrentBatch(r.deps, r.site, 1, missing)).toMatchObject({ retry: 1 });
   expect(r.downloads()[0]!.reason).toContain("no-such-dir");
-  const box = new WatchDirSeedbox("box2", dir.path);
+  mkdirSync(dir.join("watch"));
+  const box = openSeedbox({ name: "box2", kind: "watch", watch_dir: dir.join("watch") });
   expect(await runTorrentBatch(r.deps, r.site, 5, box)).toMatchObject({ handedOff: 1 });
-  expect(readdirSync(dir.path).filter((f) => f.includes("torrent"))).toEqual(["fake-3003.torrent"]);
+  const files = readdirSync(dir.join("watch"));
+  expect(files.length).toBe(1);
+  const bytes = new Uint8Array(readFileSync(dir.join("watch", files[0]!)));
+  expect(Buffer.from(bytes).equals(Buffer.from(r.fake.torrentFile(3003).bytes))).toBe(true);
 });
