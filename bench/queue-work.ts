@@ -124,12 +124,11 @@ async function cacheRun(): Promise<CacheRun> {
         );
         return { client, cache, sites };
       });
-      // two workers at once, one album at a time each, until the queue is empty
+      // two workers at once, until the queue is empty
       await Promise.all(
         workers.map(async (w) => {
-          while (
-            (await runMetadataBatch({ coordinator: w.client, sites: w.sites, clock: realClock, parallel: 1 }, 1)).leased
-          );
+          const deps = { coordinator: w.client, sites: w.sites, clock: realClock, parallel };
+          while ((await runMetadataBatch(deps, batch)).leased);
         }),
       );
       const hits = workers.reduce((n, w) => n + (w.cache instanceof CoordinatorCache ? w.cache.hits : 0), 0);
