@@ -214,7 +214,7 @@ Each run: ${through.map((t) => `${t.seconds.toFixed(1)} s`).join(", ")}.
 
 ### What the shared cache saves
 
-${albumsCache} albums, ${ARTISTS} artists with ${PER_ARTIST} albums each, every title accented on the site and typed without accents in the inventory, so \`browse\` misses and each album needs its artist's page. Two workers at once until the queue is empty. One album at a time without any cache, each album asks for its artist's page (distleech without its CouchDB cache). The worker as it runs by default leases 5 at a time and searches 4 at once; albums of one artist whose lookups overlap in time share one request even without a shared cache (here, on loopback, a request takes a few ms and the lookups hardly overlap, so that saves nothing; over a real network it does). With the coordinator's cache (\`/api/v1/cache\`) an artist either worker fetched is a hit for both.
+${albumsCache} albums, ${ARTISTS} artists with ${PER_ARTIST} albums each, every title accented on the site and typed without accents in the inventory, so \`browse\` misses and each album needs its artist's page. Two workers at once until the queue is empty. One album at a time without any cache, each album asks for its artist's page (distleech without its CouchDB cache). The worker as it runs by default leases 5 at a time and searches 4 at once; albums of one artist whose lookups overlap in time share one request even without a shared cache. With the coordinator's cache (\`/api/v1/cache\`) an artist either worker fetched is a hit for both.
 
 | cache | worker | tracker requests | artist lookups | cache hits |
 | ----- | ------ | ---------------: | -------------: | ---------: |
