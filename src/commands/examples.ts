@@ -59,6 +59,22 @@ export default defineHooks({
 });
 `;
 
+export const WORKER_EXAMPLE = `// seedwatch queue work --config worker.ts   (types: seedwatch.d.ts, written beside this file)
+// Secrets: write them here, or say where to read them: { env: "NAME" } or { file: "/path" }.
+import { defineWorker } from "seedwatch";
+
+export default defineWorker({
+  // the coordinator (seedwatch queue serve) and this worker's token (seedwatch queue token add NAME)
+  coordinator: { url: "http://127.0.0.1:8080", token: { env: "SEEDWATCH_QUEUE_TOKEN" } },
+  sites: [
+    // OPS: Authorization: token KEY; RED: the bare key (auth_header: "bare")
+    { name: "OPS", url: "https://orpheus.network", api_key: { file: "/etc/seedwatch/ops.key" } },
+  ],
+  seedboxes: [{ name: "watch", watch_dir: "/srv/rtorrent/watch" }],
+  // prefer: { formats: ["FLAC"], encodings: ["24bit Lossless", "Lossless"], media: ["CD", "WEB", "Vinyl"] },
+});
+`;
+
 export const TSCONFIG = `{
   "compilerOptions": { "strict": true, "target": "esnext", "module": "esnext", "moduleResolution": "bundler", "types": [], "noEmit": true },
   "include": ["*.ts"]

@@ -3,14 +3,14 @@
 import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { nativeError } from "../errors.ts";
 import { join, resolve } from "node:path";
-import { CONFIG_EXAMPLE, HOOKS_EXAMPLE, TSCONFIG } from "./examples.ts";
+import { CONFIG_EXAMPLE, HOOKS_EXAMPLE, TSCONFIG, WORKER_EXAMPLE } from "./examples.ts";
 import { seedwatchDts } from "./user-api.ts";
 import { defineVerb } from "./args.ts";
 
 export default defineVerb({
   name: "init",
   description:
-    "Write seedwatch.d.ts (types for rtorrent hooks and run configs), an example hooks.ts and config.ts, and a tsconfig.json into DIR",
+    "Write seedwatch.d.ts (types for rtorrent hooks, run configs and queue workers), an example hooks.ts, config.ts and worker.ts, and a tsconfig.json into DIR",
   args: {
     dir: {
       type: "positional",
@@ -45,6 +45,7 @@ export default defineVerb({
     put("seedwatch.d.ts", await seedwatchDts(), true);
     put("hooks.ts", HOOKS_EXAMPLE, false);
     put("config.ts", CONFIG_EXAMPLE, false);
+    put("worker.ts", WORKER_EXAMPLE, false);
     put("tsconfig.json", TSCONFIG, false);
     return 0;
   },

@@ -1,5 +1,5 @@
-// seedwatch queue serve|import|token|status|ls|identify: the download queue. Each sub-verb is a
-// file in queue/, loaded only when named; every one takes --db.
+// seedwatch queue serve|import|token|status|ls|work|identify: the download queue. Each sub-verb
+// is a file in queue/, loaded only when named; every one but work (--config) takes --db.
 
 import { DB_ARG } from "./queue/common.ts";
 import { defineGroup } from "./verbs.ts";
@@ -26,6 +26,10 @@ export default defineGroup({
       load: () => import("./queue/status.ts"),
     },
     ls: { describe: "list albums or downloads, as a table or JSON", load: () => import("./queue/ls.ts") },
+    work: {
+      describe: "a worker: search albums on Gazelle trackers, hand torrents to a seedbox (--config worker.ts)",
+      load: () => import("./queue/work.ts"),
+    },
     identify: {
       describe: "match finished directories to the queue's torrents and report them complete",
       load: () => import("./queue/identify.ts"),
@@ -35,5 +39,6 @@ export default defineGroup({
 EXAMPLES
   seedwatch queue import inventory.csv
   seedwatch queue token add seedbox-a
-  seedwatch queue serve --listen 127.0.0.1:8080`,
+  seedwatch queue serve --listen 127.0.0.1:8080
+  seedwatch queue work --config worker.ts`,
 });

@@ -24,5 +24,6 @@ EXAMPLES
   seedwatch service install --user && systemctl --user daemon-reload && systemctl --user enable --now seedwatch
   sudo seedwatch service install --config /etc/seedwatch/config.ts
   sudo seedwatch service install --queue   (the queue's coordinator: seedwatch queue serve)
+  seedwatch service install --user --queue-worker ~/.config/seedwatch/worker.ts   (seedwatch queue work)
   sudo seedwatch service uninstall        (a config you changed is kept)`,
 });

@@ -2,8 +2,9 @@
 // validation, pure. Loading the module is the command's job; reading secrets goes
 // through the `SecretReader` it passes in (environment and files), so this file does no
 // I/O. Every error names the field path (`sites[1].rate_limit.seconds`) and, for an
-// unknown key, the nearest known one.
+// unknown key, the nearest known one (config/keys.ts: one "did you mean" for every config).
 
+import { closest } from "../config/keys.ts";
 import { ConfigError } from "../errors.ts";
 import type { GazelleSite } from "./gazelle/client.ts";
 import { DEFAULT_PREFERENCES, type Preferences } from "./gazelle/score.ts";
@@ -11,7 +12,7 @@ import { DEFAULT_PREFERENCES, type Preferences } from "./gazelle/score.ts";
 /** A secret written in the config, or where to read it: `{ env: "OPS_KEY" }`, `{ file: "/run/keys/ops" }`. */
 export type Secret = string | { env: string } | { file: string };
 
-interface SiteCommon {
+export interface SiteCommon {
   name: string;
   /** The site's base URL, e.g. "https://orpheus.network". */
   url: string;
@@ -211,7 +212,7 @@ function record(v: unknown, at: string, known: string[] | undefined): Obj {
   if (typeof v !== "object" || v === null || Array.isArray(v)) throw new ConfigError("must be an object", at, v);
   for (const k of known ? Object.keys(v) : []) {
     if (known!.includes(k)) continue;
-    const near = nearest([k], known!);
+    const near = closest(k, known!);
     throw new ConfigError(
       `unknown key "${k}"`,
       at,
@@ -253,7 +254,7 @@ function httpUrl(v: unknown, at: string): string {
 
 function oneOf<T extends string>(v: unknown, allowed: readonly T[], at: string): T {
   if (typeof v === "string" && (allowed as readonly string[]).includes(v)) return v as T;
-  const near = typeof v === "string" ? nearest([v], [...allowed]) : undefined;
+  const near = typeof v === "string" ? closest(v, allowed) : undefined;
   throw new ConfigError(
     `must be ${allowed.map((a) => JSON.stringify(a)).join(" or ")}`,
     at,
@@ -270,26 +271,11 @@ function unique(items: { name: string }[], at: string): void {
   }
 }
 
-/** The known word nearest to any of `words` (edit distance ≤ 2, or one a prefix of the other). */
+/** The known word nearest to any of `words` (config/keys.ts decides what "near" is). */
 function nearest(words: string[], known: string[]): string | undefined {
-  let best: [number, string] | undefined;
-  for (const w of words)
-    for (const k of known) {
-      const d = w.toLowerCase().startsWith(k.slice(0, 4).toLowerCase())
-        ? Math.min(2, distance(w, k))
-        : distance(w.toLowerCase(), k);
-      if (d <= 2 && (!best || d < best[0])) best = [d, k];
-    }
-  return best?.[1];
-}
-
-function distance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++)
-      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = row;
+  for (const w of words) {
+    const near = closest(w, known);
+    if (near) return near;
   }
-  return prev[b.length]!;
+  return undefined;
 }

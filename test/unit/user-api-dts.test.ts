@@ -55,7 +55,7 @@ test("seedwatch.d.ts matches the code's types: option names and types", async ()
   const { drift, diagnostics } = findDrift({
     dtsFile,
     module: "seedwatch",
-    codeFiles: ["hooks", "rtorrent", "rules"].map((l) => join(ROOT, `src/${l}/user-api.ts`)),
+    codeFiles: ["hooks", "rtorrent", "rules", "queue"].map((l) => join(ROOT, `src/${l}/user-api.ts`)),
     tsconfig: join(ROOT, "tsconfig.json"),
     outputs: ["Database", "Args", "Queues", "RmTuple", "JobEvent"],
   });

@@ -17,6 +17,7 @@ EXAMPLES
   seedwatch service install --user && systemctl --user daemon-reload && systemctl --user enable --now seedwatch
   sudo seedwatch service install --config /etc/seedwatch/config.ts
   sudo seedwatch service install --queue --db /var/lib/seedwatch/queue.db --listen 127.0.0.1:8080
+  seedwatch service install --user --queue-worker ~/.config/seedwatch/worker.ts
 
   install writes an example config if there is none (it watches nothing until you set
   INCOMING in it), then checks the config as 'run --check' does: if it does not pass,
@@ -33,6 +34,13 @@ EXAMPLES
         await (await openDb(spec.queue[1])).close();
       }
       say(`next${spec.root === "/" ? "" : ", on the installed system"}: ${enable}`);
+      return 0;
+    }
+    if (spec.worker) {
+      // its secrets may come from the service's environment, so it is not loaded here
+      say(
+        `next${spec.root === "/" ? "" : ", on the installed system"}: try it once with 'seedwatch queue work metadata 1 --config ${spec.config}', then: ${enable}`,
+      );
       return 0;
     }
     if (spec.root !== "/") {

@@ -1,5 +1,6 @@
 // What both service sub-verbs take: the options, and the ServiceSpec they describe
-// (init system, unit or script name, config path, stop timeout, root prefix).
+// (init system, unit or script name, config path, stop timeout, root prefix), for a run
+// config, the queue's coordinator (--queue) or a queue worker (--queue-worker).
 
 import { accessSync, constants, existsSync, realpathSync } from "node:fs";
 import { homedir } from "node:os";
@@ -36,6 +37,12 @@ export const SERVICE_OPTIONS = {
     description:
       "the queue's coordinator (seedwatch queue serve) instead of a config; its name defaults to seedwatch-queue",
   },
+  queueWorker: {
+    type: "string",
+    valueHint: "FILE",
+    description:
+      "a queue worker (seedwatch queue work --config FILE) instead of a config; an example worker.ts is written if FILE does not exist; its name defaults to seedwatch-worker",
+  },
   db: {
     type: "string",
     valueHint: "FILE|postgres://…",
@@ -62,18 +69,26 @@ export async function serviceSpec(a: Parsed<typeof SERVICE_OPTIONS>): Promise<Se
     );
   const home = process.env.HOME ?? homedir();
   const root = resolve(a.root ?? "/");
+  if (a.queueWorker !== undefined && (a.queue || a.config !== undefined))
+    throw new UsageError(
+      "--queue-worker is a service of its own: not with --queue or --config",
+      "install them one at a time: seedwatch service install --queue-worker worker.ts",
+    );
   const spec: ServiceSpec = {
     init,
     user: a.user,
     binary: realpathSync(process.execPath),
-    config: resolve(a.config ?? (a.user ? join(home, ".config/seedwatch/config.ts") : "/etc/seedwatch/config.ts")),
-    // the queue's own default name, so that it never replaces a config's service
-    name: a.queue && a.name === "seedwatch" ? "seedwatch-queue" : a.name,
+    config: resolve(
+      a.queueWorker ?? a.config ?? (a.user ? join(home, ".config/seedwatch/config.ts") : "/etc/seedwatch/config.ts"),
+    ),
+    // the queue's own default names, so that neither ever replaces a config's service
+    name: a.name !== "seedwatch" ? a.name : a.queue ? "seedwatch-queue" : a.queueWorker ? "seedwatch-worker" : a.name,
     stopTimeout: wholeNumber(a.stopTimeout, "--stop-timeout", 1, 90),
     root,
     home,
     dts: await seedwatchDts(),
     ...(a.queue ? { queue: queueArgs(a, home) } : {}),
+    ...(a.queueWorker ? { worker: ["--config", resolve(a.queueWorker)] } : {}),
   };
   if (!a.queue && (a.db !== undefined || a.listen !== undefined))
     throw new UsageError(

@@ -6,7 +6,7 @@
 
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { CONFIG_EXAMPLE, TSCONFIG } from "../examples.ts";
+import { CONFIG_EXAMPLE, TSCONFIG, WORKER_EXAMPLE } from "../examples.ts";
 
 export type InitSystem = "systemd" | "openrc";
 
@@ -27,6 +27,8 @@ export interface ServiceSpec {
   dts: string;
   /** Set: the service runs `queue serve` with these arguments, not `run CONFIG`. */
   queue?: string[];
+  /** Set: the service runs `queue work` with these arguments (`--config` is `config`), not `run CONFIG`. */
+  worker?: string[];
 }
 
 export interface Planned {
@@ -46,7 +48,7 @@ export function planFiles(s: ServiceSpec): Planned[] {
     out.push({ path: `/etc/conf.d/${s.name}`, text: openrcConf(s), keep: true });
   }
   if (s.queue) return out; // the coordinator has no config file
-  out.push({ path: s.config, text: CONFIG_EXAMPLE, keep: true });
+  out.push({ path: s.config, text: s.worker ? WORKER_EXAMPLE : CONFIG_EXAMPLE, keep: true });
   out.push({ path: join(dirname(s.config), "seedwatch.d.ts"), text: s.dts, keep: false });
   out.push({ path: join(dirname(s.config), "tsconfig.json"), text: TSCONFIG, keep: true });
   return out;
@@ -62,9 +64,13 @@ export function install(s: ServiceSpec, say: (l: string) => void): string {
     }
     mkdirSync(dirname(at), { recursive: true });
     writeFileSync(at, f.text, { mode: f.path.startsWith("/etc/init.d/") ? 0o755 : 0o644 });
-    say(
-      `wrote   ${at}${f.text === CONFIG_EXAMPLE ? " (an example that watches nothing until you set INCOMING in it)" : ""}`,
-    );
+    const note =
+      f.text === CONFIG_EXAMPLE
+        ? " (an example that watches nothing until you set INCOMING in it)"
+        : f.text === WORKER_EXAMPLE
+          ? " (an example: set its coordinator, sites and seedboxes)"
+          : "";
+    say(`wrote   ${at}${note}`);
   }
   const ctl = s.user ? "systemctl --user" : "systemctl";
   return s.init === "systemd"
@@ -88,7 +94,7 @@ export function uninstall(s: ServiceSpec, say: (l: string) => void): void {
     say(`removed ${at}`);
   }
   const dir = join(s.root, dirname(s.config));
-  if (!s.queue && existsSync(dir) && readdirSync(dir).length === 0) {
+  if (!s.queue && !s.worker && existsSync(dir) && readdirSync(dir).length === 0) {
     rmdirSync(dir);
     say(`removed ${dir}`);
   }
@@ -99,7 +105,7 @@ export function uninstall(s: ServiceSpec, say: (l: string) => void): void {
 
 function systemdUnit(s: ServiceSpec): string {
   const sh = (a: string) => (/^[\w./+-]+$/.test(a) ? a : `"${a.replace(/(["\\\\$])/g, "\\\\$1")}"`);
-  if (s.queue) return queueUnit(s, sh);
+  if (s.queue || s.worker) return queueUnit(s, sh);
   const run = `${sh(s.binary)} run ${sh(s.config)}`;
   const check = `${sh(s.binary)} run --check ${sh(s.config)}`;
   const sandbox = s.user
@@ -139,18 +145,22 @@ WantedBy=${s.user ? "default.target" : "multi-user.target"}
 `;
 }
 
-/** The coordinator: no config to check or reload; SIGTERM drains its requests. */
+/** The coordinator (SIGTERM drains its requests) or a worker (SIGTERM gives back what it holds): no reload. */
 function queueUnit(s: ServiceSpec, sh: (a: string) => string): string {
-  return `# Written by seedwatch service install --queue. Remove with: seedwatch service uninstall --queue${s.user ? " --user" : ""}${s.name === "seedwatch-queue" ? "" : ` --name ${s.name}`}
+  const [flag, verb, what] = s.worker
+    ? [`--queue-worker ${sh(s.config)}`, "work", "worker"]
+    : ["--queue", "serve", "coordinator"];
+  const own = s.worker ? "seedwatch-worker" : "seedwatch-queue";
+  return `# Written by seedwatch service install ${flag}. Remove with: seedwatch service uninstall ${flag}${s.user ? " --user" : ""}${s.name === own ? "" : ` --name ${s.name}`}
 [Unit]
-Description=seedwatch queue coordinator
+Description=seedwatch queue ${what}
 After=network-online.target
 Wants=network-online.target
 
 [Service]
 Type=exec
-ExecStart=${[s.binary, "queue", "serve", ...s.queue!].map(sh).join(" ")}
-Restart=on-failure
+ExecStart=${[s.binary, "queue", verb, ...(s.worker ?? s.queue!)].map(sh).join(" ")}
+${s.worker ? "# Secrets named { env: NAME } in the worker config: systemctl edit NAME, [Service] Environment=NAME=…\n" : ""}Restart=on-failure
 RestartSec=5
 TimeoutStopSec=${s.stopTimeout}
 ${s.user ? "NoNewPrivileges=yes" : "NoNewPrivileges=yes\nProtectSystem=full\nProtectKernelTunables=yes\nProtectKernelModules=yes\nProtectControlGroups=yes\nRestrictSUIDSGID=yes\nLockPersonality=yes\n# User=seedbox   (run as that user instead of root)"}
@@ -161,16 +171,17 @@ WantedBy=${s.user ? "default.target" : "multi-user.target"}
 }
 
 function openrcScript(s: ServiceSpec): string {
-  if (s.queue)
+  const q = s.worker ?? s.queue;
+  if (q)
     return `#!/sbin/openrc-run
-# Written by seedwatch service install --queue. Settings: /etc/conf.d/${s.name}
+# Written by seedwatch service install ${s.worker ? "--queue-worker" : "--queue"}. Settings: /etc/conf.d/${s.name}
 
 name="${s.name}"
-description="seedwatch queue coordinator"
-: \${SEEDWATCH_QUEUE_ARGS:=${s.queue.join(" ")}}
+description="seedwatch queue ${s.worker ? "worker" : "coordinator"}"
+: \${SEEDWATCH_QUEUE_ARGS:=${q.join(" ")}}
 : \${SHUTDOWN_TIMEOUT:=${s.stopTimeout}}
 command="${s.binary}"
-command_args="queue serve \${SEEDWATCH_QUEUE_ARGS}"
+command_args="queue ${s.worker ? "work" : "serve"} \${SEEDWATCH_QUEUE_ARGS}"
 command_background=true
 command_user="\${SEEDWATCH_USER:-root}"
 pidfile="/run/\${RC_SVCNAME}.pid"
@@ -221,9 +232,10 @@ reload() {
 }
 
 function openrcConf(s: ServiceSpec): string {
-  if (s.queue)
-    return `# Settings for /etc/init.d/${s.name} (seedwatch queue serve)
-#SEEDWATCH_QUEUE_ARGS="${s.queue.join(" ")}"
+  const q = s.worker ?? s.queue;
+  if (q)
+    return `# Settings for /etc/init.d/${s.name} (seedwatch queue ${s.worker ? "work" : "serve"})
+#SEEDWATCH_QUEUE_ARGS="${q.join(" ")}"
 # the user to run as; user:group works too
 #SEEDWATCH_USER="root"
 #SHUTDOWN_TIMEOUT=${s.stopTimeout}
