@@ -274,7 +274,11 @@ export class HttpGazelle implements Gazelle {
       } catch (err) {
         const why =
           (err as Error).name === "TimeoutError" ? `no answer in ${this.timeoutMs} ms` : (err as Error).message;
-        throw new GazelleError(this.site, "network", `${what}: ${why}`, undefined, err);
+        // Not `err` itself as the cause: Bun puts the whole URL in its `path`, and a
+        // passkey download's URL carries the passkey, which must never reach a log.
+        const code = (err as { code?: unknown }).code;
+        const cause = Object.assign(new Error(why), typeof code === "string" ? { code } : {});
+        throw new GazelleError(this.site, "network", `${what}: ${why}`, undefined, cause);
       }
     });
   }

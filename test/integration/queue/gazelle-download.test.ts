@@ -64,6 +64,29 @@ describe("download", () => {
     expect(f.requests.map((r) => `${r.path} ${r.auth}`)).toEqual(["/ajax.php bare", "/torrents.php passkey"]);
   });
 
+  test("a passkey download that cannot connect: the error names no passkey, not even in its cause", async () => {
+    const f = startFakeGazelle({ style: "red", rateLimit: { requests: 50, windowMs: 1000 } });
+    fakes.push(f);
+    // The account call reaches the fake; the download goes to a port nothing listens on.
+    const closed = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
+    const dead = `http://127.0.0.1:${closed.port}`;
+    closed.stop(true);
+    const g = new HttpGazelle(
+      { name: "fake", url: f.url, auth: { api_key: DEFAULT_USER.apiKey, style: "bare" }, download: "passkey" },
+      {
+        limiter: new RateLimiter({ requests: 50, windowMs: 1000 }),
+        fetch: ((url: URL | string, init?: RequestInit) =>
+          fetch(String(url).includes("torrents.php") ? String(url).replace(f.url, dead) : url, init)) as typeof fetch,
+      },
+    );
+    const err = await failure(g.download(3022));
+    expect(err.reason).toBe("network");
+    const everything = JSON.stringify({ ...err, message: err.message, cause: { ...(err.cause as object) } });
+    expect(everything).toContain("ECONNREFUSED");
+    expect(everything).not.toContain(DEFAULT_USER.passkey);
+    expect(Bun.inspect(err)).not.toContain(DEFAULT_USER.passkey);
+  });
+
   test("served as text/html: a clear content-type error", async () => {
     const { f, g } = rig();
     f.downloadFault = "text/html";
