@@ -25,7 +25,7 @@ export function normalizeTitle(s: string): string {
   return decodeName(s)
     .normalize("NFKD")
     .replace(/\p{M}/gu, "") // combining marks: é → e
-    .replace(/[ßæœøłđþ]/giu, (c) => FOLD[c.toLowerCase()] ?? c)
+    .replace(/[ßæœøłđðþħı]/giu, (c) => FOLD[c.toLowerCase()] ?? c)
     .toLowerCase()
     .replace(/&/g, " and ")
     .replace(/['’‘`´]/g, "") // apostrophes join words: "don't" = "dont"
@@ -44,4 +44,15 @@ export function matchRank(wanted: string, candidate: string): 0 | 1 | 2 {
 // --- internal ---
 
 /** Letters NFKD does not split into a base and a mark. */
-const FOLD: Record<string, string> = { ß: "ss", æ: "ae", œ: "oe", ø: "o", ł: "l", đ: "d", þ: "th" };
+const FOLD: Record<string, string> = {
+  ß: "ss",
+  æ: "ae",
+  œ: "oe",
+  ø: "o",
+  ł: "l",
+  đ: "d",
+  ð: "d",
+  þ: "th",
+  ħ: "h",
+  ı: "i",
+};
