@@ -60,7 +60,9 @@ function* inotifyFindings(): Generator<Finding> {
         ? ""
         : ` (${used} in use by ${usage.processes} process${usage.processes === 1 ? "" : "es"} visible to this user)`;
     const want = RECOMMENDED[name];
-    const fix = `sudo sysctl fs.inotify.${name}=${want}; to keep it: echo fs.inotify.${name}=${want} | sudo tee /etc/sysctl.d/90-seedwatch.conf`;
+    const fix =
+      `sudo sysctl fs.inotify.${name}=${want}; ` +
+      `to keep it: echo fs.inotify.${name}=${want} | sudo tee /etc/sysctl.d/90-seedwatch.conf`;
     const close = used !== undefined && used > value * 0.8;
     if (value < want || close) {
       const why = close

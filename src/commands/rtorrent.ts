@@ -20,7 +20,8 @@ import { wholeNumber } from "./numbers.ts";
 export default defineVerb({
   name: "rtorrent",
   description:
-    "Index rtorrent's session directory in SQLite, run hooks on add, remove and completion, and safely remove erased torrents' data",
+    "Index rtorrent's session directory in SQLite, run hooks on add, remove and completion, " +
+    "and safely remove erased torrents' data",
   args: {
     session: { type: "positional", valueHint: "SESSION", description: "rtorrent's session directory" },
     paths: {
@@ -33,7 +34,8 @@ export default defineVerb({
     clean: {
       type: "boolean",
       description:
-        "reconcile the index with the session and PATHS once, then exit (refused while rtorrent runs; with -r, also delete files under PATHS that no torrent owns)",
+        "reconcile the index with the session and PATHS once, then exit " +
+        "(refused while rtorrent runs; with -r, also delete files under PATHS that no torrent owns)",
     },
     force: { type: "boolean", alias: "f", description: "--clean even if rtorrent.lock looks held" },
     noAction: {
@@ -57,7 +59,9 @@ export default defineVerb({
       type: "string",
       valueHint: "FILE",
       also: ["db"],
-      description: `the index (default: ${"$XDG_DATA_HOME"}/seedwatch/rtorrent.db, i.e. ~/.local/share/seedwatch/rtorrent.db)`,
+      description:
+        `the index (default: ${"$XDG_DATA_HOME"}/seedwatch/rtorrent.db, ` +
+        "i.e. ~/.local/share/seedwatch/rtorrent.db)",
     },
     logFile: {
       type: "string",
@@ -77,7 +81,9 @@ export default defineVerb({
       valueHint: "SECONDS",
       default: String(DEFAULT_HOOK_TIMEOUT_S),
       description:
-        "a hook still running after this long is logged and the index goes on; one that blocks seedwatch itself this long (a synchronous loop) ends it with exit 12, and is skipped for that torrent from then on",
+        "a hook still running after this long is logged and the index goes on; " +
+        "one that blocks seedwatch itself this long (a synchronous loop) ends it with exit 12, " +
+        "and is skipped for that torrent from then on",
     },
     daemon: {
       type: "boolean",
@@ -91,7 +97,8 @@ export default defineVerb({
     },
     ...LOG_ARGS,
   },
-  examples: `
+  examples:
+    `
 EXAMPLES
   seedwatch rtorrent ~/.session ~/downloads
       index the session and keep it up to date until stopped
@@ -102,7 +109,8 @@ EXAMPLES
 
 COMPLETION
   Add to rtorrent.rc so every completion leaves a marker that survives restarts:
-    method.set_key = event.download.finished, seedwatch_complete, "execute.nothrow=touch,(cat,(session.path),(d.hash),.complete)"
+    method.set_key = event.download.finished, seedwatch_complete, ` +
+    `"execute.nothrow=touch,(cat,(session.path),(d.hash),.complete)"
   Without it, the complete hook still runs when .rtorrent's complete flag turns to 1
   (rtorrent writes that at its next session save).
 

@@ -30,13 +30,15 @@ export default defineVerb({
       alias: "e",
       valueHint: "EVENT,...",
       description:
-        "events to report: create, close_write, moved_to, delete, … or IN_* names; 'all' for everything (default: every change, no reads)",
+        "events to report: create, close_write, moved_to, delete, … or IN_* names; " +
+        "'all' for everything (default: every change, no reads)",
     },
     exclude: {
       type: "list",
       valueHint: "RE",
       description:
-        "skip paths matching this regular expression (searched in the full path); excluded directories are not descended into",
+        "skip paths matching this regular expression (searched in the full path); " +
+        "excluded directories are not descended into",
     },
     include: { type: "list", valueHint: "RE", description: "report only paths matching this regular expression" },
     excludeGlob: {
@@ -48,7 +50,9 @@ export default defineVerb({
     format: {
       type: "string",
       valueHint: "FMT",
-      description: `output format: %w dir/, %f name, %e events, %Xe events joined by X, %T time, %p path, %k kind, %o move source (default '${DEFAULT_FORMAT}')`,
+      description:
+        "output format: %w dir/, %f name, %e events, %Xe events joined by X, %T time, %p path, %k kind, " +
+        `%o move source (default '${DEFAULT_FORMAT}')`,
     },
     timefmt: {
       type: "string",
@@ -60,7 +64,8 @@ export default defineVerb({
       type: "string",
       valueHint: "CMD",
       description:
-        "run CMD per event, no shell: {path} {name} {events} {kind} {from} … are replaced inside its words; without placeholders the path is appended. Values are also in $SEEDWATCH_PATH, $SEEDWATCH_EVENTS, …",
+        "run CMD per event, no shell: {path} {name} {events} {kind} {from} … are replaced inside its words; " +
+        "without placeholders the path is appended. Values are also in $SEEDWATCH_PATH, $SEEDWATCH_EVENTS, …",
     },
     jobs: { type: "string", valueHint: "N", description: "with --exec: how many commands may run at once (default 1)" },
     timeout: { type: "string", valueHint: "SECONDS", description: "with --exec: kill a command that runs longer" },
@@ -116,7 +121,8 @@ NOTES
     log
       .withTag("watch")
       .info(
-        `watching ${s.watches} director${s.watches === 1 ? "y" : "ies"}${a.poll ? ` (polling every ${a.poll} ms)` : ""}${s.degraded ? `; ${s.degraded} left out` : ""}`,
+        `watching ${s.watches} director${s.watches === 1 ? "y" : "ies"}` +
+          `${a.poll ? ` (polling every ${a.poll} ms)` : ""}${s.degraded ? `; ${s.degraded} left out` : ""}`,
       );
 
     const stop = (why: string) => {

@@ -104,7 +104,10 @@ export interface LeaseRef {
   lease: string;
 }
 
-/** Why a task comes back unfinished. `error` (tracker down, rate limited) counts and backs off; `release` does neither; `gone` (downloads: torrent deleted or trumped) fails it now. */
+/**
+ * Why a task comes back unfinished. `error` (tracker down, rate limited) counts and backs off;
+ * `release` does neither; `gone` (downloads: torrent deleted or trumped) fails it now.
+ */
 export type GiveBackKind = "error" | "release" | "gone";
 
 export interface GiveBack extends LeaseRef {

@@ -45,7 +45,10 @@ export interface QueueStore {
   leaseAlbums(worker: string, n: number): Promise<AlbumLease[]>;
   extendAlbums(refs: LeaseRef[]): Promise<Outcome[]>;
   giveBackAlbums(worker: string, items: GiveBack[]): Promise<Outcome[]>;
-  /** Results per site: found (torrent ids) or not found ([]). Found torrents become download tasks linked to the album. */
+  /**
+   * Results per site: found (torrent ids) or not found ([]).
+   * Found torrents become download tasks linked to the album.
+   */
   submitAlbums(worker: string, results: AlbumResult[]): Promise<Outcome[]>;
 
   /** Up to `n` queued (or expired) download tasks of `site`. */

@@ -21,7 +21,10 @@ export const QUEUE_API = {
     url: string;
     /** Requests allowed per window; default 5 per 10 s. */
     rate_limit?: { requests: number; seconds: number };
-    /** How .torrent files are fetched: the token API (default with api_key) or the passkey URL (default with a login). */
+    /**
+     * How .torrent files are fetched: the token API (default with api_key)
+     * or the passkey URL (default with a login).
+     */
     download?: "api" | "passkey";
   }
 

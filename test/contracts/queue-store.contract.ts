@@ -243,7 +243,8 @@ export function testQueueStore(name: string, m: StoreMaker, skip?: string): void
       expect(await store.leaseDownloads("seedbox-a", "red.example", 10)).toEqual([]);
       await clock.advance(POLICY.backoffBaseMs);
       expect((await store.leaseDownloads("seedbox-a", "red.example", 10)).map((x) => x.siteTorrentId)).toEqual([3]);
-      // (the order of ids among one submit's new tasks is the store's: PostgreSQL inserts in (site, id) order, against deadlocks)
+      // (the order of ids among one submit's new tasks is the store's:
+      // PostgreSQL inserts in (site, id) order, against deadlocks)
       const all = (await store.listDownloads({ limit: 10 })).items.sort((a, b) => a.siteTorrentId - b.siteTorrentId);
       expect(all.map((x) => [x.siteTorrentId, x.state])).toEqual([
         [1, "complete"],

@@ -113,34 +113,37 @@ export function testWatcher(name: string, make: () => Harness | Promise<Harness>
       await h.log.until(is(`${h.root}/pack/sub/later`, "write"), "new file in moved-in dir");
     });
 
-    test("replaying the events gives the tree, directories renamed before the watcher got to them included", async () => {
-      await using h = await start();
-      const r = h.root;
-      h.ops.mkdirp(`${r}/a/b`);
-      h.ops.write(`${r}/a/b/f`);
-      h.ops.rename(`${r}/a`, `${r}/renamed`); // maybe before a was watched
-      h.ops.mkdirp(`${r}/a`); // the old name, reused at once
-      h.ops.write(`${r}/a/g`);
-      h.ops.mkdirp(`${h.outside}/pack/x`);
-      h.ops.write(`${h.outside}/pack/x/y`);
-      h.ops.rename(`${h.outside}/pack`, `${r}/renamed/b/pack`); // moved in, below the renamed one
-      h.ops.rename(`${r}/a/g`, `${h.outside}/g`); // moved out
-      h.ops.write(`${r}/a/g`); // and the name used again
-      h.ops.rm(`${r}/renamed/b/f`);
-      const marker = await barrier(h);
-      const model = new PathModel(r);
-      h.log.events.forEach(model.apply);
-      const expected = [
-        "a",
-        "a/g",
-        "renamed",
-        "renamed/b",
-        "renamed/b/pack",
-        "renamed/b/pack/x",
-        "renamed/b/pack/x/y",
-      ].map((p) => `${r}/${p}`);
-      expect([...model.paths].sort()).toEqual([...expected, marker].sort());
-    });
+    test(
+      "replaying the events gives the tree, " + "directories renamed before the watcher got to them included",
+      async () => {
+        await using h = await start();
+        const r = h.root;
+        h.ops.mkdirp(`${r}/a/b`);
+        h.ops.write(`${r}/a/b/f`);
+        h.ops.rename(`${r}/a`, `${r}/renamed`); // maybe before a was watched
+        h.ops.mkdirp(`${r}/a`); // the old name, reused at once
+        h.ops.write(`${r}/a/g`);
+        h.ops.mkdirp(`${h.outside}/pack/x`);
+        h.ops.write(`${h.outside}/pack/x/y`);
+        h.ops.rename(`${h.outside}/pack`, `${r}/renamed/b/pack`); // moved in, below the renamed one
+        h.ops.rename(`${r}/a/g`, `${h.outside}/g`); // moved out
+        h.ops.write(`${r}/a/g`); // and the name used again
+        h.ops.rm(`${r}/renamed/b/f`);
+        const marker = await barrier(h);
+        const model = new PathModel(r);
+        h.log.events.forEach(model.apply);
+        const expected = [
+          "a",
+          "a/g",
+          "renamed",
+          "renamed/b",
+          "renamed/b/pack",
+          "renamed/b/pack/x",
+          "renamed/b/pack/x/y",
+        ].map((p) => `${r}/${p}`);
+        expect([...model.paths].sort()).toEqual([...expected, marker].sort());
+      },
+    );
 
     test("a deleted file is reported", async () => {
       await using h = await start();

@@ -29,7 +29,8 @@ export async function openDb(
       2,
       "ENOENT",
       resolve(target),
-      "no queue there yet: 'seedwatch queue import FILE.csv' or 'seedwatch queue serve' makes one, or name it with --db",
+      "no queue there yet: 'seedwatch queue import FILE.csv' or 'seedwatch queue serve' makes one, " +
+        "or name it with --db",
     );
   return openQueueStore(target, o.policy ?? DEFAULT_POLICY, { serving: o.serving ?? false });
 }

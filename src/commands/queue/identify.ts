@@ -24,7 +24,8 @@ const STORE_WORKER = "queue identify";
 export default defineVerb({
   name: "queue identify",
   description:
-    "Match finished directories (or single files) to the queue's torrents by every file's name and size, and report them complete with their path",
+    "Match finished directories (or single files) to the queue's torrents by every file's name and size, " +
+    "and report them complete with their path",
   args: {
     paths: {
       type: "positional",
@@ -88,7 +89,8 @@ OUTPUT AND EXIT CODE
       ? `; ${report.withoutMetadata} handed-off download(s) have no cached file list and cannot be matched`
       : "";
     process.stderr.write(
-      `${a.dryRun ? "would report" : "reported"} ${ok} of ${report.results.length} path(s) complete (${report.candidates} torrent(s) checked${missing})\n`,
+      `${a.dryRun ? "would report" : "reported"} ${ok} of ${report.results.length} path(s) complete ` +
+        `(${report.candidates} torrent(s) checked${missing})\n`,
     );
     return ok === report.results.length ? EXIT.ok : EXIT.unidentified;
   },
@@ -136,7 +138,8 @@ function line(r: Identified, dryRun: boolean): string {
       : r.outcome === "ok"
         ? "reported"
         : `the coordinator said ${r.outcome}`;
-  return `${(r.outcome === "unknown" ? "unmatched" : "complete").padEnd(12)} ${path}: ${ref(r.candidate)}, ${said}${extras}`;
+  const state = (r.outcome === "unknown" ? "unmatched" : "complete").padEnd(12);
+  return `${state} ${path}: ${ref(r.candidate)}, ${said}${extras}`;
 }
 
 function jsonOf(r: Identified): Record<string, unknown> {

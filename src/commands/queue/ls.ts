@@ -69,8 +69,11 @@ EXAMPLES
 
 // --- internal ---
 
-const ALBUM_HEAD = `${"ID".padStart(7)}  ${"STATE".padEnd(9)}  TRIES  ${"ARTIST".padEnd(24)}  ${"TITLE".padEnd(30)}  RESULTS\n`;
-const DOWNLOAD_HEAD = `${"ID".padStart(7)}  ${"SITE".padEnd(20)}  ${"TORRENT".padStart(9)}  ${"STATE".padEnd(10)}  TRIES  ${"SEEDBOX".padEnd(12)}  PATH / REASON\n`;
+const ALBUM_HEAD =
+  `${"ID".padStart(7)}  ${"STATE".padEnd(9)}  TRIES  ` + `${"ARTIST".padEnd(24)}  ${"TITLE".padEnd(30)}  RESULTS\n`;
+const DOWNLOAD_HEAD =
+  `${"ID".padStart(7)}  ${"SITE".padEnd(20)}  ${"TORRENT".padStart(9)}  ${"STATE".padEnd(10)}  TRIES  ` +
+  `${"SEEDBOX".padEnd(12)}  PATH / REASON\n`;
 
 function cut(s: string, n: number): string {
   return s.length > n ? `${s.slice(0, n - 1)}…` : s.padEnd(n);
@@ -80,9 +83,16 @@ function albumLine(x: Album): string {
   const results =
     x.results.map((r) => `${r.site}: ${r.torrentIds.length ? r.torrentIds.join(",") : "none"}`).join("; ") ||
     (x.error ?? "");
-  return `${String(x.id).padStart(7)}  ${x.state.padEnd(9)}  ${String(x.attempts).padStart(5)}  ${cut(x.artist, 24)}  ${cut(x.title, 30)}  ${results}\n`;
+  return (
+    `${String(x.id).padStart(7)}  ${x.state.padEnd(9)}  ${String(x.attempts).padStart(5)}  ` +
+    `${cut(x.artist, 24)}  ${cut(x.title, 30)}  ${results}\n`
+  );
 }
 
 function downloadLine(x: Download): string {
-  return `${String(x.id).padStart(7)}  ${cut(x.site, 20)}  ${String(x.siteTorrentId).padStart(9)}  ${x.state.padEnd(10)}  ${String(x.attempts).padStart(5)}  ${cut(x.seedbox ?? "", 12)}  ${x.localPath ?? x.reason ?? ""}\n`;
+  return (
+    `${String(x.id).padStart(7)}  ${cut(x.site, 20)}  ${String(x.siteTorrentId).padStart(9)}  ` +
+    `${x.state.padEnd(10)}  ${String(x.attempts).padStart(5)}  ` +
+    `${cut(x.seedbox ?? "", 12)}  ${x.localPath ?? x.reason ?? ""}\n`
+  );
 }

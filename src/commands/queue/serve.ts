@@ -18,7 +18,8 @@ import { DB_ARG, openDb, showDb } from "./common.ts";
 export default defineVerb({
   name: "queue serve",
   description:
-    "Run the queue's coordinator: the /api/v1 API for seedwatch workers, distleech's endpoints for its clients, /metrics, and a web page at /",
+    "Run the queue's coordinator: the /api/v1 API for seedwatch workers, distleech's endpoints for its clients, " +
+    "/metrics, and a web page at /",
   args: {
     ...DB_ARG,
     listen: {

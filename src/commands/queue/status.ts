@@ -26,8 +26,10 @@ function human(s: Stats): string {
   const a = s.albums;
   const pct = (n: number) => (a.total ? ` (${((100 * n) / a.total).toFixed(1)}%)` : "");
   const lines = [
-    `albums      ${a.total}: found ${a.found}${pct(a.found)}, not found ${a.not_found}${pct(a.not_found)}, pending ${a.pending}, leased ${a.leased}, failed ${a.failed}`,
-    `downloads   ${s.downloads.total}: ${DOWNLOAD_STATES.map((st) => `${st.replace("_", " ")} ${s.downloads[st]}`).join(", ")}`,
+    `albums      ${a.total}: found ${a.found}${pct(a.found)}, not found ${a.not_found}${pct(a.not_found)}, ` +
+      `pending ${a.pending}, leased ${a.leased}, failed ${a.failed}`,
+    `downloads   ${s.downloads.total}: ` +
+      `${DOWNLOAD_STATES.map((st) => `${st.replace("_", " ")} ${s.downloads[st]}`).join(", ")}`,
   ];
   for (const [site, states] of Object.entries(s.downloadsBySite))
     lines.push(

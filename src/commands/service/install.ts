@@ -10,7 +10,8 @@ import { install } from "./unit-files.ts";
 export default defineVerb({
   name: "service install",
   description:
-    "Install the service that runs a config (systemd unit, system or --user, or OpenRC init script), with an example config if there is none",
+    "Install the service that runs a config (systemd unit, system or --user, or OpenRC init script), " +
+    "with an example config if there is none",
   args: { ...SERVICE_OPTIONS },
   examples: `
 EXAMPLES
@@ -39,7 +40,8 @@ EXAMPLES
     if (spec.worker) {
       // its secrets may come from the service's environment, so it is not loaded here
       say(
-        `next${spec.root === "/" ? "" : ", on the installed system"}: try it once with 'seedwatch queue work metadata 1 --config ${spec.config}', then: ${enable}`,
+        `next${spec.root === "/" ? "" : ", on the installed system"}: ` +
+          `try it once with 'seedwatch queue work metadata 1 --config ${spec.config}', then: ${enable}`,
       );
       return 0;
     }
@@ -52,7 +54,8 @@ EXAMPLES
     } catch (err) {
       if (err instanceof SeedError)
         say(
-          `installed, but not ready to start: ${spec.config} does not pass 'seedwatch run --check' (below); fix it, then: ${enable}`,
+          `installed, but not ready to start: ${spec.config} does not pass 'seedwatch run --check' (below); ` +
+            `fix it, then: ${enable}`,
         );
       throw err;
     }

@@ -22,7 +22,8 @@ export const SERVICE_OPTIONS = {
     type: "string",
     valueHint: "FILE",
     description:
-      "the config to run (default: /etc/seedwatch/config.ts, or ~/.config/seedwatch/config.ts with --user); an example is written if it does not exist",
+      "the config to run (default: /etc/seedwatch/config.ts, or ~/.config/seedwatch/config.ts with --user); " +
+      "an example is written if it does not exist",
   },
   name: { type: "string", valueHint: "NAME", default: "seedwatch", description: "the service's name" },
   stopTimeout: {
@@ -41,7 +42,8 @@ export const SERVICE_OPTIONS = {
     type: "string",
     valueHint: "FILE",
     description:
-      "a queue worker (seedwatch queue work --config FILE) instead of a config; an example worker.ts is written if FILE does not exist; its name defaults to seedwatch-worker",
+      "a queue worker (seedwatch queue work --config FILE) instead of a config; " +
+      "an example worker.ts is written if FILE does not exist; its name defaults to seedwatch-worker",
   },
   db: {
     type: "string",
@@ -117,7 +119,8 @@ function queueArgs(a: Parsed<typeof SERVICE_OPTIONS>, home: string): string[] {
       "a password in the URL would be written into the service file, which anyone can read",
       "--db",
       db.replace(/:[^/@:]*@/, ":***@"),
-      "give the URL without it and put PGPASSWORD=… in a drop-in only root reads (systemctl edit NAME: [Service] Environment=PGPASSWORD=…), or use ~/.pgpass",
+      "give the URL without it and put PGPASSWORD=… in a drop-in only root reads " +
+        "(systemctl edit NAME: [Service] Environment=PGPASSWORD=…), or use ~/.pgpass",
     );
   return ["--db", /^postgres(ql)?:\/\//i.test(db) ? db : resolve(db), "--listen", a.listen ?? "127.0.0.1:8080"];
 }

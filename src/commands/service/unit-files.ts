@@ -74,7 +74,8 @@ export function install(s: ServiceSpec, say: (l: string) => void): string {
   }
   const ctl = s.user ? "systemctl --user" : "systemctl";
   return s.init === "systemd"
-    ? `${ctl} daemon-reload && ${ctl} enable --now ${s.name}.service${s.user ? "   (and: loginctl enable-linger $USER, to run while logged out)" : ""}`
+    ? `${ctl} daemon-reload && ${ctl} enable --now ${s.name}.service` +
+        `${s.user ? "   (and: loginctl enable-linger $USER, to run while logged out)" : ""}`
     : `rc-update add ${s.name} default && rc-service ${s.name} start`;
 }
 
@@ -151,7 +152,17 @@ function queueUnit(s: ServiceSpec, sh: (a: string) => string): string {
     ? [`--queue-worker ${sh(s.config)}`, "work", "worker"]
     : ["--queue", "serve", "coordinator"];
   const own = s.worker ? "seedwatch-worker" : "seedwatch-queue";
-  return `# Written by seedwatch service install ${flag}. Remove with: seedwatch service uninstall ${flag}${s.user ? " --user" : ""}${s.name === own ? "" : ` --name ${s.name}`}
+  const removal =
+    `seedwatch service uninstall ${flag}${s.user ? " --user" : ""}` + `${s.name === own ? "" : ` --name ${s.name}`}`;
+  const secrets = s.worker
+    ? "# Secrets named { env: NAME } in the worker config: systemctl edit NAME, [Service] Environment=NAME=…\n"
+    : "";
+  const hardening = s.user
+    ? "NoNewPrivileges=yes"
+    : "NoNewPrivileges=yes\nProtectSystem=full\nProtectKernelTunables=yes\nProtectKernelModules=yes\n" +
+      "ProtectControlGroups=yes\nRestrictSUIDSGID=yes\nLockPersonality=yes\n" +
+      "# User=seedbox   (run as that user instead of root)";
+  return `# Written by seedwatch service install ${flag}. Remove with: ${removal}
 [Unit]
 Description=seedwatch queue ${what}
 After=network-online.target
@@ -160,10 +171,10 @@ Wants=network-online.target
 [Service]
 Type=exec
 ExecStart=${[s.binary, "queue", verb, ...(s.worker ?? s.queue!)].map(sh).join(" ")}
-${s.worker ? "# Secrets named { env: NAME } in the worker config: systemctl edit NAME, [Service] Environment=NAME=…\n" : ""}Restart=on-failure
+${secrets}Restart=on-failure
 RestartSec=5
 TimeoutStopSec=${s.stopTimeout}
-${s.user ? "NoNewPrivileges=yes" : "NoNewPrivileges=yes\nProtectSystem=full\nProtectKernelTunables=yes\nProtectKernelModules=yes\nProtectControlGroups=yes\nRestrictSUIDSGID=yes\nLockPersonality=yes\n# User=seedbox   (run as that user instead of root)"}
+${hardening}
 
 [Install]
 WantedBy=${s.user ? "default.target" : "multi-user.target"}

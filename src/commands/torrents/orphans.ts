@@ -10,7 +10,8 @@ import { absolute, INDEX_OPTIONS, printAnswer, withIndex } from "./read-index.ts
 export default defineVerb({
   name: "torrents orphans",
   description:
-    "List the files below PATHS that no torrent of the rtorrent index owns: what 'seedwatch rtorrent --clean -r' would delete",
+    "List the files below PATHS that no torrent of the rtorrent index owns: " +
+    "what 'seedwatch rtorrent --clean -r' would delete",
   args: {
     paths: { type: "positional", variadic: true, valueHint: "PATHS...", description: "download folders" },
     ...INDEX_OPTIONS,

@@ -22,7 +22,8 @@ EXAMPLES
       const human = rows
         .map(
           (r) =>
-            `${showPath(r.path)}: ${r.owners.length ? r.owners.map((t) => `${t.hash} "${showPath(t.name)}"`).join(", ") : "no torrent"}\n`,
+            `${showPath(r.path)}: ` +
+            `${r.owners.length ? r.owners.map((t) => `${t.hash} "${showPath(t.name)}"`).join(", ") : "no torrent"}\n`,
         )
         .join("");
       return printAnswer(a.json, human, rows);

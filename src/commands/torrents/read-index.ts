@@ -62,7 +62,10 @@ export function findTorrent(store: SessionStore, prefix: string): StoredTorrent 
 
 /** One line: complete, size, tracker, hash, name (escaped: one line whatever the bytes). */
 export function torrentLine(t: StoredTorrent): string {
-  return `${t.complete ? "done" : "    "}  ${size(t.size).padStart(9)}  ${t.tracker.padEnd(20).slice(0, 20)}  ${t.hash}  ${showPath(t.name)}\n`;
+  return (
+    `${t.complete ? "done" : "    "}  ${size(t.size).padStart(9)}  ${t.tracker.padEnd(20).slice(0, 20)}  ` +
+    `${t.hash}  ${showPath(t.name)}\n`
+  );
 }
 
 export function size(n: number): string {

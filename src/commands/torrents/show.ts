@@ -20,7 +20,8 @@ EXAMPLES
       const files = store.files(t.hash);
       return printAnswer(
         a.json,
-        `${torrentLine(t)}  directory: ${showPath(t.directory)}\n${files.map((f) => `  ${showPath(f.path)}  ${size(f.size)}\n`).join("")}`,
+        `${torrentLine(t)}  directory: ${showPath(t.directory)}\n` +
+          `${files.map((f) => `  ${showPath(f.path)}  ${size(f.size)}\n`).join("")}`,
         { ...t, files },
       );
     });

@@ -130,7 +130,8 @@ export class RtorrentSeedbox implements Seedbox {
       if (row) return row;
       if (performance.now() > deadline)
         throw new HandOffError(
-          `rtorrent on ${this.name} did not list ${label(t)} after load.raw (it rejects files it cannot use without saying why; see its log)`,
+          `rtorrent on ${this.name} did not list ${label(t)} after load.raw ` +
+            "(it rejects files it cannot use without saying why; see its log)",
           "retry",
         );
       await Bun.sleep(POLL_MS); // a load registers on rtorrent's next main-loop turn: poll for it

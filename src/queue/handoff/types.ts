@@ -49,7 +49,10 @@ export interface Seedbox {
   readonly kind: "rtorrent" | "transmission" | "watch";
   /** Hand the torrent over, started, into the configured directory. Throws HandOffError. */
   handOff(torrent: TorrentFile): Promise<Accepted>;
-  /** Ask where the torrent with this info hash stands. Throws HandOffError (retry) when the client cannot be reached. */
+  /**
+   * Ask where the torrent with this info hash stands.
+   * Throws HandOffError (retry) when the client cannot be reached.
+   */
   progress(infoHash: string): Promise<Progress>;
   /** Release connections; idempotent. */
   close(): Promise<void>;

@@ -101,7 +101,8 @@ export class CoordinatorSource implements CandidateSource {
         if (e.error) why = e.error;
       } catch {}
       throw new HttpError(
-        `the coordinator answered ${method} ${path.replace(/\?.*/, "")} with ${res.status}: ${why.replace(/\s+/g, " ")}`,
+        `the coordinator answered ${method} ${path.replace(/\?.*/, "")} with ${res.status}: ` +
+          `${why.replace(/\s+/g, " ")}`,
         res.status,
         res.status === 401 || res.status === 403 ? "check the token (seedwatch queue token add NAME)" : undefined,
       );

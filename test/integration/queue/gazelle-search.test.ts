@@ -77,32 +77,36 @@ describe("find", () => {
     expect(loose.found && loose.groups.map((g) => g.id).sort()).toEqual([2007, 90001]);
   });
 
-  test("the site's answer 'not there' is not found; a matching group with nothing acceptable is found, with no choice", async () => {
-    const { f, search } = rig();
-    expect(await search.find({ sortArtist: "Cockburn, Bruce", album: "No Such Album" })).toEqual({
-      found: false,
-      artist: "Bruce Cockburn",
-    });
-    expect(await search.find({ sortArtist: "Nobody, Some", album: "Nothing" })).toEqual({
-      found: false,
-      artist: "Some Nobody",
-    });
-    f.addGroup({
-      id: 90010,
-      name: "Tape Only",
-      year: 1990,
-      artistIds: [101],
-      releaseType: 1,
-      time: 1,
-      torrents: [
-        { id: 90011, media: "Cassette", format: "MP3", encoding: "320", files: [["a.mp3", 1]], filePath: "t" },
-      ],
-    });
-    expect(await search.find({ sortArtist: "Cockburn, Bruce", album: "Tape Only" })).toMatchObject({
-      found: true,
-      choices: [],
-    });
-  });
+  test(
+    "the site's answer 'not there' is not found; " +
+      "a matching group with nothing acceptable is found, with no choice",
+    async () => {
+      const { f, search } = rig();
+      expect(await search.find({ sortArtist: "Cockburn, Bruce", album: "No Such Album" })).toEqual({
+        found: false,
+        artist: "Bruce Cockburn",
+      });
+      expect(await search.find({ sortArtist: "Nobody, Some", album: "Nothing" })).toEqual({
+        found: false,
+        artist: "Some Nobody",
+      });
+      f.addGroup({
+        id: 90010,
+        name: "Tape Only",
+        year: 1990,
+        artistIds: [101],
+        releaseType: 1,
+        time: 1,
+        torrents: [
+          { id: 90011, media: "Cassette", format: "MP3", encoding: "320", files: [["a.mp3", 1]], filePath: "t" },
+        ],
+      });
+      expect(await search.find({ sortArtist: "Cockburn, Bruce", album: "Tape Only" })).toMatchObject({
+        found: true,
+        choices: [],
+      });
+    },
+  );
 });
 
 describe("the cache", () => {

@@ -9,7 +9,10 @@ import { addToken, queueCli, startCoordinator, type Coordinator } from "../../he
 import { BACKENDS } from "../../helpers/queue-backends.ts";
 import { tempDir } from "../../helpers/tmp.ts";
 
-const CSV = `Artist Name,Album Title\n"Cockburn, Bruce",You've Never Seen Everything\n"Cockburn, Bruce",Life Short Call Now\n`;
+const CSV =
+  "Artist Name,Album Title\n" +
+  `"Cockburn, Bruce",You've Never Seen Everything\n` +
+  `"Cockburn, Bruce",Life Short Call Now\n`;
 
 async function seeded(db: string, albums = CSV): Promise<void> {
   using dir = tempDir("inv");
@@ -99,32 +102,35 @@ for (const b of BACKENDS) {
       expect((await fetch(`${c.url}/torrents`, { headers: basic })).status).toBe(405);
     });
 
-    test("every route needs a token; a read-only token reads but cannot lease; a revoked one stops working", async () => {
-      const db = await b.fresh();
-      await seeded(db);
-      const page = addToken(db, "page", true);
-      await using c = await startCoordinator(db);
-      for (const path of ["/", "/stats", "/metrics", "/metadata/1", "/api/v1/stats", "/no/such/route"]) {
-        const r = await fetch(c.url + path);
-        expect([path, r.status]).toEqual([path, 401]);
-        expect(r.headers.get("www-authenticate")).toContain("Basic");
-      }
-      expect((await fetch(`${c.url}/stats`, { headers: { authorization: `Bearer ${c.token}x` } })).status).toBe(401);
-      expect(
-        (await fetch(`${c.url}/stats`, { headers: { authorization: `Basic ${btoa(`page:${c.token}`)}` } })).status,
-      ).toBe(401);
-      const ro = { authorization: `Basic ${btoa(`page:${page}`)}` };
-      expect((await fetch(`${c.url}/`, { headers: ro })).headers.get("content-type")).toStartWith("text/html");
-      expect((await fetch(`${c.url}/api/v1/stats`, { headers: ro })).status).toBe(200);
-      const lease = await fetch(`${c.url}/metadata/1`, { headers: ro });
-      expect(lease.status).toBe(403);
-      expect(((await lease.json()) as { error: string }).error).toContain("read-only");
-      expect(queueCli(db, ["token", "revoke", "page"]).code).toBe(0);
-      await waitFor(
-        async () => (await fetch(`${c.url}/api/v1/stats`, { headers: ro })).status === 401,
-        "revoked token refused",
-      );
-    });
+    test(
+      "every route needs a token; " + "a read-only token reads but cannot lease; a revoked one stops working",
+      async () => {
+        const db = await b.fresh();
+        await seeded(db);
+        const page = addToken(db, "page", true);
+        await using c = await startCoordinator(db);
+        for (const path of ["/", "/stats", "/metrics", "/metadata/1", "/api/v1/stats", "/no/such/route"]) {
+          const r = await fetch(c.url + path);
+          expect([path, r.status]).toEqual([path, 401]);
+          expect(r.headers.get("www-authenticate")).toContain("Basic");
+        }
+        expect((await fetch(`${c.url}/stats`, { headers: { authorization: `Bearer ${c.token}x` } })).status).toBe(401);
+        expect(
+          (await fetch(`${c.url}/stats`, { headers: { authorization: `Basic ${btoa(`page:${c.token}`)}` } })).status,
+        ).toBe(401);
+        const ro = { authorization: `Basic ${btoa(`page:${page}`)}` };
+        expect((await fetch(`${c.url}/`, { headers: ro })).headers.get("content-type")).toStartWith("text/html");
+        expect((await fetch(`${c.url}/api/v1/stats`, { headers: ro })).status).toBe(200);
+        const lease = await fetch(`${c.url}/metadata/1`, { headers: ro });
+        expect(lease.status).toBe(403);
+        expect(((await lease.json()) as { error: string }).error).toContain("read-only");
+        expect(queueCli(db, ["token", "revoke", "page"]).code).toBe(0);
+        await waitFor(
+          async () => (await fetch(`${c.url}/api/v1/stats`, { headers: ro })).status === 401,
+          "revoked token refused",
+        );
+      },
+    );
 
     test("v1: lease, heartbeat, give back an error (not 'not found'), submit twice, paging", async () => {
       const db = await b.fresh();

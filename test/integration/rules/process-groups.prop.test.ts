@@ -30,7 +30,8 @@ test("a command ended by timeout or abort leaves no process of its group", async
   const runner = new BunProcessRunner();
   await assertProperty(
     fc.asyncProperty(treeArb, async (t) => {
-      const leaderRuns = t.leader === "exec" || (t.leader === "wait" && t.leaves.some((l) => l !== "doubleFork")); // `wait` does not wait for a double fork
+      // `wait` does not wait for a double fork
+      const leaderRuns = t.leader === "exec" || (t.leader === "wait" && t.leaves.some((l) => l !== "doubleFork"));
       fc.pre(leaderRuns || t.capture);
       using dir = tempDir("pgroup");
       const tok = uniqueToken();

@@ -24,9 +24,11 @@ test(`${FILES} files in a folder renamed during the delay: every one is moved`, 
   writeFileSync(
     dir.join("config.ts"),
     `import { Cancel, FileManagerRule, FileManagerScheduler, Pyinotifyd, Watch } from "seedwatch";
-const files = new FileManagerScheduler({ delay: ${DELAY_S}, rules: [new FileManagerRule({ action: "move", src_re: "^${src}/(?P<path>.*)$", dst_re: "${dst}/\\\\g<path>", auto_create: true })] });
+const files = new FileManagerScheduler({ delay: ${DELAY_S}, rules: [new FileManagerRule({ action: "move",
+  src_re: "^${src}/(?P<path>.*)$", dst_re: "${dst}/\\\\g<path>", auto_create: true })] });
 export default new Pyinotifyd({ shutdown_timeout: 300, watches: [new Watch({ path: "${src}", rec: true, auto_add: true,
-  event_map: { IN_CLOSE_WRITE: files, IN_MOVED_TO: files, IN_MOVED_FROM: new Cancel(files), IN_DELETE: new Cancel(files) } })] });`,
+  event_map: { IN_CLOSE_WRITE: files, IN_MOVED_TO: files,
+    IN_MOVED_FROM: new Cancel(files), IN_DELETE: new Cancel(files) } })] });`,
   );
   await using w = new Running(["run", dir.join("config.ts")]);
   await w.waitStderr(/running /, "running");

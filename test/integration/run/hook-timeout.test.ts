@@ -20,7 +20,9 @@ test("it limits a job stuck in a synchronous loop (and wins over $SEEDWATCH_HOOK
   const cfg = config(
     dir,
     `const t = new TaskScheduler({ job: () => { while (true) {} } });
-export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}", event_map: { IN_CLOSE_WRITE: t } })] });`,
+export default new Pyinotifyd({
+  watches: [new Watch({ path: "${dir.join("w")}", event_map: { IN_CLOSE_WRITE: t } })],
+});`,
   );
   await using w = new Running(["run", "--hook-timeout", "1", cfg], { env: { SEEDWATCH_HOOK_TIMEOUT: "600" } });
   await w.waitStderr(/running /, "running");
@@ -43,7 +45,8 @@ describe("the rtorrent section's hooks", () => {
       const cfg = config(
         dir,
         `export default new Pyinotifyd({ watches: [],
-  rtorrent: { session: "${dir.join("session")}", db: "${dir.join("index.db")}", hooks: ["${dir.join("hooks.ts")}"] } });`,
+  rtorrent: { session: "${dir.join("session")}", db: "${dir.join("index.db")}",
+    hooks: ["${dir.join("hooks.ts")}"] } });`,
       );
       await using w = new Running(["run", ...args, cfg], { env });
       await w.waitStderr(/running /, "running");

@@ -22,7 +22,8 @@ describe("seedwatch service", () => {
     expect(unit).toContain("Restart=on-failure");
     expect(unit).toContain("ProtectSystem=full");
     expect(r.stdout).toContain(
-      "next, on the installed system: seedwatch run --check /etc/seedwatch/config.ts && systemctl daemon-reload && systemctl enable --now seedwatch.service",
+      "next, on the installed system: seedwatch run --check /etc/seedwatch/config.ts && " +
+        "systemctl daemon-reload && systemctl enable --now seedwatch.service",
     );
     // the example config it wrote passes run --check here, a box without /srv/incoming
     const check = runBin(["run", "--check", dir.join("etc/seedwatch/config.ts")]);
@@ -67,19 +68,26 @@ describe("seedwatch service", () => {
     });
   });
 
-  test("install checks a config it keeps: one run would refuse stops the install (exit 4), so '&& systemctl enable' does not run", () => {
-    using dir = tempDir("svc");
-    mkdirSync(dir.join(".config/seedwatch"), { recursive: true });
-    writeFileSync(
-      dir.join(".config/seedwatch/config.ts"),
-      CONFIG_EXAMPLE.replace('const INCOMING: string = "";', `const INCOMING: string = "${dir.join("no-such-dir")}";`),
-    );
-    const r = runBin(["service", "install", "--user", "--init", "systemd"], { env: { HOME: dir.path } });
-    expect(r.code).toBe(4);
-    expect(r.stdout).toContain("installed, but not ready to start:");
-    expect(r.stdout).not.toContain("next:");
-    expect(r.stderr).toMatch(/no-such-dir.*no such file or directory[\s\S]*hint: /);
-  });
+  test(
+    "install checks a config it keeps: one run would refuse stops the install (exit 4), " +
+      "so '&& systemctl enable' does not run",
+    () => {
+      using dir = tempDir("svc");
+      mkdirSync(dir.join(".config/seedwatch"), { recursive: true });
+      writeFileSync(
+        dir.join(".config/seedwatch/config.ts"),
+        CONFIG_EXAMPLE.replace(
+          'const INCOMING: string = "";',
+          `const INCOMING: string = "${dir.join("no-such-dir")}";`,
+        ),
+      );
+      const r = runBin(["service", "install", "--user", "--init", "systemd"], { env: { HOME: dir.path } });
+      expect(r.code).toBe(4);
+      expect(r.stdout).toContain("installed, but not ready to start:");
+      expect(r.stdout).not.toContain("next:");
+      expect(r.stderr).toMatch(/no-such-dir.*no such file or directory[\s\S]*hint: /);
+    },
+  );
 
   test("the example config works once INCOMING is set: a finished .mkv is moved into LIBRARY", async () => {
     using dir = tempDir("svc");

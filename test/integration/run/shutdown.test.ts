@@ -15,7 +15,8 @@ function config(dir: TempDir, tok: string, timeout: number): string {
     dir.join("config.ts"),
     `import { Pyinotifyd, ShellScheduler, Watch } from "seedwatch";
 const s = new ShellScheduler({ cmd: "sleep 1000.${tok} & sleep 1000.${tok}" });
-export default new Pyinotifyd({ shutdown_timeout: ${timeout}, watches: [new Watch({ path: "${dir.join("w")}", event_map: { IN_CLOSE_WRITE: s } })] });`,
+export default new Pyinotifyd({ shutdown_timeout: ${timeout},
+  watches: [new Watch({ path: "${dir.join("w")}", event_map: { IN_CLOSE_WRITE: s } })] });`,
   );
   return dir.join("config.ts");
 }

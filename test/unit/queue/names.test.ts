@@ -62,7 +62,8 @@ describe("matching", () => {
     expect(matchRank("Fear Not", "Fear, Not!")).toBe(1);
     expect(matchRank("Simon and Garfunkel", "Simon &amp; Garfunkel")).toBe(1);
     expect(matchRank("Agaetis Byrjun", "&Aacute;g&aelig;tis byrjun")).toBe(1);
-    expect(matchRank("Med sud i eyrum", "Me&eth; su&eth; &iacute; eyrum")).toBe(1); // ð: a letter of its own, folded by hand
+    // ð: a letter of its own, folded by hand
+    expect(matchRank("Med sud i eyrum", "Me&eth; su&eth; &iacute; eyrum")).toBe(1);
     expect(matchRank("Fear Not", "Fear Nothing")).toBe(0);
     expect(matchRank("", "!!!")).toBe(0);
   });

@@ -27,40 +27,44 @@ async function refusal(p: Promise<unknown>): Promise<HandOffError> {
 if (!HAVE_TRANSMISSION) test.skip(`transmission hand-off: ${NO_TRANSMISSION_REASON}`, () => {});
 
 describe.skipIf(!HAVE_TRANSMISSION)("transmission hand-off, real transmission-daemon", () => {
-  test("added started in the seedbox's directory; complete once the data checks out; a second add is accepted", async () => {
-    using dir = tempDir("ho-tr");
-    await using td = await startTransmission(dir.path);
-    const target = dir.join('music, "the" best; één');
-    mkdirSync(target);
-    const t = realTorrent("Artist - Album (2012) [FLAC]", {
-      "01 - a.flac": "a".repeat(40_000),
-      "CD2/02 - b&c.flac": "b".repeat(9_000),
-    });
-    writeData(target, t);
-    const box = new TransmissionSeedbox({
-      name: "box",
-      url: td.url.replace("/transmission/rpc", ""), // a bare host:port gets the RPC path
-      username: td.username,
-      password: td.password,
-      directory: target,
-    });
-    const accepted = await box.handOff(torrentFile(t));
-    expect(accepted).toEqual({ infoHash: t.infoHash, directory: `${target}/${t.name}` });
-    const [row] = (await td.rpc("torrent-get", { ids: [t.infoHash], fields: ["downloadDir", "status"] })).torrents as {
-      downloadDir: string;
-      status: number;
-    }[];
-    expect(row!.downloadDir).toBe(target);
-    expect(row!.status).not.toBe(0); // not paused
-    const done = await waitFor(async () => {
-      const p = await box.progress(t.infoHash);
-      return p.state === "complete" ? p : undefined;
-    }, "transmission checked the data complete");
-    expect(done).toEqual({ state: "complete", path: `${target}/${t.name}` });
-    expect(await box.handOff(torrentFile(t))).toEqual(accepted);
-    expect(((await td.rpc("torrent-get", { fields: ["id"] })).torrents as unknown[]).length).toBe(1);
-    expect(await box.progress("0".repeat(40))).toEqual({ state: "missing" });
-  });
+  test(
+    "added started in the seedbox's directory; " + "complete once the data checks out; a second add is accepted",
+    async () => {
+      using dir = tempDir("ho-tr");
+      await using td = await startTransmission(dir.path);
+      const target = dir.join('music, "the" best; één');
+      mkdirSync(target);
+      const t = realTorrent("Artist - Album (2012) [FLAC]", {
+        "01 - a.flac": "a".repeat(40_000),
+        "CD2/02 - b&c.flac": "b".repeat(9_000),
+      });
+      writeData(target, t);
+      const box = new TransmissionSeedbox({
+        name: "box",
+        url: td.url.replace("/transmission/rpc", ""), // a bare host:port gets the RPC path
+        username: td.username,
+        password: td.password,
+        directory: target,
+      });
+      const accepted = await box.handOff(torrentFile(t));
+      expect(accepted).toEqual({ infoHash: t.infoHash, directory: `${target}/${t.name}` });
+      const [row] = (await td.rpc("torrent-get", { ids: [t.infoHash], fields: ["downloadDir", "status"] }))
+        .torrents as {
+        downloadDir: string;
+        status: number;
+      }[];
+      expect(row!.downloadDir).toBe(target);
+      expect(row!.status).not.toBe(0); // not paused
+      const done = await waitFor(async () => {
+        const p = await box.progress(t.infoHash);
+        return p.state === "complete" ? p : undefined;
+      }, "transmission checked the data complete");
+      expect(done).toEqual({ state: "complete", path: `${target}/${t.name}` });
+      expect(await box.handOff(torrentFile(t))).toEqual(accepted);
+      expect(((await td.rpc("torrent-get", { fields: ["id"] })).torrents as unknown[]).length).toBe(1);
+      expect(await box.progress("0".repeat(40))).toEqual({ state: "missing" });
+    },
+  );
 
   test("without its data it is downloading, in the daemon's own directory when none is set", async () => {
     using dir = tempDir("ho-tr2");

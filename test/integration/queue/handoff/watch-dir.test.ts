@@ -116,10 +116,13 @@ describe("watch directory hand-off", () => {
     writeFileSync(dir.join("t.torrent"), t.bytes);
     chmodSync(dir.join("t.torrent"), 0o644);
     const script = `
-      const { WatchDirSeedbox } = await import(${JSON.stringify(`${import.meta.dir}/../../../../src/queue/handoff/watch-dir.ts`)});
+      const { WatchDirSeedbox } = await import(
+        ${JSON.stringify(`${import.meta.dir}/../../../../src/queue/handoff/watch-dir.ts`)}
+      );
       const bytes = new Uint8Array(require("node:fs").readFileSync(process.argv[2]));
       try {
-        await new WatchDirSeedbox({ name: "w", dir: process.argv[1] }).handOff({ bytes, infoHash: process.argv[3], site: "OPS", siteTorrentId: 1 });
+        await new WatchDirSeedbox({ name: "w", dir: process.argv[1] })
+          .handOff({ bytes, infoHash: process.argv[3], site: "OPS", siteTorrentId: 1 });
         console.log("accepted");
       } catch (e) { console.log(JSON.stringify({ name: e.name, disposition: e.disposition, message: e.message })); }`;
     const r = Bun.spawnSync([...AS_NOBODY, process.execPath, "-e", script, watch, dir.join("t.torrent"), t.infoHash], {
