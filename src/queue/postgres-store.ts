@@ -30,7 +30,7 @@ import {
   type TokenRecord,
 } from "./model.ts";
 import { MIGRATION_LOCK, PG_MIGRATIONS } from "./postgres-schema.ts";
-import { albumOf, count, downloadOf, giveBackPlan, leaseId, StatsBuilder, type AlbumRow } from "./rows.ts";
+import { albumLeases, albumOf, count, downloadOf, giveBackPlan, leaseId, StatsBuilder, type AlbumRow } from "./rows.ts";
 import type { QueueClock, QueueStore } from "./store.ts";
 
 type Tx = SQL;
@@ -106,18 +106,7 @@ export class PostgresQueueStore implements QueueStore {
       )
       SELECT * FROM leased`;
     await this.trimActivity();
-    return rows
-      .filter((r) => r.state === "leased")
-      .sort((a, b) => a.id - b.id)
-      .map((r) => ({
-        id: r.id,
-        lease,
-        artist: r.artist,
-        title: r.title,
-        extra: JSON.parse(r.extra),
-        attempt: r.attempts,
-        until,
-      }));
+    return albumLeases(rows, lease, until);
   }
 
   async extendAlbums(refs: LeaseRef[]): Promise<Outcome[]> {

@@ -7,6 +7,7 @@ import {
   DOWNLOAD_STATES,
   type Activity,
   type Album,
+  type AlbumLease,
   type AlbumState,
   type Download,
   type DownloadState,
@@ -14,6 +15,22 @@ import {
   type QueuePolicy,
   type Stats,
 } from "./model.ts";
+
+/** The rows a lease statement returned, as leases: those it leased (not those it failed at the cap), by id. */
+export function albumLeases(rows: AlbumRow[], lease: string, until: number): AlbumLease[] {
+  return rows
+    .filter((r) => r.state === "leased")
+    .sort((a, b) => a.id - b.id)
+    .map((r) => ({
+      id: r.id,
+      lease,
+      artist: r.artist,
+      title: r.title,
+      extra: JSON.parse(r.extra),
+      attempt: r.attempts,
+      until,
+    }));
+}
 
 export interface AlbumRow {
   id: number;

@@ -30,7 +30,17 @@ import {
 import { SQLITE_MIGRATIONS } from "./sqlite-schema.ts";
 import { WalCheckpointer } from "./checkpointer.ts";
 import type { QueueClock, QueueStore } from "./store.ts";
-import { albumOf, count, downloadOf, giveBackPlan, leaseId, mergeSites, StatsBuilder, type AlbumRow } from "./rows.ts";
+import {
+  albumLeases,
+  albumOf,
+  count,
+  downloadOf,
+  giveBackPlan,
+  leaseId,
+  mergeSites,
+  StatsBuilder,
+  type AlbumRow,
+} from "./rows.ts";
 
 export class SqliteQueueStore implements QueueStore {
   readonly backend = "sqlite" as const;
@@ -92,18 +102,7 @@ export class SqliteQueueStore implements QueueStore {
       this.note(worker, now, `leased ${count(got.filter((r) => r.state === "leased").length, "album")}`);
       return got;
     });
-    return rows
-      .filter((r) => r.state === "leased")
-      .sort((a, b) => a.id - b.id)
-      .map((r) => ({
-        id: r.id,
-        lease,
-        artist: r.artist,
-        title: r.title,
-        extra: JSON.parse(r.extra),
-        attempt: r.attempts,
-        until,
-      }));
+    return albumLeases(rows, lease, until);
   }
 
   async extendAlbums(refs: LeaseRef[]): Promise<Outcome[]> {
