@@ -36,7 +36,7 @@ import { RecordQueue, type KernelRecord, type QueuedRecord } from "./queue.ts";
 import { rootError } from "./root-error.ts";
 import { WatchTree, type DirNode } from "./tree.ts";
 import { TreeWalker, type WatchRoot } from "./walker.ts";
-import type { WatcherHandlers, WatcherStats, WatchOptions, WatchProblem } from "./watcher.ts";
+import { deliverTo, type WatcherHandlers, type WatcherStats, type WatchOptions, type WatchProblem } from "./watcher.ts";
 
 export type { KernelRecord } from "./queue.ts";
 
@@ -292,14 +292,6 @@ export class InotifyEngine {
 
   private deliver(event: FsEvent): void {
     this.counts.events++;
-    try {
-      this.handlers.onEvent(event);
-    } catch (err) {
-      this.problem({
-        kind: "error",
-        path: event.path,
-        message: `event handler failed: ${(err as Error).stack ?? err}`,
-      });
-    }
+    deliverTo(this.handlers, event, (p) => this.problem(p));
   }
 }

@@ -17,7 +17,14 @@ import { log } from "../log.ts";
 import { isExcluded, isReported, NO_FILTER, type PathFilter } from "./filter.ts";
 import { rootError } from "./root-error.ts";
 import { type Entry, fsPath, listDir } from "./scan.ts";
-import type { Watcher, WatcherHandlers, WatcherStats, WatchOptions, WatchProblem } from "./watcher.ts";
+import {
+  deliverTo,
+  type Watcher,
+  type WatcherHandlers,
+  type WatcherStats,
+  type WatchOptions,
+  type WatchProblem,
+} from "./watcher.ts";
 
 export const DEFAULT_POLL_MS = 1000;
 
@@ -191,15 +198,7 @@ export class PollWatcher implements Watcher {
   /** A handler that throws is reported and survived, as in the inotify engine. */
   private deliver(event: FsEvent): void {
     this.counts.events++;
-    try {
-      this.handlers.onEvent(event);
-    } catch (err) {
-      this.problem({
-        kind: "error",
-        path: event.path,
-        message: `event handler failed: ${(err as Error).stack ?? err}`,
-      });
-    }
+    deliverTo(this.handlers, event, (p) => this.problem(p));
   }
 
   private problem(p: WatchProblem): void {

@@ -43,6 +43,15 @@ export interface WatcherHandlers {
   onProblem?(problem: WatchProblem): void;
 }
 
+/** Hand `event` to the consumer: a handler that throws is reported as a problem and survived. */
+export function deliverTo(handlers: WatcherHandlers, event: FsEvent, problem: (p: WatchProblem) => void): void {
+  try {
+    handlers.onEvent(event);
+  } catch (err) {
+    problem({ kind: "error", path: event.path, message: `event handler failed: ${(err as Error).stack ?? err}` });
+  }
+}
+
 export interface Watcher {
   /**
    * Start watching a directory. Throws a SeedError when the root itself cannot be watched
