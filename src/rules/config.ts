@@ -31,6 +31,8 @@ export interface WatchOptions {
   /** Regular expressions matched at the start of the full path, or a file of them. */
   exclude_filter?: (string | RegExp)[] | string;
   logname?: string;
+  /** List the tree every this many milliseconds instead of inotify (NFS, SMB, FUSE sources). */
+  poll?: number;
 }
 
 export class Watch {
@@ -69,6 +71,8 @@ export interface ValidWatch {
   exclude: RegExp[];
   /** The exclude patterns as written. */
   excludeText: string[];
+  /** Poll interval in ms; undefined: inotify. */
+  poll: number | undefined;
   field: string;
 }
 
@@ -82,7 +86,9 @@ export interface ValidConfig extends Partial<ConfigSections> {
 }
 
 const PYINOTIFYD_KEYS = ["watches", "shutdown_timeout", "shutdown_pending", "logname"];
-const WATCH_KEYS = ["path", "event_map", "default_sched", "rec", "auto_add", "exclude_filter", "logname"];
+const WATCH_KEYS = ["path", "event_map", "default_sched", "rec", "auto_add", "exclude_filter", "logname", "poll"];
+/** The shortest poll interval: listing a tree more often than this only burns CPU. */
+const MIN_POLL_MS = 10;
 
 /**
  * Pure: the config as loaded → what the daemon runs, or a ConfigError naming the field
@@ -174,7 +180,15 @@ function validateWatch(w: unknown, field: string, schedulers: Set<TaskScheduler>
   }
   const exclude = excludes(o.exclude_filter, `${field}.exclude_filter`);
   const excludeText = Array.isArray(o.exclude_filter) ? o.exclude_filter.map(String) : exclude.map((r) => r.source);
-  return { paths, map, rec: o.rec ?? false, autoAdd: o.auto_add ?? false, exclude, excludeText, field };
+  if (o.poll !== undefined && !(typeof o.poll === "number" && Number.isInteger(o.poll) && o.poll >= MIN_POLL_MS))
+    throw new ConfigError(
+      `must be a whole number of milliseconds, at least ${MIN_POLL_MS}`,
+      `${field}.poll`,
+      o.poll,
+      "e.g. poll: 1000 (NFS servers cache attributes for seconds anyway)",
+    );
+  const poll = o.poll;
+  return { paths, map, rec: o.rec ?? false, autoAdd: o.auto_add ?? false, exclude, excludeText, poll, field };
 }
 
 function handler(h: unknown, field: string): Handler {

@@ -41,8 +41,10 @@ export class RulesDaemon implements Service {
       const subscribe = [...events, ...STRUCTURE].filter(
         (e, i, all) => e !== "IN_Q_OVERFLOW" && e !== "IN_IGNORED" && all.indexOf(e) === i,
       );
+      const polls = watches.flatMap((w) => (w.poll === undefined ? [] : [w.poll]));
       return {
         root,
+        ...(polls.length ? { poll: Math.min(...polls) } : {}),
         recursive: watches.some((w) => w.rec),
         autoAdd: watches.some((w) => w.autoAdd),
         events: subscribe,

@@ -22,6 +22,7 @@ export function describeConfig(c: ValidConfig, sections: readonly ConfigSection[
           : "recursive, but not into new directories: auto_add is off, files in them are not seen"
         : "this directory only",
       w.excludeText.length ? `excluding ${w.excludeText.join(", ")}` : "",
+      w.poll === undefined ? "" : `polled every ${w.poll} ms`,
     ].filter(Boolean);
     lines.push(`watch ${w.paths.join(", ")} (${how.join("; ")})`);
     for (const [event, handlers] of w.map) {
