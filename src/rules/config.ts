@@ -4,7 +4,7 @@
 
 import { readFileSync } from "node:fs";
 import { rejectUnknownKeys } from "../config/keys.ts";
-import type { ConfigSection, ConfigSections } from "../config/user-api.ts";
+import type { ConfigSection, ConfigSections, WatchSection, WatchSections } from "../config/user-api.ts";
 import { ConfigError } from "../errors.ts";
 import { EVENT_NAMES, parseEventNames, type EventName } from "../events/index.ts";
 import { pythonPattern } from "./python-regex.ts";
@@ -22,7 +22,8 @@ export class EventMap {
   }
 }
 
-export interface WatchOptions {
+/** A Watch's options, plus the keys that layers above add (config/user-api.ts's WatchSections: plugins, …). */
+export interface WatchOptions extends Partial<WatchSections> {
   path: string | string[];
   event_map?: Record<string, EventMapValue> | EventMap;
   default_sched?: TaskScheduler | Job;
@@ -63,7 +64,8 @@ export class Pyinotifyd {
 
 // --- validation ---
 
-export interface ValidWatch {
+/** A watch checked; the keys layers above add are under their keys, as their validate() returned them. */
+export interface ValidWatch extends Partial<WatchSections> {
   paths: string[];
   map: Map<EventName, Handler[]>;
   rec: boolean;
@@ -92,9 +94,14 @@ const MIN_POLL_MS = 10;
 
 /**
  * Pure: the config as loaded → what the daemon runs, or a ConfigError naming the field
- * path. `sections`: the keys layers above add (config/user-api.ts); each validates its own.
+ * path. `sections` and `watchSections`: the keys layers above add to Pyinotifyd and to
+ * Watch (config/user-api.ts); each validates its own.
  */
-export function validateConfig(value: unknown, sections: readonly ConfigSection[] = []): ValidConfig {
+export function validateConfig(
+  value: unknown,
+  sections: readonly ConfigSection[] = [],
+  watchSections: readonly WatchSection[] = [],
+): ValidConfig {
   if (!(value instanceof Pyinotifyd)) {
     throw new ConfigError(
       "the config's default export (or `pyinotifyd`) must be a Pyinotifyd",
@@ -106,7 +113,7 @@ export function validateConfig(value: unknown, sections: readonly ConfigSection[
   const o = value.options;
   rejectUnknownKeys(o, [...PYINOTIFYD_KEYS, ...sections.map((s) => s.key)], "Pyinotifyd");
   const schedulers = new Set<TaskScheduler>();
-  const watches = (o.watches ?? []).map((w, i) => validateWatch(w, `watches[${i}]`, schedulers));
+  const watches = (o.watches ?? []).map((w, i) => validateWatch(w, `watches[${i}]`, schedulers, watchSections));
   const timeout = o.shutdown_timeout ?? 30;
   if (typeof timeout !== "number" || !(timeout >= 0))
     throw new ConfigError(
@@ -138,11 +145,16 @@ export function validateConfig(value: unknown, sections: readonly ConfigSection[
   };
 }
 
-function validateWatch(w: unknown, field: string, schedulers: Set<TaskScheduler>): ValidWatch {
+function validateWatch(
+  w: unknown,
+  field: string,
+  schedulers: Set<TaskScheduler>,
+  watchSections: readonly WatchSection[],
+): ValidWatch {
   if (!(w instanceof Watch))
     throw new ConfigError("must be a Watch", field, w, "new Watch({ path, event_map, rec, auto_add })");
   const o = w.options;
-  rejectUnknownKeys(o, WATCH_KEYS, field);
+  rejectUnknownKeys(o, [...WATCH_KEYS, ...watchSections.map((s) => s.key)], field);
   const paths = typeof o.path === "string" ? [o.path] : o.path;
   if (!Array.isArray(paths) || paths.length === 0 || paths.some((p) => typeof p !== "string"))
     throw new ConfigError(
@@ -157,13 +169,23 @@ function validateWatch(w: unknown, field: string, schedulers: Set<TaskScheduler>
   ] as const)
     if (v !== undefined && typeof v !== "boolean")
       throw new ConfigError("must be true or false", `${field}.${k}`, v, `${k}: true or ${k}: false`);
+  const added: Partial<WatchSections> = {};
+  let acts = false;
+  for (const section of watchSections) {
+    const given = (o as unknown as Record<string, unknown>)[section.key];
+    if (given === undefined) continue;
+    const valid = section.validate(given, `${field}.${section.key}`);
+    (added as Record<string, unknown>)[section.key] = valid;
+    acts ||= section.acts(valid);
+  }
   const raw =
     o.event_map instanceof EventMap
       ? o.event_map.entries
       : (o.event_map ?? (o.default_sched ? new EventMap({ default_sched: o.default_sched }).entries : undefined));
+  if (raw === undefined && acts) return watchOf(o, field, new Map(), added);
   if (!raw || typeof raw !== "object")
     throw new ConfigError(
-      "is missing: which events go to which scheduler",
+      `is missing: which events go to which scheduler${watchSections.length ? ` (or ${watchSections.map((s) => s.key).join(", ")})` : ""}`,
       `${field}.event_map`,
       raw,
       "for example { IN_CLOSE_WRITE: sched, IN_DELETE: new Cancel(sched) }",
@@ -178,6 +200,16 @@ function validateWatch(w: unknown, field: string, schedulers: Set<TaskScheduler>
     for (const h of handlers) schedulers.add(h instanceof Cancel ? h.scheduler : h);
     if (handlers.length) map.set(name as EventName, handlers);
   }
+  return watchOf(o, field, map, added);
+}
+
+function watchOf(
+  o: WatchOptions,
+  field: string,
+  map: Map<EventName, Handler[]>,
+  added: Partial<WatchSections>,
+): ValidWatch {
+  const paths = typeof o.path === "string" ? [o.path] : o.path;
   const exclude = excludes(o.exclude_filter, `${field}.exclude_filter`);
   const excludeText = Array.isArray(o.exclude_filter) ? o.exclude_filter.map(String) : exclude.map((r) => r.source);
   if (o.poll !== undefined && !(typeof o.poll === "number" && Number.isInteger(o.poll) && o.poll >= MIN_POLL_MS))
@@ -188,7 +220,7 @@ function validateWatch(w: unknown, field: string, schedulers: Set<TaskScheduler>
       "e.g. poll: 1000 (NFS servers cache attributes for seconds anyway)",
     );
   const poll = o.poll;
-  return { paths, map, rec: o.rec ?? false, autoAdd: o.auto_add ?? false, exclude, excludeText, poll, field };
+  return { paths, map, rec: o.rec ?? false, autoAdd: o.auto_add ?? false, exclude, excludeText, poll, field, ...added };
 }
 
 function handler(h: unknown, field: string): Handler {

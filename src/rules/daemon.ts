@@ -106,6 +106,7 @@ export class RulesDaemon implements Service {
   private plan(): void {
     if (this.byRoot.size > 0 || this.schedulersOf.size > 0) return;
     for (const w of this.config.watches) {
+      if (w.map.size === 0) continue; // acted on by a layer above (its plugins), not by rules
       this.schedulersOf.set(w, new Set([...w.map.values()].flat().map((h) => (h instanceof Cancel ? h.scheduler : h))));
       this.filterOf.set(w, w.exclude.length ? makeFilter({ exclude: w.exclude }) : NO_FILTER);
       for (const path of expand(w.paths)) {
