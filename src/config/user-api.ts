@@ -29,13 +29,16 @@ export interface ConfigSection<K extends SectionKey = SectionKey> {
 
 /**
  * Keys of a run config's Watch that layers above rules add (plugins: what else acts on a
- * watch's events), declared by augmenting this interface as ConfigSections is. The rules
- * layer accepts and validates them through their WatchSection without importing the layer.
+ * watch's events), as written: declared by augmenting this interface, and ValidWatchSections
+ * with the same key for what its validation returns. The rules layer accepts and validates
+ * them through their WatchSection without importing the layer.
  */
 // biome-ignore lint/suspicious/noEmptyInterface: filled by module augmentation in the layers that add keys
 export interface WatchSections {}
+// biome-ignore lint/suspicious/noEmptyInterface: filled by module augmentation in the layers that add keys
+export interface ValidWatchSections {}
 
-export type WatchKey = keyof WatchSections;
+export type WatchKey = keyof WatchSections & keyof ValidWatchSections;
 
 /** One key of a Watch, owned by the layer that acts on it. */
 export interface WatchSection<K extends WatchKey = WatchKey> {
@@ -43,11 +46,11 @@ export interface WatchSection<K extends WatchKey = WatchKey> {
   /** Its property in WatchOptions, as seedwatch.d.ts declares it (doc comment included). */
   dts: string;
   /** Pure: the value as written (not undefined) checked; throws a ConfigError naming `field` and below. */
-  validate(value: unknown, field: string): WatchSections[K];
+  validate(value: unknown, field: string): ValidWatchSections[K];
   /** Whether the watch acts on its events through this key, so that it needs no event_map. */
-  acts(value: WatchSections[K]): boolean;
+  acts(value: ValidWatchSections[K]): boolean;
   /** Lines under the watch in `run --check`. */
-  describe?(value: WatchSections[K]): string[];
+  describe?(value: ValidWatchSections[K]): string[];
 }
 
 /** One layer's part. */

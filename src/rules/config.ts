@@ -4,7 +4,13 @@
 
 import { readFileSync } from "node:fs";
 import { rejectUnknownKeys } from "../config/keys.ts";
-import type { ConfigSection, ConfigSections, WatchSection, WatchSections } from "../config/user-api.ts";
+import type {
+  ConfigSection,
+  ConfigSections,
+  ValidWatchSections,
+  WatchSection,
+  WatchSections,
+} from "../config/user-api.ts";
 import { ConfigError } from "../errors.ts";
 import { EVENT_NAMES, parseEventNames, type EventName } from "../events/index.ts";
 import { pythonPattern } from "./python-regex.ts";
@@ -65,7 +71,7 @@ export class Pyinotifyd {
 // --- validation ---
 
 /** A watch checked; the keys layers above add are under their keys, as their validate() returned them. */
-export interface ValidWatch extends Partial<WatchSections> {
+export interface ValidWatch extends Partial<ValidWatchSections> {
   paths: string[];
   map: Map<EventName, Handler[]>;
   rec: boolean;
@@ -169,7 +175,7 @@ function validateWatch(
   ] as const)
     if (v !== undefined && typeof v !== "boolean")
       throw new ConfigError("must be true or false", `${field}.${k}`, v, `${k}: true or ${k}: false`);
-  const added: Partial<WatchSections> = {};
+  const added: Partial<ValidWatchSections> = {};
   let acts = false;
   for (const section of watchSections) {
     const given = (o as unknown as Record<string, unknown>)[section.key];
@@ -207,7 +213,7 @@ function watchOf(
   o: WatchOptions,
   field: string,
   map: Map<EventName, Handler[]>,
-  added: Partial<WatchSections>,
+  added: Partial<ValidWatchSections>,
 ): ValidWatch {
   const paths = typeof o.path === "string" ? [o.path] : o.path;
   const exclude = excludes(o.exclude_filter, `${field}.exclude_filter`);

@@ -109,7 +109,7 @@ export class RulesDaemon implements Service {
       if (w.map.size === 0) continue; // acted on by a layer above (its plugins), not by rules
       this.schedulersOf.set(w, new Set([...w.map.values()].flat().map((h) => (h instanceof Cancel ? h.scheduler : h))));
       this.filterOf.set(w, w.exclude.length ? makeFilter({ exclude: w.exclude }) : NO_FILTER);
-      for (const path of expand(w.paths)) {
+      for (const path of expandWatchPaths(w.paths)) {
         const list = this.byRoot.get(path) ?? [];
         list.push(w);
         this.byRoot.set(path, list);
@@ -162,8 +162,8 @@ export class RulesDaemon implements Service {
 /** Events the daemon takes for itself: tasks follow moves and deletes (followTree). */
 const STRUCTURE: EventName[] = ["IN_MOVED_FROM", "IN_MOVED_TO", "IN_DELETE"];
 
-/** A watch path may be a glob: the directories it matches, now. */
-function expand(paths: string[]): string[] {
+/** A watch path may be a glob: the directories it matches, now (plugins expand theirs alike). */
+export function expandWatchPaths(paths: string[]): string[] {
   const out: string[] = [];
   for (const p of paths) {
     if (!/[*?[{]/.test(p)) {
