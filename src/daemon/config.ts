@@ -102,6 +102,7 @@ class ConfigDaemon {
 
   private async reload(why: string): Promise<void> {
     this.log.info(`${why}: reloading ${this.path}`);
+    for (const p of this.plugins) p.reopen(); // logrotate sends SIGHUP too
     const old = this.rules!;
     let next: RulesDaemon;
     let plan: PluginPlan;
@@ -136,7 +137,6 @@ class ConfigDaemon {
     this.rules = next;
     this.files = files;
     for (const w of plan.watches) kept.get(w.key)?.update(w);
-    for (const p of kept.values()) p.reopen();
     this.plugins = [...kept.values(), ...added];
     if (JSON.stringify(old.config.rtorrent) !== JSON.stringify(next.config.rtorrent)) await this.restartTracker();
     this.log.info("config reloaded");

@@ -6,10 +6,13 @@ import type { Clock } from "../clock.ts";
 import type { EventName } from "../events/index.ts";
 import type { ValidWatch } from "../rules/config.ts";
 import type { AttachedPlugin } from "./plugin.ts";
+import { SCRIBE } from "./scribe/scribe.ts";
 
 /** What a built-in gets when it is attached to a root. */
 export interface BuiltinHost {
   root: string;
+  /** Relative paths in its options are resolved from here (the config's folder). */
+  configDir: string;
   clock: Clock;
   /** Shared by the daemon's plugins (Scribe: one writer per log file, moves paired across watches). */
   shared: Map<string, unknown>;
@@ -32,4 +35,4 @@ export interface Builtin {
 }
 
 /** Each built-in's module (scribe/, mirror/) exports its Builtin; this lists them. */
-export const BUILTINS: readonly Builtin[] = [];
+export const BUILTINS: readonly Builtin[] = [SCRIBE];

@@ -97,7 +97,12 @@ export class PluginRuntime {
   attach(p: PlannedPlugin, root: string): AttachedPlugin {
     if (p.spec.kind !== "file") {
       const b = BUILTINS.find((x) => x.name === p.spec.kind)!;
-      return b.attach(p.spec.options, { root, clock: this.setup.clock, shared: this.shared });
+      return b.attach(p.spec.options, {
+        root,
+        configDir: this.setup.configDir,
+        clock: this.setup.clock,
+        shared: this.shared,
+      });
     }
     const cacheKey = `${root}\0${p.key}`;
     const cache = this.caches.get(cacheKey) ?? new Map<string, unknown>();

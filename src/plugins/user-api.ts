@@ -4,16 +4,16 @@
 // commands/user-api.ts; the rules layer takes the keys without importing this one.
 
 import type { ConfigSection, UserApiPart, WatchSection } from "../config/user-api.ts";
-import { BUILTINS } from "./builtins.ts";
 import { describePlugins, Plugin, validatePlugins, validatePluginsDir, type PluginSpec } from "./config.ts";
 import { definePlugin } from "./plugin.ts";
+import { Scribe } from "./scribe/scribe.ts";
 
 declare module "../config/user-api.ts" {
   interface ConfigSections {
     plugins_dir: string;
   }
   interface WatchSections {
-    plugins: Plugin[];
+    plugins: (Plugin | Scribe)[];
   }
   interface ValidWatchSections {
     plugins: PluginSpec[];
@@ -22,12 +22,13 @@ declare module "../config/user-api.ts" {
 
 // The types the declarations name, from the code (for the check against seedwatch.d.ts).
 export type { PluginOptions } from "./config.ts";
+export type { ScribeOptions } from "./scribe/scribe.ts";
 export type { PluginContext, PluginDefinition, PluginEvent, PluginLog } from "./plugin.ts";
 
 export const PLUGINS_SECTION: WatchSection<"plugins"> = {
   key: "plugins",
   dts: `    /** Plugins that get this watch's events, each in order and in its own queue. */
-    plugins?: Plugin[];`,
+    plugins?: (Plugin | Scribe)[];`,
   validate: validatePlugins,
   acts: (specs) => specs.length > 0,
   describe: describePlugins,
@@ -45,7 +46,7 @@ export const PLUGINS_API = {
   exports: {
     Plugin,
     definePlugin,
-    ...Object.fromEntries(BUILTINS.map((b) => [b.cls.name, b.cls])),
+    Scribe,
   },
   dts: `  // --- plugins: new Watch({ …, plugins: [ … ] }) ---
 
@@ -108,6 +109,18 @@ export const PLUGINS_API = {
   }
   export class Plugin {
     constructor(options: PluginOptions);
+  }
+  export interface ScribeOptions {
+    /** "-" for stdout, or a file (relative to the config's folder) appended to; reopened on SIGHUP and SIGUSR1. */
+    log: string;
+    /** "text" (iObserver's lines, the default) or "json" (one object per line). */
+    format?: "text" | "json";
+    /** Events to log, as names or groups ("all", "close", …); default: every change but IN_MODIFY. */
+    events?: string[];
+  }
+  /** A change log: one line per event, a rename as one line, the watch's start and end, lost events. */
+  export class Scribe {
+    constructor(options: ScribeOptions);
   }`,
   sections: [PLUGINS_DIR_SECTION],
   watchSections: [PLUGINS_SECTION],

@@ -36,6 +36,8 @@ export interface Service {
   readonly ended: Promise<number>;
   /** The process is exiting now (a second signal): end at once what can be ended (process groups). */
   endNow?(): void;
+  /** SIGUSR1 (or a reload): reopen the files it writes to, which logrotate moved away. */
+  reopen?(): void;
 }
 
 export interface ServiceContext {

@@ -109,6 +109,12 @@ export class Supervisor {
     this.reloading = this.reloading.then(() => reload(why)).catch((err) => this.log.error(`reload failed: ${err}`));
   }
 
+  /** Every running service reopens the files it writes to (SIGUSR1: logrotate moved them). */
+  reopen(why: string): void {
+    this.log.info(`${why}: reopening log files`);
+    for (const s of this.running) s.reopen?.();
+  }
+
   /** Begin shutdown; a second call during it ends run() at once (see above). */
   stop(why: string): void {
     if (!this.stopRequested) {
