@@ -6,6 +6,7 @@ import type { Clock } from "../clock.ts";
 import type { EventName } from "../events/index.ts";
 import type { ValidWatch } from "../rules/config.ts";
 import type { AttachedPlugin } from "./plugin.ts";
+import { MIRROR } from "./mirror/options.ts";
 import { SCRIBE } from "./scribe/scribe.ts";
 
 /** What a built-in gets when it is attached to a root. */
@@ -30,9 +31,9 @@ export interface Builtin {
    * Checks that need the disk or the watch, at start, on reload and in --check (a Mirror's
    * destination inside its source): throws a ConfigError naming `field`.
    */
-  check?(options: unknown, watch: ValidWatch, roots: string[], field: string): void;
+  check?(options: unknown, watch: ValidWatch, roots: string[], field: string, configDir: string): void;
   attach(options: unknown, host: BuiltinHost): AttachedPlugin;
 }
 
 /** Each built-in's module (scribe/, mirror/) exports its Builtin; this lists them. */
-export const BUILTINS: readonly Builtin[] = [SCRIBE];
+export const BUILTINS: readonly Builtin[] = [SCRIBE, MIRROR];

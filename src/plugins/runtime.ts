@@ -129,7 +129,7 @@ export class PluginRuntime {
     dir: string | undefined,
   ): Promise<Omit<PlannedPlugin, "key"> & { key: string }> {
     if (spec.kind !== "file") {
-      BUILTINS.find((b) => b.name === spec.kind)!.check?.(spec.options, w, roots, spec.field);
+      BUILTINS.find((b) => b.name === spec.kind)!.check?.(spec.options, w, roots, spec.field, this.setup.configDir);
       return { key: spec.kind, spec };
     }
     const source = spec.source!;

@@ -6,6 +6,7 @@
 import type { ConfigSection, UserApiPart, WatchSection } from "../config/user-api.ts";
 import { describePlugins, Plugin, validatePlugins, validatePluginsDir, type PluginSpec } from "./config.ts";
 import { definePlugin } from "./plugin.ts";
+import { Mirror } from "./mirror/options.ts";
 import { Scribe } from "./scribe/scribe.ts";
 
 declare module "../config/user-api.ts" {
@@ -13,7 +14,7 @@ declare module "../config/user-api.ts" {
     plugins_dir: string;
   }
   interface WatchSections {
-    plugins: (Plugin | Scribe)[];
+    plugins: (Plugin | Scribe | Mirror)[];
   }
   interface ValidWatchSections {
     plugins: PluginSpec[];
@@ -23,12 +24,13 @@ declare module "../config/user-api.ts" {
 // The types the declarations name, from the code (for the check against seedwatch.d.ts).
 export type { PluginOptions } from "./config.ts";
 export type { ScribeOptions } from "./scribe/scribe.ts";
+export type { MirrorOptions } from "./mirror/options.ts";
 export type { PluginContext, PluginDefinition, PluginEvent, PluginLog } from "./plugin.ts";
 
 export const PLUGINS_SECTION: WatchSection<"plugins"> = {
   key: "plugins",
   dts: `    /** Plugins that get this watch's events, each in order and in its own queue. */
-    plugins?: (Plugin | Scribe)[];`,
+    plugins?: (Plugin | Scribe | Mirror)[];`,
   validate: validatePlugins,
   acts: (specs) => specs.length > 0,
   describe: describePlugins,
@@ -47,6 +49,7 @@ export const PLUGINS_API = {
     Plugin,
     definePlugin,
     Scribe,
+    Mirror,
   },
   dts: `  // --- plugins: new Watch({ …, plugins: [ … ] }) ---
 
@@ -121,6 +124,25 @@ export const PLUGINS_API = {
   /** A change log: one line per event, a rename as one line, the watch's start and end, lost events. */
   export class Scribe {
     constructor(options: ScribeOptions);
+  }
+  export interface MirrorOptions {
+    /** A folder (any local filesystem: a second disk, an NFS or SSHFS mount), rsync://HOST[:PORT]/MODULE/PATH, or HOST:PATH. */
+    destination: string;
+    /** Remove from the destination what the source no longer has (default true). */
+    delete?: boolean;
+    /** rsync-style patterns (relative to the watched folder) left out of the mirror; RegExps for local destinations. */
+    exclude?: (string | RegExp)[];
+    /** Also mirror owner and group; only when running as root. */
+    owner?: boolean;
+    /** For HOST:PATH: the remote shell rsync runs (rsync -e), default ssh. */
+    rsh?: string;
+  }
+  /**
+   * A live replica: compared at start (only what differs is copied), then each change as it
+   * happens; renames are renames; the source's root going away never empties it.
+   */
+  export class Mirror {
+    constructor(options: MirrorOptions);
   }`,
   sections: [PLUGINS_DIR_SECTION],
   watchSections: [PLUGINS_SECTION],
