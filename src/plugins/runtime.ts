@@ -8,7 +8,7 @@ import { statSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Clock } from "../clock.ts";
 import { ConfigError } from "../errors.ts";
-import { CHANGE_EVENTS, type EventName } from "../events/index.ts";
+import type { EventName } from "../events/index.ts";
 import { log } from "../log.ts";
 import type { ValidConfig, ValidWatch } from "../rules/config.ts";
 import { expandWatchPaths } from "../rules/daemon.ts";
@@ -163,9 +163,9 @@ export class PluginRuntime {
 
 // --- helpers ---
 
-/** Every change, and what each plugin asks for besides. */
+/** What the plugins ask for, together (a Mirror alone needs no IN_MODIFY: one per write() call). */
 function eventsOf(plugins: PlannedPlugin[]): EventName[] {
-  const events = new Set<EventName>(CHANGE_EVENTS);
+  const events = new Set<EventName>();
   for (const p of plugins) {
     const asked =
       p.spec.kind === "file"

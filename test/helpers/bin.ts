@@ -59,8 +59,11 @@ export class Running implements AsyncDisposable {
   stderr = "";
   private readonly pumps: Promise<void>[];
 
-  constructor(args: string[], opts: { cwd?: string; env?: Record<string, string>; prefix?: string[] } = {}) {
-    this.proc = Bun.spawn([...(opts.prefix ?? []), BIN, ...args], {
+  constructor(
+    args: string[],
+    opts: { cwd?: string; env?: Record<string, string>; prefix?: string[]; bin?: string } = {},
+  ) {
+    this.proc = Bun.spawn([...(opts.prefix ?? []), opts.bin ?? BIN, ...args], {
       cwd: opts.cwd,
       env: { ...process.env, NO_COLOR: "1", ...opts.env },
       stdin: "ignore",

@@ -114,7 +114,13 @@ export class RsyncReplica implements Replica {
 
   private async send(list: string[]): Promise<void> {
     const stdin = Buffer.concat(list.flatMap((p) => [Buffer.from(encodePath(p)), Buffer.from([0])]));
-    const args = ["--files-from=-", "--from0", "--dirs", ...(this.s.delete ? ["--delete-missing-args"] : [])];
+    // --force: a folder the source no longer has goes with what it holds.
+    const args = [
+      "--files-from=-",
+      "--from0",
+      "--dirs",
+      ...(this.s.delete ? ["--delete-missing-args", "--force"] : []),
+    ];
     const code = await this.rsync([...args, `${this.s.source}/`, `${this.s.remote.url}/`], stdin);
     if (code === 0) {
       this.retryMs = 0;

@@ -6,6 +6,7 @@
 import { describe, expect, test } from "bun:test";
 import {
   chmodSync,
+  chownSync,
   closeSync,
   existsSync,
   lstatSync,
@@ -20,11 +21,11 @@ import {
   writeFileSync,
   writeSync,
 } from "node:fs";
-import { runBin } from "../../helpers/bin.ts";
+import { AS_NOBODY, binForAnyone, Running, runBin } from "../../helpers/bin.ts";
 import { tempDir } from "../../helpers/tmp.ts";
 import { fastTempDir } from "../watch/fast-tmp.ts";
 import { waitFor } from "../../helpers/wait.ts";
-import { converged, differences, HAS_RSYNC, mirrorConfig, NO_RSYNC, startMirror } from "./mirror-rig.ts";
+import { converged, differences, HAS_RSYNC, mirrorConfig, NO_RSYNC, ROOT, startMirror } from "./mirror-rig.ts";
 
 if (!HAS_RSYNC) console.warn(`skipped: ${NO_RSYNC}`);
 
@@ -57,7 +58,6 @@ describe.skipIf(!HAS_RSYNC)("Mirror", () => {
       for (let f = 0; f < 250; f++) writeFileSync(`${src}/d${d}/f${f}`, "x".repeat(1000));
     }
     const cfg = mirrorConfig(dir.join("config.ts"), src, `{ destination: "./dst" }`);
-    const { Running } = await import("../../helpers/bin.ts");
     await using w = new Running(["run", cfg]);
     await w.waitStderr(/mirror: .* comparing/, "comparing");
     writeFileSync(`${src}/d0/f0`, "changed during the comparison");
@@ -199,4 +199,82 @@ export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("src")}"
       expect(left.length).toBe(300);
       expect(await w.stop("SIGTERM")).toBe(0);
     });
+});
+
+describe.skipIf(!HAS_RSYNC)("Mirror: faults and other sources", () => {
+  test("after an overflow the root is compared again, and converges", async () => {
+    using dir = fastTempDir("mirror");
+    const [src, dst] = [dir.join("src"), dir.join("dst")];
+    mkdirSync(src);
+    await using w = await startMirror(mirrorConfig(dir.join("config.ts"), src, `{ destination: "./dst" }`));
+    const queue = Number(readFileSync("/proc/sys/fs/inotify/max_queued_events", "utf8"));
+    process.kill(w.proc.pid, "SIGSTOP");
+    for (let i = 0; i < queue / 2 + 500; i++) writeFileSync(`${src}/f${i}`, String(i)); // IN_CREATE + IN_CLOSE_WRITE each
+    process.kill(w.proc.pid, "SIGCONT");
+    await w.waitStderr(/events were lost; the mirror is compared again after the rescan/, "overflow");
+    await converged(src, dst, "converged", 60_000);
+    expect(w.stderr.match(/compared in/g)!.length).toBeGreaterThanOrEqual(2);
+    expect(await w.stop("SIGTERM")).toBe(0);
+  }, 90_000);
+
+  test("a polled watch (NFS, FUSE sources) feeds the mirror the same way", async () => {
+    using dir = tempDir("mirror");
+    const [src, dst] = [dir.join("src"), dir.join("dst")];
+    mkdirSync(src);
+    await using w = await startMirror(
+      mirrorConfig(dir.join("config.ts"), src, `{ destination: "./dst" }`, "poll: 20,"),
+    );
+    mkdirSync(`${src}/a/b`, { recursive: true });
+    writeFileSync(`${src}/a/b/f`, "polled");
+    await converged(src, dst, "created");
+    renameSync(`${src}/a`, `${src}/c`);
+    rmSync(`${src}/c/b/f`);
+    await converged(src, dst, "renamed and deleted");
+    expect(await w.stop("SIGTERM")).toBe(0);
+  });
+
+  test.skipIf(!ROOT)(
+    "a destination that fills up is logged per file and retried; it converges once there is room",
+    async () => {
+      using dir = tempDir("mirror");
+      const [src, dst] = [dir.join("src"), dir.join("dst")];
+      mkdirSync(src);
+      mkdirSync(dst);
+      expect(Bun.spawnSync(["mount", "-t", "tmpfs", "-o", "size=256k", "seedwatch-full", dst]).exitCode).toBe(0);
+      try {
+        await using w = await startMirror(mirrorConfig(dir.join("config.ts"), src, `{ destination: "./dst" }`));
+        writeFileSync(`${src}/big`, "x".repeat(1 << 20));
+        writeFileSync(`${src}/small`, "fits");
+        await w.waitStderr(/cannot copy big in .*: ENOSPC; tried again, with backoff/, "ENOSPC");
+        await waitFor(() => existsSync(`${dst}/small`), "what fits is mirrored meanwhile");
+        expect(Bun.spawnSync(["mount", "-o", "remount,size=4m", dst]).exitCode).toBe(0);
+        await converged(src, dst);
+        await w.waitStderr(/big: mirrored after \d+ tries/, "recovered");
+        expect(await w.stop("SIGTERM")).toBe(0);
+      } finally {
+        Bun.spawnSync(["umount", dst]);
+      }
+    },
+  );
+
+  test.skipIf(!ROOT)("a destination that refuses (EACCES, running as nobody) is logged and retried", async () => {
+    using dir = tempDir("mirror");
+    chmodSync(dir.path, 0o755);
+    const [src, dst] = [dir.join("src"), dir.join("dst")];
+    mkdirSync(`${src}/locked`, { recursive: true });
+    mkdirSync(`${dst}/locked`, { recursive: true });
+    for (const p of [src, `${src}/locked`, dst]) chownSync(p, 65534, 65534);
+    chmodSync(`${dst}/locked`, 0o555); // root's, not writable by nobody
+    const cfg = mirrorConfig(dir.join("config.ts"), src, `{ destination: "./dst" }`);
+    const w = new Running(["run", cfg], { prefix: AS_NOBODY, bin: binForAnyone() });
+    await using _w = w;
+    await w.waitStderr(/compared in/, "compared");
+    writeFileSync(`${src}/locked/f`, "x");
+    chownSync(`${src}/locked/f`, 65534, 65534);
+    await w.waitStderr(/cannot copy locked\/f in .*: EACCES; tried again/, "EACCES");
+    chownSync(`${dst}/locked`, 65534, 65534);
+    chmodSync(`${dst}/locked`, 0o755);
+    await waitFor(() => existsSync(`${dst}/locked/f`), "retried");
+    expect(await w.stop("SIGTERM")).toBe(0);
+  });
 });
