@@ -3,10 +3,11 @@
 // hangs does to the others (nothing).
 
 import { describe, expect, test } from "bun:test";
-import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { Running, runBin } from "../../helpers/bin.ts";
 import { tempDir } from "../../helpers/tmp.ts";
 import { waitFor } from "../../helpers/wait.ts";
+import { fastTempDir } from "../watch/fast-tmp.ts";
 import { recorder, records, writeConfig } from "./rig.ts";
 
 describe("a user plugin", () => {
@@ -97,6 +98,29 @@ export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}", 
     const dropped = [...w.stderr.matchAll(/plugin bad: (\d+) events? (?:was|were) dropped while it was disabled/g)];
     expect(dropped.reduce((n, m) => n + Number(m[1]), 0)).toBe(2);
   });
+
+  test("an overflow reaches event() as overflow, then rescanned, though its events list names neither", async () => {
+    using dir = fastTempDir("plugin");
+    mkdirSync(dir.join("w"));
+    const out = dir.join("out.jsonl");
+    writeFileSync(dir.join("p.ts"), recorder(out, `events: ["IN_DELETE"],`));
+    const cfg = writeConfig(
+      dir,
+      `export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}", plugins: [new Plugin({ path: "./p.ts" })] })] });`,
+    );
+    await using w = new Running(["run", cfg]);
+    await waitFor(() => records(out).some((r) => r.call === "init"), "init");
+    const queue = Number(readFileSync("/proc/sys/fs/inotify/max_queued_events", "utf8"));
+    process.kill(w.proc.pid, "SIGSTOP");
+    for (let i = 0; i < queue + 100; i++) writeFileSync(dir.join(`w/f${i}`), "");
+    process.kill(w.proc.pid, "SIGCONT");
+    await waitFor(() => records(out).some((r) => r.kind === "rescanned"), "rescanned", 30_000);
+    expect(await w.stop("SIGTERM")).toBe(0);
+    const kinds = records(out).map((r) => r.kind ?? r.call);
+    expect(kinds.indexOf("overflow")).toBeGreaterThan(0);
+    expect(kinds.indexOf("rescanned")).toBeGreaterThan(kinds.indexOf("overflow"));
+    expect(kinds.filter((k) => k !== "init" && k !== "overflow" && k !== "rescanned" && k !== "dead")).toEqual([]);
+  }, 60_000);
 
   test("one that hangs is reported after its timeout; its later events wait and none is lost; the others go on", async () => {
     using dir = tempDir("plugin");
