@@ -57,7 +57,8 @@ sync { default.${layer}, source = ${JSON.stringify(src)}, target = ${JSON.string
       );
       return daemon(["setsid", "lsyncd", "-log", "Normal", cfg], /Startup of .* finished/);
     },
-    version: () => Bun.spawnSync(["lsyncd", "--version"]).stdout.toString().trim(),
+    version: () =>
+      `lsyncd ${Bun.spawnSync(["lsyncd", "--version"]).stdout.toString().replace("Version:", "").trim()} (default.${layer})`,
   };
 }
 export const lsyncdRsync = lsyncd("rsync");

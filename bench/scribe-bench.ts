@@ -82,8 +82,9 @@ export async function scribeBurst(work: string, gen: string, events: number, run
       process.stderr.write(`${tool.name} run ${r + 1}: ${got.at(-1)}/${events} lines in ${(at - t0).toFixed(0)} ms\n`);
     }
     times[tool.name] = median(ms);
+    const lost = Math.min(...got) < events ? " (lines lost: the time of the last line)" : "";
     rows.push(
-      `| ${tool.name} | ${Math.min(...got).toLocaleString("en")} / ${events.toLocaleString("en")} | ${(median(ms) / 1000).toFixed(2)} | ${(median(cpu) / 1000).toFixed(2)} | ${median(rss).toFixed(0)} |`,
+      `| ${tool.name} | ${Math.min(...got).toLocaleString("en")} / ${events.toLocaleString("en")} | ${(median(ms) / 1000).toFixed(2)}${lost} | ${(median(cpu) / 1000).toFixed(2)} | ${median(rss).toFixed(0)} |`,
     );
   }
   const ratio = times[inotifywait.name]! / times[scribe.name]!;
