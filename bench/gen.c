@@ -1,6 +1,7 @@
 /* File generator for the benchmarks, so that both watchers see the same work at a pace
  * neither controls.
- *   gen mk  DIR N         create N empty files DIR/f0..f(N-1) as fast as possible
+ *   gen mk  DIR N [BYTES] create N files DIR/f0..f(N-1) as fast as possible, empty or
+ *                         of BYTES bytes each (one write)
  *   gen lat DIR N USEC    create N files, one every USEC µs, each named with its
  *                         CLOCK_MONOTONIC time in ns (for latency)
  *   gen now               print CLOCK_MONOTONIC in ns                                    */
@@ -23,10 +24,13 @@ int main(int argc, char **argv) {
   if (argc < 4) { fprintf(stderr, "usage: gen mk DIR N | gen lat DIR N USEC | gen now\n"); return 2; }
   long n = atol(argv[3]);
   if (!strcmp(argv[1], "mk")) {
+    long bytes = argc >= 5 ? atol(argv[4]) : 0;
+    char *data = bytes > 0 ? calloc(1, bytes) : NULL;
     for (long i = 0; i < n; i++) {
       snprintf(path, sizeof path, "%s/f%ld", argv[2], i);
       int fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0644);
       if (fd < 0) { perror(path); return 1; }
+      if (bytes > 0 && write(fd, data, bytes) != bytes) { perror(path); return 1; }
       close(fd);
     }
     return 0;

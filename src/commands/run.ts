@@ -55,7 +55,8 @@ SIGNALS
     if (a.hookTimeout !== undefined) setDefaultLimit(positiveNumber(a.hookTimeout, "--hook-timeout", 300) * 1000);
     if (a.check) {
       const config = await checkConfig(a.config!);
-      process.stdout.write(`config file ok: ${a.config}\n${describeConfig(config, (await userApi()).sections)}`);
+      const api = await userApi();
+      process.stdout.write(`config file ok: ${a.config}\n${describeConfig(config, api.sections, api.watchSections)}`);
       return 0;
     }
     return superviseConfig(a.config!, defaultLimitMs());

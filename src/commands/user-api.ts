@@ -1,7 +1,8 @@
 // The one "seedwatch" that user files see, composed from each layer's part
 // (config/user-api.ts): the hooks layer's version and environment, the rtorrent layer's
 // defineHooks, hook types and `rtorrent:` config key, the rules layer's pyinotifyd
-// classes, the queue layer's defineWorker. Plugins add their parts here, touching no layer below.
+// classes, the plugins layer's classes and keys, the queue layer's defineWorker; each layer
+// adds its part here, touching no layer below.
 // main.ts provides them at start; they are imported only when a user file is loaded or
 // seedwatch.d.ts written.
 
@@ -9,13 +10,14 @@ import { provideUserApi, userApi, type UserApiPart } from "../config/user-api.ts
 
 export function provideSeedwatchApi(): void {
   provideUserApi(async (): Promise<UserApiPart[]> => {
-    const [hooks, rtorrent, rules, queue] = await Promise.all([
+    const [hooks, rtorrent, rules, plugins, queue] = await Promise.all([
       import("../hooks/user-api.ts"),
       import("../rtorrent/user-api.ts"),
       import("../rules/user-api.ts"),
+      import("../plugins/user-api.ts"),
       import("../queue/user-api.ts"),
     ]);
-    return [hooks.HOOKS_API, rtorrent.RTORRENT_API, rules.RULES_API, queue.QUEUE_API];
+    return [hooks.HOOKS_API, rtorrent.RTORRENT_API, rules.RULES_API, plugins.PLUGINS_API, queue.QUEUE_API];
   });
 }
 

@@ -27,6 +27,32 @@ export interface ConfigSection<K extends SectionKey = SectionKey> {
   describe?(value: ConfigSections[K]): string;
 }
 
+/**
+ * Keys of a run config's Watch that layers above rules add (plugins: what else acts on a
+ * watch's events), as written: declared by augmenting this interface, and ValidWatchSections
+ * with the same key for what its validation returns. The rules layer accepts and validates
+ * them through their WatchSection without importing the layer.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled by module augmentation in the layers that add keys
+export interface WatchSections {}
+// biome-ignore lint/suspicious/noEmptyInterface: filled by module augmentation in the layers that add keys
+export interface ValidWatchSections {}
+
+export type WatchKey = keyof WatchSections & keyof ValidWatchSections;
+
+/** One key of a Watch, owned by the layer that acts on it. */
+export interface WatchSection<K extends WatchKey = WatchKey> {
+  key: K;
+  /** Its property in WatchOptions, as seedwatch.d.ts declares it (doc comment included). */
+  dts: string;
+  /** Pure: the value as written (not undefined) checked; throws a ConfigError naming `field` and below. */
+  validate(value: unknown, field: string): ValidWatchSections[K];
+  /** Whether the watch acts on its events through this key, so that it needs no event_map. */
+  acts(value: ValidWatchSections[K]): boolean;
+  /** Lines under the watch in `run --check`. */
+  describe?(value: ValidWatchSections[K]): string[];
+}
+
 /** One layer's part. */
 export interface UserApiPart {
   /** Values of the module "seedwatch". */
@@ -34,6 +60,7 @@ export interface UserApiPart {
   /** Their declarations (and the types they use), inside `declare module "seedwatch" { … }`. */
   dts?: string;
   sections?: readonly ConfigSection[];
+  watchSections?: readonly WatchSection[];
 }
 
 /** The parts together. */
@@ -42,12 +69,14 @@ export interface UserApi {
   /** The body of `declare module "seedwatch" { … }`. */
   dts: string;
   sections: readonly ConfigSection[];
+  watchSections: readonly WatchSection[];
 }
 
 /** The parts as one; a name exported twice, or a key added twice, is a bug. */
 export function composeUserApi(parts: readonly UserApiPart[]): UserApi {
   const exports: Record<string, unknown> = {};
   const sections: ConfigSection[] = [];
+  const watchSections: WatchSection[] = [];
   const dts: string[] = [];
   const sectionDts: string[] = [];
   for (const part of parts) {
@@ -61,8 +90,13 @@ export function composeUserApi(parts: readonly UserApiPart[]): UserApi {
       sections.push(s);
       sectionDts.push(`  export interface PyinotifydOptions {\n${s.dts.trimEnd()}\n  }`);
     }
+    for (const s of part.watchSections ?? []) {
+      if (watchSections.some((t) => t.key === s.key)) throw new Error(`the Watch key ${s.key} is added twice`);
+      watchSections.push(s);
+      sectionDts.push(`  export interface WatchOptions {\n${s.dts.trimEnd()}\n  }`);
+    }
   }
-  return { exports, dts: [...dts, ...sectionDts].join("\n\n"), sections };
+  return { exports, dts: [...dts, ...sectionDts].join("\n\n"), sections, watchSections };
 }
 
 let source: (() => Promise<readonly UserApiPart[]>) | undefined;

@@ -57,9 +57,26 @@ export function compileFormat(format: string, timefmt: string = DEFAULT_TIMEFMT)
   };
 }
 
+/** What --json prints for an event, as a plain object (plugins get the same). */
+export interface EventObject {
+  time: string;
+  kind: FsEvent["kind"];
+  path: string;
+  events: FsEvent["names"];
+  dir: boolean;
+  root: string;
+  from?: string;
+  to?: string;
+  synthetic?: true;
+}
+
 /** The --json line for an event (without the newline). */
 export function eventJson(ev: FsEvent, now: Date): string {
-  return JSON.stringify({
+  return JSON.stringify(eventObject(ev, now));
+}
+
+export function eventObject(ev: FsEvent, now: Date): EventObject {
+  return {
     time: now.toISOString(),
     kind: ev.kind,
     path: ev.path,
@@ -68,8 +85,8 @@ export function eventJson(ev: FsEvent, now: Date): string {
     root: ev.root,
     ...(ev.from !== undefined ? { from: ev.from } : {}),
     ...(ev.to !== undefined ? { to: ev.to } : {}),
-    ...(ev.synthetic ? { synthetic: true } : {}),
-  });
+    ...(ev.synthetic ? { synthetic: true as const } : {}),
+  };
 }
 
 /** A small strftime: %Y %m %d %H %M %S %F %T %s %z %j %a %b %e %%; local time. */

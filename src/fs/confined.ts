@@ -14,6 +14,7 @@
 
 import {
   closeSync,
+  rmSync,
   constants as C,
   lstatSync,
   mkdirSync,
@@ -98,6 +99,14 @@ export function unlinkWithin(path: string, roots: readonly string[]): Acted {
 /** Remove an empty directory if it resolves strictly inside `roots`. */
 export function rmdirWithin(path: string, roots: readonly string[]): Acted {
   return inParent(path, roots, (at) => rmdirSync(fsPath(at)));
+}
+
+/**
+ * Remove a file, a symlink, or a directory with everything below it (never following a
+ * symlink inside it), if it resolves strictly inside `roots`. Gone already is done.
+ */
+export function removeWithin(path: string, roots: readonly string[]): Acted {
+  return inParent(path, roots, (at) => rmSync(fsPath(at), { recursive: true, force: true }));
 }
 
 /** Move a file or symlink to `to` (its folders made as needed), copying across filesystems (fs/move.ts). */

@@ -36,7 +36,8 @@ async function load(path: string, fresh: boolean): Promise<ValidConfig> {
     );
   let config: ValidConfig;
   try {
-    config = validateConfig(value, (await userApi()).sections);
+    const api = await userApi();
+    config = validateConfig(value, api.sections, api.watchSections);
   } catch (err) {
     if (err instanceof ConfigError || err instanceof HookError) throw err;
     throw new ConfigError((err as Error).message, "config", value, "seedwatch run --check CONFIG shows what loads");

@@ -4,7 +4,13 @@
 
 import { readFileSync } from "node:fs";
 import { rejectUnknownKeys } from "../config/keys.ts";
-import type { ConfigSection, ConfigSections } from "../config/user-api.ts";
+import type {
+  ConfigSection,
+  ConfigSections,
+  ValidWatchSections,
+  WatchSection,
+  WatchSections,
+} from "../config/user-api.ts";
 import { ConfigError } from "../errors.ts";
 import { EVENT_NAMES, parseEventNames, type EventName } from "../events/index.ts";
 import { pythonPattern } from "./python-regex.ts";
@@ -22,7 +28,8 @@ export class EventMap {
   }
 }
 
-export interface WatchOptions {
+/** A Watch's options, plus the keys that layers above add (config/user-api.ts's WatchSections: plugins, …). */
+export interface WatchOptions extends Partial<WatchSections> {
   path: string | string[];
   event_map?: Record<string, EventMapValue> | EventMap;
   default_sched?: TaskScheduler | Job;
@@ -31,6 +38,8 @@ export interface WatchOptions {
   /** Regular expressions matched at the start of the full path, or a file of them. */
   exclude_filter?: (string | RegExp)[] | string;
   logname?: string;
+  /** List the tree every this many milliseconds instead of inotify (NFS, SMB, FUSE sources). */
+  poll?: number;
 }
 
 export class Watch {
@@ -61,7 +70,8 @@ export class Pyinotifyd {
 
 // --- validation ---
 
-export interface ValidWatch {
+/** A watch checked; the keys layers above add are under their keys, as their validate() returned them. */
+export interface ValidWatch extends Partial<ValidWatchSections> {
   paths: string[];
   map: Map<EventName, Handler[]>;
   rec: boolean;
@@ -69,6 +79,8 @@ export interface ValidWatch {
   exclude: RegExp[];
   /** The exclude patterns as written. */
   excludeText: string[];
+  /** Poll interval in ms; undefined: inotify. */
+  poll: number | undefined;
   field: string;
 }
 
@@ -82,13 +94,20 @@ export interface ValidConfig extends Partial<ConfigSections> {
 }
 
 const PYINOTIFYD_KEYS = ["watches", "shutdown_timeout", "shutdown_pending", "logname"];
-const WATCH_KEYS = ["path", "event_map", "default_sched", "rec", "auto_add", "exclude_filter", "logname"];
+const WATCH_KEYS = ["path", "event_map", "default_sched", "rec", "auto_add", "exclude_filter", "logname", "poll"];
+/** The shortest poll interval: listing a tree more often than this only burns CPU. */
+const MIN_POLL_MS = 10;
 
 /**
  * Pure: the config as loaded → what the daemon runs, or a ConfigError naming the field
- * path. `sections`: the keys layers above add (config/user-api.ts); each validates its own.
+ * path. `sections` and `watchSections`: the keys layers above add to Pyinotifyd and to
+ * Watch (config/user-api.ts); each validates its own.
  */
-export function validateConfig(value: unknown, sections: readonly ConfigSection[] = []): ValidConfig {
+export function validateConfig(
+  value: unknown,
+  sections: readonly ConfigSection[] = [],
+  watchSections: readonly WatchSection[] = [],
+): ValidConfig {
   if (!(value instanceof Pyinotifyd)) {
     throw new ConfigError(
       "the config's default export (or `pyinotifyd`) must be a Pyinotifyd",
@@ -100,7 +119,7 @@ export function validateConfig(value: unknown, sections: readonly ConfigSection[
   const o = value.options;
   rejectUnknownKeys(o, [...PYINOTIFYD_KEYS, ...sections.map((s) => s.key)], "Pyinotifyd");
   const schedulers = new Set<TaskScheduler>();
-  const watches = (o.watches ?? []).map((w, i) => validateWatch(w, `watches[${i}]`, schedulers));
+  const watches = (o.watches ?? []).map((w, i) => validateWatch(w, `watches[${i}]`, schedulers, watchSections));
   const timeout = o.shutdown_timeout ?? 30;
   if (typeof timeout !== "number" || !(timeout >= 0))
     throw new ConfigError(
@@ -132,11 +151,16 @@ export function validateConfig(value: unknown, sections: readonly ConfigSection[
   };
 }
 
-function validateWatch(w: unknown, field: string, schedulers: Set<TaskScheduler>): ValidWatch {
+function validateWatch(
+  w: unknown,
+  field: string,
+  schedulers: Set<TaskScheduler>,
+  watchSections: readonly WatchSection[],
+): ValidWatch {
   if (!(w instanceof Watch))
     throw new ConfigError("must be a Watch", field, w, "new Watch({ path, event_map, rec, auto_add })");
   const o = w.options;
-  rejectUnknownKeys(o, WATCH_KEYS, field);
+  rejectUnknownKeys(o, [...WATCH_KEYS, ...watchSections.map((s) => s.key)], field);
   const paths = typeof o.path === "string" ? [o.path] : o.path;
   if (!Array.isArray(paths) || paths.length === 0 || paths.some((p) => typeof p !== "string"))
     throw new ConfigError(
@@ -151,13 +175,23 @@ function validateWatch(w: unknown, field: string, schedulers: Set<TaskScheduler>
   ] as const)
     if (v !== undefined && typeof v !== "boolean")
       throw new ConfigError("must be true or false", `${field}.${k}`, v, `${k}: true or ${k}: false`);
+  const added: Partial<ValidWatchSections> = {};
+  let acts = false;
+  for (const section of watchSections) {
+    const given = (o as unknown as Record<string, unknown>)[section.key];
+    if (given === undefined) continue;
+    const valid = section.validate(given, `${field}.${section.key}`);
+    (added as Record<string, unknown>)[section.key] = valid;
+    acts ||= section.acts(valid);
+  }
   const raw =
     o.event_map instanceof EventMap
       ? o.event_map.entries
       : (o.event_map ?? (o.default_sched ? new EventMap({ default_sched: o.default_sched }).entries : undefined));
+  if (raw === undefined && acts) return watchOf(o, field, new Map(), added);
   if (!raw || typeof raw !== "object")
     throw new ConfigError(
-      "is missing: which events go to which scheduler",
+      `is missing: which events go to which scheduler${watchSections.length ? ` (or ${watchSections.map((s) => s.key).join(", ")})` : ""}`,
       `${field}.event_map`,
       raw,
       "for example { IN_CLOSE_WRITE: sched, IN_DELETE: new Cancel(sched) }",
@@ -173,9 +207,27 @@ function validateWatch(w: unknown, field: string, schedulers: Set<TaskScheduler>
     for (const h of handlers) schedulers.add(h instanceof Cancel ? h.scheduler : h);
     if (handlers.length) map.set(name as EventName, handlers);
   }
+  return watchOf(o, field, map, added);
+}
+
+function watchOf(
+  o: WatchOptions,
+  field: string,
+  map: Map<EventName, Handler[]>,
+  added: Partial<ValidWatchSections>,
+): ValidWatch {
+  const paths = typeof o.path === "string" ? [o.path] : o.path;
   const exclude = excludes(o.exclude_filter, `${field}.exclude_filter`);
   const excludeText = Array.isArray(o.exclude_filter) ? o.exclude_filter.map(String) : exclude.map((r) => r.source);
-  return { paths, map, rec: o.rec ?? false, autoAdd: o.auto_add ?? false, exclude, excludeText, field };
+  if (o.poll !== undefined && !(typeof o.poll === "number" && Number.isInteger(o.poll) && o.poll >= MIN_POLL_MS))
+    throw new ConfigError(
+      `must be a whole number of milliseconds, at least ${MIN_POLL_MS}`,
+      `${field}.poll`,
+      o.poll,
+      "e.g. poll: 1000 (NFS servers cache attributes for seconds anyway)",
+    );
+  const poll = o.poll;
+  return { paths, map, rec: o.rec ?? false, autoAdd: o.auto_add ?? false, exclude, excludeText, poll, field, ...added };
 }
 
 function handler(h: unknown, field: string): Handler {

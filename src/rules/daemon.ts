@@ -41,8 +41,10 @@ export class RulesDaemon implements Service {
       const subscribe = [...events, ...STRUCTURE].filter(
         (e, i, all) => e !== "IN_Q_OVERFLOW" && e !== "IN_IGNORED" && all.indexOf(e) === i,
       );
+      const polls = watches.flatMap((w) => (w.poll === undefined ? [] : [w.poll]));
       return {
         root,
+        ...(polls.length ? { poll: Math.min(...polls) } : {}),
         recursive: watches.some((w) => w.rec),
         autoAdd: watches.some((w) => w.autoAdd),
         events: subscribe,
@@ -104,9 +106,10 @@ export class RulesDaemon implements Service {
   private plan(): void {
     if (this.byRoot.size > 0 || this.schedulersOf.size > 0) return;
     for (const w of this.config.watches) {
+      if (w.map.size === 0) continue; // acted on by a layer above (its plugins), not by rules
       this.schedulersOf.set(w, new Set([...w.map.values()].flat().map((h) => (h instanceof Cancel ? h.scheduler : h))));
       this.filterOf.set(w, w.exclude.length ? makeFilter({ exclude: w.exclude }) : NO_FILTER);
-      for (const path of expand(w.paths)) {
+      for (const path of expandWatchPaths(w.paths)) {
         const list = this.byRoot.get(path) ?? [];
         list.push(w);
         this.byRoot.set(path, list);
@@ -159,8 +162,8 @@ export class RulesDaemon implements Service {
 /** Events the daemon takes for itself: tasks follow moves and deletes (followTree). */
 const STRUCTURE: EventName[] = ["IN_MOVED_FROM", "IN_MOVED_TO", "IN_DELETE"];
 
-/** A watch path may be a glob: the directories it matches, now. */
-function expand(paths: string[]): string[] {
+/** A watch path may be a glob: the directories it matches, now (plugins expand theirs alike). */
+export function expandWatchPaths(paths: string[]): string[] {
   const out: string[] = [];
   for (const p of paths) {
     if (!/[*?[{]/.test(p)) {

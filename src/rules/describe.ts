@@ -1,13 +1,17 @@
 // --check: what a config would watch, and where each event goes.
 
-import type { ConfigSection } from "../config/user-api.ts";
+import type { ConfigSection, WatchSection } from "../config/user-api.ts";
 import { Cancel, type TaskScheduler } from "./scheduler.ts";
 import { ShellScheduler } from "./shell.ts";
 import { FileManagerScheduler } from "./files.ts";
 import type { ValidConfig } from "./config.ts";
 
-/** `sections`: the keys layers above add (config/user-api.ts), each saying what it runs. */
-export function describeConfig(c: ValidConfig, sections: readonly ConfigSection[] = []): string {
+/** `sections`, `watchSections`: the keys layers above add (config/user-api.ts), each saying what it runs. */
+export function describeConfig(
+  c: ValidConfig,
+  sections: readonly ConfigSection[] = [],
+  watchSections: readonly WatchSection[] = [],
+): string {
   const names = new Map<TaskScheduler, string>();
   const name = (s: TaskScheduler) => {
     if (!names.has(s)) names.set(s, `${s.constructor.name} #${names.size + 1}`);
@@ -22,6 +26,7 @@ export function describeConfig(c: ValidConfig, sections: readonly ConfigSection[
           : "recursive, but not into new directories: auto_add is off, files in them are not seen"
         : "this directory only",
       w.excludeText.length ? `excluding ${w.excludeText.join(", ")}` : "",
+      w.poll === undefined ? "" : `polled every ${w.poll} ms`,
     ].filter(Boolean);
     lines.push(`watch ${w.paths.join(", ")} (${how.join("; ")})`);
     for (const [event, handlers] of w.map) {
@@ -29,6 +34,10 @@ export function describeConfig(c: ValidConfig, sections: readonly ConfigSection[
         `  ${event.padEnd(16)} → ` +
           handlers.map((h) => (h instanceof Cancel ? `Cancel(${name(h.scheduler)})` : name(h))).join(", "),
       );
+    }
+    for (const s of watchSections) {
+      const value = w[s.key];
+      if (value !== undefined && s.describe) lines.push(...s.describe(value).map((l) => `  ${l}`));
     }
   }
   if (c.watches.length === 0) lines.push("no watches: the daemon would do nothing");

@@ -119,6 +119,8 @@ export const RULES_API = {
     /** Regexes matched from the start of the full path, or a file with one per line. */
     exclude_filter?: (string | RegExp)[] | string;
     logname?: string;
+    /** List the tree every this many milliseconds instead of inotify (NFS, SMB, FUSE sources). */
+    poll?: number;
   }
   export class Watch {
     constructor(options: WatchOptions);

@@ -7,10 +7,12 @@
 //   filter when they all have the same (one claim, or a config reloaded with the same
 //   excludes); otherwise each claim's filter is applied here, to its own events, excluded
 //   directories included: a service never sees what it excluded, whoever shares its watch.
+//   If any claim on a root polls, the root is polled (at the shortest interval asked).
 // - A claim below another claim's recursive root is served by that root's watch, not a
 //   root of its own: inotify has one watch per directory and fd, and two roots holding the
 //   same directory would take it from each other. Only when it is reached from that root
-//   without a symlink (the walk never follows one), so that its events come from there.
+//   without a symlink (the walk never follows one), so that its events come from there,
+//   and only by a root watched the same way (inotify, or polled at the same interval).
 // - An event goes to each service holding a claim on its path that the event's watch
 //   serves: that service's longest such claim, with `root` set to the claim's root.
 //   overflow and rescanned go to every claim the watch serves; so does gone. A claim
@@ -29,6 +31,8 @@ export interface RootPlan {
   autoAdd: boolean;
   events: EventName[];
   filter: PathFilter;
+  /** Poll every this many ms instead of inotify. */
+  poll?: number;
 }
 
 /** `inner` lies below `outer` and is a directory reached from it without a symlink. */
@@ -114,11 +118,14 @@ export class RouteTable<S> {
   private plan(): Map<string, RootPlan> {
     const live = this.claims.filter((c) => !c.gone);
     const outer = [...new Set(live.filter((c) => c.recursive).map((c) => c.root))].sort((a, b) => a.length - b.length);
+    const pollOf = new Map<string, number | undefined>();
+    for (const c of live) pollOf.set(c.root, shorter(pollOf.get(c.root), c.poll));
     const servedBy = new Map<string, string>();
     const serving = (path: string): string => {
       let root = servedBy.get(path);
       if (root !== undefined) return root;
-      const above = outer.find((o) => path.startsWith(`${o}/`) && this.reachable(o, path));
+      const same = (o: string) => pollOf.get(o) === pollOf.get(path);
+      const above = outer.find((o) => path.startsWith(`${o}/`) && same(o) && this.reachable(o, path));
       root = above === undefined ? path : serving(above);
       servedBy.set(path, root);
       return root;
@@ -142,6 +149,7 @@ interface Claim<S> {
   events: Set<EventName>;
   filter: PathFilter;
   filterKey: string;
+  poll: number | undefined;
   /** The watched root that serves it: its own, or a recursive one above it. */
   servedBy: string;
   gone: boolean;
@@ -161,6 +169,7 @@ function toClaim<S>(owner: S, r: WatchRequest): Claim<S> {
     events: new Set(r.events ?? CHANGE_EVENTS),
     filter,
     filterKey: filterKey(filter),
+    poll: r.poll,
     servedBy: root,
     gone: false,
   };
@@ -170,16 +179,24 @@ function union<S>(root: string, claims: Claim<S>[]): RootPlan {
   const events = new Set(claims.flatMap((c) => [...c.events]));
   if (claims.some((c) => c.root !== root)) for (const e of LEAVING) events.add(e);
   const recursive = claims.some((c) => c.recursive);
+  const poll = claims.reduce<number | undefined>((p, c) => shorter(p, c.poll), undefined);
   return {
     recursive,
     autoAdd: claims.some((c) => c.recursive && c.autoAdd),
     events: [...events],
     filter: claims.every((c) => c.filterKey === claims[0]!.filterKey) ? claims[0]!.filter : NO_FILTER,
+    ...(poll === undefined ? {} : { poll }),
   };
+}
+
+/** The shorter of two poll intervals (undefined: not polled). */
+function shorter(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined ? b : b === undefined ? a : Math.min(a, b);
 }
 
 /** A watch added as `now` serves everything `want` asks (a wider one does). */
 function covers(now: RootPlan, want: RootPlan): boolean {
+  if (now.poll !== want.poll) return false;
   if ((want.recursive && !now.recursive) || (want.autoAdd && !now.autoAdd)) return false;
   if (!want.events.every((e) => now.events.includes(e))) return false;
   return isEmpty(now.filter) || filterKey(now.filter) === filterKey(want.filter);

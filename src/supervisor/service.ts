@@ -10,6 +10,11 @@ import type { Watcher, WatchOptions } from "../watch/index.ts";
 /** A root a service needs watched, and how (recursive, events, filter: as Watcher.add). */
 export interface WatchRequest extends WatchOptions {
   root: string;
+  /**
+   * List the tree every this many ms instead of using inotify (NFS, FUSE sources). Claims
+   * on one root share one watch: if any polls, it polls, at the shortest interval.
+   */
+  poll?: number;
 }
 
 export interface Service {
@@ -31,6 +36,8 @@ export interface Service {
   readonly ended: Promise<number>;
   /** The process is exiting now (a second signal): end at once what can be ended (process groups). */
   endNow?(): void;
+  /** SIGUSR1 (or a reload): reopen the files it writes to, which logrotate moved away. */
+  reopen?(): void;
 }
 
 export interface ServiceContext {

@@ -1,7 +1,7 @@
-// SIGINT, SIGTERM and SIGHUP as calls: the one place a daemon listens to signals. The
+// SIGINT, SIGTERM, SIGHUP and SIGUSR1 as calls: the one place a daemon listens to signals. The
 // source is passed in (`process` in commands, a fake in tests).
 
-export type DaemonSignal = "SIGINT" | "SIGTERM" | "SIGHUP";
+export type DaemonSignal = "SIGINT" | "SIGTERM" | "SIGHUP" | "SIGUSR1";
 
 export interface SignalSource {
   on(signal: DaemonSignal, listener: (signal: NodeJS.Signals) => void): unknown;
@@ -13,6 +13,8 @@ export interface SignalCalls {
   stop(why: string): void;
   /** SIGHUP. Without it SIGHUP is left alone: its default ends the process, as before. */
   reload?(why: string): void;
+  /** SIGUSR1: reopen the files written to (logrotate). Without it SIGUSR1 is left alone. */
+  reopen?(why: string): void;
 }
 
 /** Listen until the returned function is called. */
@@ -24,6 +26,7 @@ export function onSignals(calls: SignalCalls, source: SignalSource): () => void 
     ["SIGTERM", stop],
   ];
   if (calls.reload) listening.push(["SIGHUP", reload]);
+  if (calls.reopen) listening.push(["SIGUSR1", (signal) => calls.reopen?.(`got signal ${signal}`)]);
   for (const [signal, fn] of listening) source.on(signal, fn);
   return () => {
     for (const [signal, fn] of listening) source.off(signal, fn);

@@ -12,6 +12,8 @@
 //   events, stop() called and left to finish in the background). A failure leaves old
 //   running. remove(service) retires one and waits for it.
 // - Reloads (SIGHUP, a service's ctx.reload) run one at a time through `deps.reload`.
+// - A root whose claims ask for poll is added to a PollWatcher (one per interval, made on
+//   first use) instead of the main watcher; events from either are routed the same way.
 // - stop(why) ends run(): a reload under way finishes, then every service is retired, in
 //   reverse order of start (their stops run together), then the watcher closes. run()
 //   also ends when a service ends by itself, with its exit code. A second stop() during
@@ -21,13 +23,15 @@ import { realClock, type Clock } from "../clock.ts";
 import { EXIT } from "../errors.ts";
 import { trimSlashes, type FsEvent } from "../events/index.ts";
 import { log } from "../log.ts";
-import type { Watcher, WatcherHandlers } from "../watch/index.ts";
+import { PollWatcher, type Watcher, type WatcherHandlers } from "../watch/index.ts";
 import { plainSubdirectory } from "./reachable.ts";
 import { RouteTable, type Reachable } from "./routes.ts";
 import type { Service, ServiceContext, WatchRequest } from "./service.ts";
 
 export interface SupervisorDeps {
   makeWatcher(handlers: WatcherHandlers): Watcher;
+  /** For roots that ask to be polled (WatchRequest.poll). Default: a PollWatcher. */
+  makePollWatcher?(handlers: WatcherHandlers, intervalMs: number): Watcher;
   clock?: Clock;
   /** Tag of the supervisor's own log lines. */
   tag?: string;
@@ -40,6 +44,10 @@ export interface SupervisorDeps {
 export class Supervisor {
   readonly clock: Clock;
   private readonly watcher: Watcher;
+  /** Poll watchers by interval, made on first use. */
+  private readonly pollers = new Map<number, Watcher>();
+  /** Which watcher holds each root now. */
+  private readonly holders = new Map<string, Watcher>();
   private readonly table: RouteTable<Service>;
   /** Started, in order of start. */
   private readonly running: Service[] = [];
@@ -101,6 +109,12 @@ export class Supervisor {
     this.reloading = this.reloading.then(() => reload(why)).catch((err) => this.log.error(`reload failed: ${err}`));
   }
 
+  /** Every running service reopens the files it writes to (SIGUSR1: logrotate moved them). */
+  reopen(why: string): void {
+    this.log.info(`${why}: reopening log files`);
+    for (const s of this.running) s.reopen?.();
+  }
+
   /** Begin shutdown; a second call during it ends run() at once (see above). */
   stop(why: string): void {
     if (!this.stopRequested) {
@@ -123,6 +137,7 @@ export class Supervisor {
       await Promise.all(this.retiring.values());
       await this.syncing;
       await this.watcher.close();
+      for (const p of this.pollers.values()) await p.close();
       return code;
     })();
     return Promise.race([shutdown, this.interrupted]);
@@ -172,7 +187,9 @@ export class Supervisor {
           this.log.debug(`re-watching ${root}: it now serves more than it was added for`);
           this.unwatch(root);
         }
-        await this.watcher.add(root, plan);
+        const watcher = this.watcherFor(plan.poll);
+        await watcher.add(root, plan);
+        this.holders.set(root, watcher);
         this.table.setWatched(root, plan);
       }
     });
@@ -181,8 +198,20 @@ export class Supervisor {
   }
 
   private unwatch(root: string): void {
-    this.watcher.remove(root);
+    (this.holders.get(root) ?? this.watcher).remove(root);
+    this.holders.delete(root);
     this.table.setWatched(root, undefined);
+  }
+
+  private watcherFor(poll: number | undefined): Watcher {
+    if (poll === undefined) return this.watcher;
+    let w = this.pollers.get(poll);
+    if (!w) {
+      const handlers = { onEvent: (ev: FsEvent) => this.deliver(ev) };
+      w = this.deps.makePollWatcher?.(handlers, poll) ?? new PollWatcher(handlers, poll);
+      this.pollers.set(poll, w);
+    }
+    return w;
   }
 
   private contextOf(service: Service): ServiceContext {

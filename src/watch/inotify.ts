@@ -173,28 +173,8 @@ export class InotifyWatcher implements Watcher {
     return false;
   }
 
-  /**
-   * Whether someone has `path` open for writing: a read lease is refused (EAGAIN) exactly
-   * then. Undefined when no lease can be taken at all (not our file and no CAP_LEASE, or
-   * a filesystem without leases).
-   */
   private beingWritten(path: string): boolean | undefined {
-    const sys = this.sys!;
-    const fd = sys.open(cPath(path), N.O_RDONLY | N.O_NONBLOCK | N.O_CLOEXEC | N.O_NOFOLLOW, 0);
-    if (fd < 0) return undefined;
-    try {
-      // A writer opening the file while we hold the lease makes the kernel signal us, with
-      // SIGIO unless told otherwise, and SIGIO's default action terminates the process
-      // (measured: the watcher died). SIGURG's default is to ignore it.
-      if (sys.fcntl(fd, N.F_SETSIG, N.SIGURG) !== 0) return undefined;
-      if (sys.fcntl(fd, N.F_SETLEASE, N.F_RDLCK) === 0) {
-        sys.fcntl(fd, N.F_SETLEASE, N.F_UNLCK);
-        return false;
-      }
-      return sys.errno() === N.EAGAIN ? true : undefined;
-    } finally {
-      sys.close(fd);
-    }
+    return fileBeingWritten(path, this.sys!);
   }
 
   private maskOf(root: WatchRoot): number {
@@ -262,4 +242,28 @@ const NAME_OF_BIT = new Map<number, EventName>(
 function nameOf(mask: number): EventName | undefined {
   const bits = mask & 0xffff;
   return NAME_OF_BIT.get(bits & -bits);
+}
+
+/**
+ * Whether someone has `path` open for writing: a read lease is refused (EAGAIN) exactly
+ * then. Undefined when no lease can be taken at all (not our file and no CAP_LEASE, or a
+ * filesystem without leases). Also for consumers above (the mirror copies a file found
+ * mid-write only once it is closed).
+ */
+export function fileBeingWritten(path: string, sys: N.Libc = N.libc()): boolean | undefined {
+  const fd = sys.open(cPath(path), N.O_RDONLY | N.O_NONBLOCK | N.O_CLOEXEC | N.O_NOFOLLOW, 0);
+  if (fd < 0) return undefined;
+  try {
+    // A writer opening the file while we hold the lease makes the kernel signal us, with
+    // SIGIO unless told otherwise, and SIGIO's default action terminates the process
+    // (measured: the watcher died). SIGURG's default is to ignore it.
+    if (sys.fcntl(fd, N.F_SETSIG, N.SIGURG) !== 0) return undefined;
+    if (sys.fcntl(fd, N.F_SETLEASE, N.F_RDLCK) === 0) {
+      sys.fcntl(fd, N.F_SETLEASE, N.F_UNLCK);
+      return false;
+    }
+    return sys.errno() === N.EAGAIN ? true : undefined;
+  } finally {
+    sys.close(fd);
+  }
 }

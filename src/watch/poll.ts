@@ -133,7 +133,7 @@ export class PollWatcher implements Watcher {
       const from = goneByIno.get(n.ino);
       if (from !== undefined && before.get(from)?.dir === n.dir) {
         goneByIno.delete(n.ino);
-        if (movedDirs.some(([f, t]) => from.startsWith(`${f}/`) && p.startsWith(`${t}/`))) continue;
+        if (movedDirs.some(([f, t]) => from.startsWith(`${f}/`) && p === t + from.slice(f.length))) continue;
         if (n.dir) movedDirs.push([from, p]);
         emit("IN_MOVED_FROM", from, n.dir, { kind: "move", to: p });
         emit("IN_MOVED_TO", p, n.dir, { kind: "move", from });
@@ -142,13 +142,29 @@ export class PollWatcher implements Watcher {
       emit("IN_CREATE", p, n.dir);
       if (!n.dir) root.unsettled.add(p);
     }
+    // Below a renamed directory, the old paths stand at new names: what is not there now
+    // went away in the same interval (deleted at its new name), and changes are compared
+    // with the entry's old name.
+    const renamed = (p: string) => {
+      const m = movedDirs.find(([f]) => p.startsWith(`${f}/`));
+      return m ? m[1] + p.slice(m[0].length) : p;
+    };
+    const origin = (p: string) => {
+      const m = movedDirs.find(([, t]) => p.startsWith(`${t}/`));
+      return m ? m[0] + p.slice(m[1].length) : p;
+    };
     for (const p of [...goneByIno.values()].sort().reverse()) {
-      if (movedDirs.some(([f]) => p.startsWith(`${f}/`))) continue;
-      emit("IN_DELETE", p, before.get(p)!.dir);
+      const now = renamed(p);
+      if (now !== p && after.has(now)) continue; // moved along with its directory
+      emit("IN_DELETE", now, before.get(p)!.dir);
       root.unsettled.delete(p);
     }
+    for (const p of [...root.unsettled]) {
+      const now = renamed(p);
+      if (now !== p) root.unsettled.delete(p) && root.unsettled.add(now);
+    }
     for (const [p, n] of after) {
-      const old = before.get(p);
+      const old = before.get(p) ?? before.get(origin(p));
       if (!old || n.dir) continue;
       if (old.size !== n.size || old.mtimeMs !== n.mtimeMs) {
         emit("IN_MODIFY", p, false);

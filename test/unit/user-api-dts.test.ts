@@ -55,9 +55,9 @@ test("seedwatch.d.ts matches the code's types: option names and types", async ()
   const { drift, diagnostics } = findDrift({
     dtsFile,
     module: "seedwatch",
-    codeFiles: ["hooks", "rtorrent", "rules", "queue"].map((l) => join(ROOT, `src/${l}/user-api.ts`)),
+    codeFiles: ["hooks", "rtorrent", "rules", "plugins", "queue"].map((l) => join(ROOT, `src/${l}/user-api.ts`)),
     tsconfig: join(ROOT, "tsconfig.json"),
-    outputs: ["Database", "Args", "Queues", "RmTuple", "JobEvent"],
+    outputs: ["Database", "Args", "Queues", "RmTuple", "JobEvent", "PluginEvent", "PluginContext"],
   });
   expect(diagnostics).toEqual([]);
   const under = (path: string, at: string) => path === at || [".", "(", " ", "["].some((c) => path.startsWith(at + c));

@@ -1,0 +1,256 @@
+// LocalReplica: a mirror in a local folder (a second disk, an NFS or SSHFS mount).
+//
+// Theory of operation
+// - Everything is decided on what the source holds now (lstat, never following a
+//   symlink); the destination is changed only below its own top, as resolved at start:
+//   removals go through fs/confined.ts (decided on resolved paths at the moment of
+//   acting), and an entry whose folder is a symlink on either side (the tree changed
+//   under a late event) is left to the events that follow.
+// - Files and symlinks are written beside their target and renamed into place
+//   (entry.ts); folders are made at once and get their mode and times once their entries
+//   are done (settle), since every change inside one changes its time.
+// - reconcile() walks both sides together: what differs by rsync's quick check is
+//   copied, what the source lacks is removed, what is excluded is left alone; it breathes
+//   every few milliseconds so the watcher keeps reading while it copies.
+
+import { lstatSync, mkdirSync, renameSync, type Stats } from "node:fs";
+import { nativeError } from "../../errors.ts";
+import { removeWithin, resolved } from "../../fs/confined.ts";
+import { fsPath } from "../../fs/path.ts";
+import { log } from "../../log.ts";
+import { fileBeingWritten } from "../../watch/index.ts";
+import { listDir } from "../../watch/scan.ts";
+import { copyMeta, kindOf, replaceWith, TEMP_MARK, upToDate } from "./entry.ts";
+import type { Excludes } from "./exclude.ts";
+import { below, relParent, type Outcome, type Replica, type Tally, type WalkControl } from "./replica.ts";
+
+/** A walk lets the watcher read after this long. */
+const BREATHE_MS = 8;
+
+export interface LocalSetup {
+  /** The source's top, resolved. */
+  source: string;
+  destination: string;
+  delete: boolean;
+  owner: boolean;
+  excludes: Excludes;
+  /** Whether a file is open for writing (default: a read lease; see watch/inotify.ts). */
+  beingWritten?: (path: string) => boolean | undefined;
+}
+
+export class LocalReplica implements Replica {
+  readonly destination: string;
+  readonly tally: Tally = { copied: 0, bytes: 0, removed: 0, renamed: 0 };
+  private dst = "";
+  private readonly writing: (path: string) => boolean | undefined;
+  private warnedOther = false;
+  private readonly log = log.withTag("mirror");
+
+  constructor(private readonly s: LocalSetup) {
+    this.destination = s.destination;
+    this.writing = s.beingWritten ?? ((p) => fileBeingWritten(p));
+  }
+
+  async prepare(): Promise<void> {
+    try {
+      mkdirSync(fsPath(this.s.destination), { recursive: true });
+    } catch (err) {
+      throw nativeError("mkdir", err as NodeJS.ErrnoException, this.s.destination, "the mirror's destination");
+    }
+    this.dst = resolved(this.s.destination) ?? this.s.destination;
+  }
+
+  sync(rel: string, force: boolean): Outcome {
+    if (!this.plainFolders(rel)) return "missing";
+    const st = lstatOr(below(this.s.source, rel));
+    if (!st) return "missing";
+    try {
+      return this.entry(rel, st, lstatOr(below(this.dst, rel)), force);
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      if (e.code !== "ENOENT" || !this.makeFolders(relParent(rel))) return { error: e };
+      try {
+        return this.entry(rel, st, undefined, force); // its folder was missing: made now
+      } catch (again) {
+        return { error: again as NodeJS.ErrnoException };
+      }
+    }
+  }
+
+  move(from: string, to: string): "done" | "absent" | { error: NodeJS.ErrnoException } {
+    const [a, b] = [below(this.dst, from), below(this.dst, to)];
+    if (!this.plainFolders(from) || !this.plainFolders(to)) return "absent";
+    const at = lstatOr(a);
+    if (!at) return "absent";
+    try {
+      const bt = lstatOr(b);
+      if (bt && (bt.isDirectory() || at.isDirectory())) this.removeAt(to); // rename(2) replaces files only
+      if (!lstatOr(below(this.dst, relParent(to))) && !this.makeFolders(relParent(to))) return "absent";
+      renameSync(fsPath(a), fsPath(b));
+      this.tally.renamed++;
+      return "done";
+    } catch (err) {
+      return { error: err as NodeJS.ErrnoException };
+    }
+  }
+
+  remove(rel: string): Outcome {
+    if (rel === "" || !this.plainFolders(rel)) return "done";
+    try {
+      if (lstatOr(below(this.dst, rel))) this.removeAt(rel);
+      return "done";
+    } catch (err) {
+      return { error: err as NodeJS.ErrnoException };
+    }
+  }
+
+  settle(dirs: Iterable<string>): void {
+    for (const rel of dirs) {
+      const st = lstatOr(below(this.s.source, rel));
+      const dt = lstatOr(below(this.dst, rel));
+      if (st?.isDirectory() && dt?.isDirectory()) {
+        try {
+          copyMeta(st, dt, below(this.dst, rel), this.s.owner);
+        } catch {
+          // gone meanwhile: its own event follows
+        }
+      }
+    }
+  }
+
+  async reconcile(rel: string, ctl: WalkControl): Promise<void> {
+    const top = lstatOr(below(this.s.source, rel));
+    if (!top?.isDirectory()) return void (top && this.sync(rel, false));
+    const stack: { rel: string; post: boolean }[] = [{ rel, post: false }];
+    let last = performance.now();
+    while (stack.length > 0 && !ctl.stopped()) {
+      if (performance.now() - last > BREATHE_MS) {
+        await ctl.breathe();
+        last = performance.now();
+      }
+      const { rel: dir, post } = stack.pop()!;
+      if (post) {
+        this.settle([dir]);
+        continue;
+      }
+      const outcome = this.sync(dir, false);
+      if (outcome !== "done") {
+        if (typeof outcome === "object") ctl.failed(dir, outcome.error);
+        else if (outcome === "missing") ctl.missing(dir);
+        continue;
+      }
+      stack.push({ rel: dir, post: true });
+      for (const sub of this.walkOne(dir, ctl)) stack.push({ rel: sub, post: false });
+    }
+  }
+
+  // --- internal ---
+
+  /** One folder's entries: files made equal, extras removed; its sub-folders returned. */
+  private walkOne(dir: string, ctl: WalkControl): string[] {
+    const subs: string[] = [];
+    let there: Map<string, string>;
+    let here: ReturnType<typeof listDir>;
+    try {
+      there = new Map(listDir(below(this.dst, dir)).map((e) => [e.name, e.type]));
+      here = listDir(below(this.s.source, dir));
+    } catch (err) {
+      ctl.failed(dir, err as NodeJS.ErrnoException);
+      return subs;
+    }
+    for (const e of here) {
+      const rel = dir === "" ? e.name : `${dir}/${e.name}`;
+      const dstType = there.get(e.name);
+      there.delete(e.name);
+      if (this.s.excludes.excludes(rel, e.type === "dir")) continue;
+      if (e.type === "dir") {
+        subs.push(rel);
+        continue;
+      }
+      const st = lstatOr(below(this.s.source, rel));
+      if (!st) {
+        ctl.missing(rel);
+        continue;
+      }
+      try {
+        const o = this.entry(rel, st, dstType === undefined ? undefined : lstatOr(below(this.dst, rel)), false);
+        if (o === "busy") ctl.busy(rel);
+      } catch (err) {
+        ctl.failed(rel, err as NodeJS.ErrnoException);
+      }
+    }
+    for (const [name, type] of there) {
+      const rel = dir === "" ? name : `${dir}/${name}`;
+      const temp = name.includes(TEMP_MARK);
+      if (!temp && (!this.s.delete || this.s.excludes.excludes(rel, type === "dir"))) continue;
+      try {
+        this.removeAt(rel);
+      } catch (err) {
+        ctl.failed(rel, err as NodeJS.ErrnoException);
+      }
+    }
+    return subs.reverse();
+  }
+
+  /** Make one entry match (`dt`: the destination's lstat). Throws what the file system says. */
+  private entry(rel: string, st: Stats, dt: Stats | undefined, force: boolean): Outcome {
+    const [s, d] = [below(this.s.source, rel), below(this.dst, rel)];
+    const kind = kindOf(st);
+    if (kind === "other") {
+      if (!this.warnedOther) this.log.warn(`${s}: not a file, folder or symlink; such entries are not mirrored`);
+      this.warnedOther = true;
+      return "done";
+    }
+    if (dt && kindOf(dt) !== kind && (dt.isDirectory() || kind === "dir")) {
+      this.removeAt(rel);
+      dt = undefined;
+    }
+    if (kind === "dir") {
+      if (!dt) mkdirSync(fsPath(d), { mode: (st.mode & 0o7777) | 0o700 });
+      else if (this.s.owner || (dt.mode & 0o7777) !== (st.mode & 0o7777)) copyMeta(st, dt, d, this.s.owner);
+      return "done";
+    }
+    if (!force && upToDate(st, dt, s, d)) {
+      copyMeta(st, dt, d, this.s.owner);
+      return "done";
+    }
+    if (kind === "file" && !force && this.writing(s) === true) return "busy";
+    replaceWith(s, st, d, this.s.owner);
+    this.tally.copied++;
+    this.tally.bytes += kind === "file" ? st.size : 0;
+    return "done";
+  }
+
+  /** Remove `rel` from the destination, confined to it. */
+  private removeAt(rel: string): void {
+    const acted = removeWithin(below(this.dst, rel), [this.dst]);
+    if (!acted.ok) throw Object.assign(new Error(`not removed: ${acted.reason}`), { code: "EPERM" });
+    this.tally.removed++;
+  }
+
+  /** mkdir -p of `rel` in the destination, for folders the source has; false if it has not. */
+  private makeFolders(rel: string): boolean {
+    if (rel === "") return true;
+    if (!this.makeFolders(relParent(rel))) return false;
+    const st = lstatOr(below(this.s.source, rel));
+    if (!st?.isDirectory()) return false;
+    if (!lstatOr(below(this.dst, rel))) mkdirSync(fsPath(below(this.dst, rel)), { mode: (st.mode & 0o7777) | 0o700 });
+    return true;
+  }
+
+  /** The folders of `rel` are real folders on both sides (no symlink on the way). */
+  private plainFolders(rel: string): boolean {
+    const up = relParent(rel);
+    if (up === "") return true;
+    for (const base of [this.s.source, this.dst]) {
+      const p = below(base, up);
+      const r = resolved(p);
+      if (r !== undefined && r !== p) return false;
+    }
+    return true;
+  }
+}
+
+function lstatOr(path: string): Stats | undefined {
+  return lstatSync(fsPath(path), { throwIfNoEntry: false });
+}
