@@ -29,7 +29,7 @@ export function writeWorkerConfig(
 export default defineWorker({
   coordinator: { url: ${JSON.stringify(coordinatorUrl)}, token: { env: "QUEUE_TOKEN" } },
   sites: [{ name: "fake", url: ${JSON.stringify(fake.url)}, api_key: { env: "FAKE_KEY" }, rate_limit: ${JSON.stringify(rate)} }],
-  seedboxes: [${JSON.stringify(o.seedbox ?? { name: "box1", watch_dir: watchDir })}],
+  seedboxes: [${o.seedbox ? JSON.stringify(o.seedbox) : `{ name: "box1", watch_dir: ${JSON.stringify(watchDir)} }`}],
 });
 `,
   );
