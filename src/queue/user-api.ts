@@ -35,7 +35,16 @@ export const QUEUE_API = {
 
   /** Where downloads go: rtorrent over SCGI, Transmission's RPC, or a watch directory. */
   export type SeedboxConfig =
-    | { name: string; rtorrent: { scgi: string }; directory?: string }
+    | {
+        name: string;
+        /**
+         * scgi: a socket path or HOST:PORT. session: rtorrent's session directory; completions then
+         * come from seedwatch's rtorrent index, run inside the worker (index_db: its database, default
+         * $XDG_DATA_HOME/seedwatch/worker-<name>.rtorrent.db).
+         */
+        rtorrent: { scgi: string; session?: string; index_db?: string };
+        directory?: string;
+      }
     | { name: string; transmission: { url: string; username?: string; password?: Secret }; directory?: string }
     | { name: string; watch_dir: string };
 

@@ -31,9 +31,21 @@ export type SiteConfig =
   | (SiteCommon & { username: string; password: Secret });
 
 export type SeedboxConfig =
-  | { name: string; rtorrent: { scgi: string }; directory?: string }
+  | { name: string; rtorrent: RtorrentSeedboxConfig; directory?: string }
   | { name: string; transmission: { url: string; username?: string; password?: Secret }; directory?: string }
   | { name: string; watch_dir: string };
+
+export interface RtorrentSeedboxConfig {
+  /** A unix socket path or HOST:PORT. */
+  scgi: string;
+  /**
+   * rtorrent's session directory: completions then come from seedwatch's rtorrent index,
+   * run inside the worker, instead of asking rtorrent now and then.
+   */
+  session?: string;
+  /** That index's database; default $XDG_DATA_HOME/seedwatch/worker-<name>.rtorrent.db. */
+  index_db?: string;
+}
 
 export interface WorkerConfig {
   coordinator: { url: string; token: Secret };
@@ -51,7 +63,14 @@ export interface ResolvedWorkerConfig {
 }
 
 export type ResolvedSeedbox =
-  | { name: string; kind: "rtorrent"; scgi: string; directory: string | undefined }
+  | {
+      name: string;
+      kind: "rtorrent";
+      scgi: string;
+      directory: string | undefined;
+      /** With the session: where the worker's rtorrent index keeps its database (undefined: the default). */
+      index?: { session: string; db: string | undefined };
+    }
   | {
       name: string;
       kind: "transmission";
@@ -123,7 +142,7 @@ function seedbox(raw: unknown, at: string, secrets: SecretReader): ResolvedSeedb
   const name = text(peek.name, `${at}.name`);
   if ("rtorrent" in peek) {
     const o = record(raw, at, ["name", "rtorrent", "directory"]);
-    const r = record(o.rtorrent, `${at}.rtorrent`, ["scgi"]);
+    const r = record(o.rtorrent, `${at}.rtorrent`, ["scgi", "session", "index_db"]);
     const scgi = text(r.scgi, `${at}.rtorrent.scgi`);
     if (!scgi.startsWith("/") && !/^[^\s/:]+:\d{1,5}$/.test(scgi) && !/^\[[0-9a-f:]+\]:\d{1,5}$/i.test(scgi))
       throw new ConfigError(
@@ -132,7 +151,17 @@ function seedbox(raw: unknown, at: string, secrets: SecretReader): ResolvedSeedb
         scgi,
         'e.g. "/home/me/.rtorrent.sock" or "127.0.0.1:5000"',
       );
-    return { name, kind: "rtorrent", scgi, directory: optPath(o.directory, `${at}.directory`) };
+    const session = optPath(r.session, `${at}.rtorrent.session`);
+    const db = optPath(r.index_db, `${at}.rtorrent.index_db`);
+    if (db !== undefined && session === undefined)
+      throw new ConfigError(
+        "is used only with session",
+        `${at}.rtorrent.index_db`,
+        db,
+        'add session: "/home/me/.session" (rtorrent\'s session.path), or remove index_db',
+      );
+    const index = session === undefined ? {} : { index: { session, db } };
+    return { name, kind: "rtorrent", scgi, directory: optPath(o.directory, `${at}.directory`), ...index };
   }
   if ("transmission" in peek) {
     const o = record(raw, at, ["name", "transmission", "directory"]);

@@ -22,6 +22,12 @@ export interface TrackerSetup {
   hookTimeoutMs: number;
   /** The parsed command line (or config section), as hooks receive it. */
   args: Record<string, unknown>;
+  /**
+   * seedwatch's own hooks in this process (the queue worker's completion report), run
+   * after those of hookFiles, under the same rules: `complete` once per completion, again
+   * later when it pushes its path back onto queues.complete.
+   */
+  listeners?: Hooks;
 }
 
 export interface OpenIndex {
@@ -41,7 +47,7 @@ export interface OpenOptions {
 /** Load the hooks, open the store (a copy for a dry run), make the tracker. */
 export async function openIndex(setup: TrackerSetup, o: OpenOptions): Promise<OpenIndex> {
   setHangFile(`${setup.db}.hung`); // beside the index: hooks that blocked seedwatch, by torrent, skipped from then on
-  const hooks = await loadHooks(setup.hookFiles);
+  const hooks = await loadHooks(setup.hookFiles, setup.listeners);
   const store = o.dryRun ? SessionStore.openCopy(setup.db) : SessionStore.open(setup.db);
   const out = log.withTag("rtorrent");
   const tracker = new SessionTracker({
@@ -61,15 +67,17 @@ export async function openIndex(setup: TrackerSetup, o: OpenOptions): Promise<Op
 
 const HOOK_NAMES = ["pre_add", "post_add", "pre_remove", "post_remove", "complete", "pre_loop", "post_loop"] as const;
 
-/** Every --hooks file, in order; a hook defined in several files runs in each. */
-async function loadHooks(files: string[]): Promise<Hooks> {
+/** Every --hooks file, in order, then the in-process listeners; a hook defined in several runs in each. */
+async function loadHooks(files: string[], listeners: Hooks = {}): Promise<Hooks> {
   const found: Record<string, ((...a: unknown[]) => unknown)[]> = {};
+  const sources: Record<string, unknown>[] = [];
   for (const f of files) {
     const mod = await loadModule(f);
-    const source = (mod.default && typeof mod.default === "object" ? mod.default : mod) as Record<string, unknown>;
+    sources.push((mod.default && typeof mod.default === "object" ? mod.default : mod) as Record<string, unknown>);
+  }
+  for (const source of [...sources, listeners as Record<string, unknown>])
     for (const name of HOOK_NAMES)
       if (typeof source[name] === "function") (found[name] ??= []).push(source[name] as never);
-  }
   const hooks: Hooks = {};
   for (const [name, fns] of Object.entries(found)) {
     hooks[name as keyof Hooks] = (async (...args: unknown[]) => {

@@ -64,6 +64,8 @@ export interface StateSpec {
   directory: string | Uint8Array;
   complete?: 0 | 1;
   custom1?: string;
+  /** rtorrent's `custom` dictionary (d.custom KEY), e.g. the queue's tag. */
+  custom?: Record<string, string>;
 }
 
 /** Write a torrent's three session files with rtorrent's .new + rename pattern, .torrent last. */
@@ -85,6 +87,7 @@ export function writeSession(session: string, t: Built, state: StateSpec): void 
       custom3: "",
       custom4: "",
       custom5: "",
+      ...(state.custom ? { custom: state.custom } : {}),
       state: 1,
     }),
   );

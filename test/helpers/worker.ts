@@ -12,12 +12,12 @@ export interface WorkerFiles {
   watchDir: string;
 }
 
-/** worker.ts in `dir`: one site (the fake, as "fake") at `rate` requests per `seconds`. */
+/** worker.ts in `dir`: one site (the fake, as "fake") at `rate` requests per `seconds`; one seedbox (default: box1, a watch directory). */
 export function writeWorkerConfig(
   dir: TempDir,
   coordinatorUrl: string,
   fake: FakeGazelle,
-  o: { rate?: { requests: number; seconds: number }; name?: string } = {},
+  o: { rate?: { requests: number; seconds: number }; name?: string; seedbox?: Record<string, unknown> } = {},
 ): WorkerFiles {
   const watchDir = dir.join(`${o.name ?? "worker"}-watch`);
   mkdirSync(watchDir, { recursive: true });
@@ -29,7 +29,7 @@ export function writeWorkerConfig(
 export default defineWorker({
   coordinator: { url: ${JSON.stringify(coordinatorUrl)}, token: { env: "QUEUE_TOKEN" } },
   sites: [{ name: "fake", url: ${JSON.stringify(fake.url)}, api_key: { env: "FAKE_KEY" }, rate_limit: ${JSON.stringify(rate)} }],
-  seedboxes: [{ name: "box1", watch_dir: ${JSON.stringify(watchDir)} }],
+  seedboxes: [${o.seedbox ? JSON.stringify(o.seedbox) : `{ name: "box1", watch_dir: ${JSON.stringify(watchDir)} }`}],
 });
 `,
   );

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { CoordinatorCache } from "../../queue/worker/cache.ts";
 import { loadWorkerConfig } from "../../queue/worker/config-file.ts";
 import { CoordinatorClient } from "../../queue/worker/coordinator.ts";
+import { type IndexedSeedbox, indexedSeedboxes } from "../../queue/worker/index-completions.ts";
 import { openSeedbox } from "../../queue/handoff/index.ts";
 import { Seedboxes } from "../../queue/worker/seedboxes.ts";
 import { openSites, type Site } from "../../queue/worker/sites.ts";
@@ -25,6 +26,8 @@ export interface Wired {
   cache: CoordinatorCache;
   sites: Site[];
   boxes: Seedboxes;
+  /** The rtorrent seedboxes whose config names their session: the continuous worker runs an index for each. */
+  indexed: IndexedSeedbox[];
 }
 
 export async function wire(config: string | undefined): Promise<Wired> {
@@ -36,5 +39,6 @@ export async function wire(config: string | undefined): Promise<Wired> {
     cache,
     sites: openSites(c.sites, cache, c.prefer),
     boxes: new Seedboxes(c.seedboxes, openSeedbox),
+    indexed: indexedSeedboxes(c.seedboxes),
   };
 }

@@ -8,7 +8,9 @@ import { EXIT, UsageError } from "../../errors.ts";
 import { log } from "../../log.ts";
 import { parseDuration } from "../../queue/duration.ts";
 import { runMetadataBatch } from "../../queue/worker/metadata.ts";
+import { indexSetup } from "../../queue/worker/index-completions.ts";
 import { WorkerService } from "../../queue/worker/service.ts";
+import { TrackerService } from "../../rtorrent/service.ts";
 import { siteNamed } from "../../queue/worker/sites.ts";
 import { runTorrentBatch } from "../../queue/worker/torrent.ts";
 import { onSignals, Supervisor } from "../../supervisor/index.ts";
@@ -56,7 +58,8 @@ export default defineVerb({
       type: "string",
       valueHint: "DURATION",
       default: "60s",
-      description: "continuous: how often seedboxes are asked about downloads handed off",
+      description:
+        "continuous: how often seedboxes are asked about downloads handed off (an rtorrent seedbox with its session: at start only; its index reports the rest)",
     },
     ...LOG_ARGS,
   },
@@ -153,9 +156,13 @@ async function continuous(w: Wired, a: { batch: string; seedbox: string | undefi
     idleBaseMs: 1000,
     idleMaxMs: parseDuration(a.idleMax, "--idle-max"),
     pollEveryMs: parseDuration(a.poll, "--poll"),
+    indexed: w.indexed.map((b) => b.name),
   });
+  // An rtorrent seedbox with its session named: seedwatch's index of it, in this process,
+  // reports its completions (queue/worker/index-completions.ts).
+  const indexes = w.indexed.map((b) => new TrackerService(indexSetup(b, w)));
   const supervisor = new Supervisor({ makeWatcher: (h) => new InotifyWatcher(h), clock: realClock, tag: "queue" });
-  await supervisor.add([service]);
+  await supervisor.add([...indexes, service]);
   log.withTag("worker").debug(`seedbox for downloads: ${box}`);
   const stopListening = onSignals({ stop: (why) => supervisor.stop(why) }, process);
   try {

@@ -3,7 +3,8 @@
 // local path. "Its" downloads: handed off by this worker's token name to a seedbox this
 // config names (the coordinator remembers both), so a restarted worker picks up where it
 // was. A seedbox that cannot say (a watch directory: `queue identify` reports those) or
-// cannot be reached is skipped until the next poll.
+// cannot be reached is skipped until the next poll. A seedbox whose completions come from
+// seedwatch's rtorrent index (index-completions.ts) can be left out with `skip`.
 
 import { log } from "../../log.ts";
 import { HandOffError } from "../handoff/types.ts";
@@ -23,11 +24,14 @@ export async function pollCompletions(
   me: string,
   boxes: Seedboxes,
   signal?: AbortSignal,
+  skip: ReadonlySet<string> = new Set(),
 ): Promise<ProgressTally> {
   const tally: ProgressTally = { checked: 0, completed: 0 };
   for (let after = 0; ; ) {
     const page = await coordinator.listDownloads("handed_off", after);
-    const mine = page.items.filter((d) => d.worker === me && d.seedbox !== null && boxes.has(d.seedbox));
+    const mine = page.items.filter(
+      (d) => d.worker === me && d.seedbox !== null && boxes.has(d.seedbox) && !skip.has(d.seedbox),
+    );
     for (const d of mine) {
       if (signal?.aborted) return tally;
       tally.checked++;
@@ -39,7 +43,10 @@ export async function pollCompletions(
         out.info(`download ${d.id} (${d.site} torrent ${d.siteTorrentId}) is complete: ${path}`);
       }
     }
-    if (page.next === undefined) return tally;
+    if (page.next === undefined) {
+      out.debug(`asked the seedboxes about ${tally.checked} download(s) handed off: ${tally.completed} complete`);
+      return tally;
+    }
     after = page.next;
   }
 }

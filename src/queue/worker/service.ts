@@ -3,7 +3,9 @@
 //   - a metadata batch, and a download batch per site (into that site's seedbox), at once;
 //     each heartbeats its own leases while it runs;
 //   - every `pollEveryMs`, the seedboxes are asked about the downloads this worker handed
-//     off, and those complete are reported with their path;
+//     off, and those complete are reported with their path; a seedbox whose completions
+//     come from seedwatch's rtorrent index in this process (`indexed`) is asked only in
+//     the first round (what finished while the worker was down), the index reports the rest;
 //   - a round that got no task waits before the next, longer each time (capped
 //     exponential: idleBaseMs, ×2, … idleMaxMs); a round with work resets it. A round that
 //     failed to reach the coordinator waits the same way.
@@ -40,6 +42,8 @@ export interface WorkerOptions {
   idleBaseMs: number;
   idleMaxMs: number;
   pollEveryMs: number;
+  /** Seedboxes whose completions the rtorrent index in this process reports (index-completions.ts). */
+  indexed?: string[];
 }
 
 export class WorkerService implements Service {
@@ -51,6 +55,7 @@ export class WorkerService implements Service {
   private wake: (() => void) | undefined;
   private me = "";
   private lastPoll = Number.NEGATIVE_INFINITY;
+  private polled = false;
 
   constructor(private readonly o: WorkerOptions) {
     this.ended = new Promise((r) => (this.end = r));
@@ -117,7 +122,9 @@ export class WorkerService implements Service {
     const now = this.o.clock.now();
     if (now - this.lastPoll >= this.o.pollEveryMs && !signal.aborted) {
       this.lastPoll = now;
-      await pollCompletions(this.o.coordinator, this.me, this.o.boxes, signal);
+      const skip = new Set(this.polled ? this.o.indexed : []);
+      await pollCompletions(this.o.coordinator, this.me, this.o.boxes, signal, skip);
+      this.polled = true;
     }
     return meta.leased + dl.reduce((n, t) => n + t.leased, 0);
   }

@@ -29,7 +29,7 @@ const good = defineWorker({
   ],
   seedboxes: [
     { name: "box", rtorrent: { scgi: "/home/me/.rtorrent.sock" }, directory: "/srv/dl" },
-    { name: "tcp", rtorrent: { scgi: "127.0.0.1:5000" } },
+    { name: "tcp", rtorrent: { scgi: "127.0.0.1:5000", session: "/home/me/.session" } },
     {
       name: "tr",
       transmission: { url: "http://127.0.0.1:9091/transmission/rpc", username: "u", password: { env: "OPS_KEY" } },
@@ -79,6 +79,23 @@ describe("a good config", () => {
     expect(c.prefer).toEqual({ ...DEFAULT_PREFERENCES, media: ["CD", "WEB"], cue: "require" });
   });
 
+  test("an rtorrent seedbox's session gives it an index (its database: index_db, or the default)", () => {
+    expect(resolveWorkerConfig(good, secrets).seedboxes.slice(0, 2)).toEqual([
+      { name: "box", kind: "rtorrent", scgi: "/home/me/.rtorrent.sock", directory: "/srv/dl" },
+      {
+        name: "tcp",
+        kind: "rtorrent",
+        scgi: "127.0.0.1:5000",
+        directory: undefined,
+        index: { session: "/home/me/.session", db: undefined },
+      },
+    ]);
+    const withDb = edit(["seedboxes", 1, "rtorrent", "index_db"], "/var/lib/sw/idx.db");
+    expect(resolveWorkerConfig(withDb, secrets).seedboxes[1]).toMatchObject({
+      index: { session: "/home/me/.session", db: "/var/lib/sw/idx.db" },
+    });
+  });
+
   test("without prefer, distleech's defaults", () => {
     expect(resolveWorkerConfig(edit(["prefer"], undefined), secrets).prefer).toEqual({ ...DEFAULT_PREFERENCES });
   });
@@ -101,6 +118,21 @@ describe("errors name the field", () => {
       "seedboxes[0].rtorrent.scgi",
       "socket path or HOST:PORT",
       undefined,
+    ],
+    [["seedboxes", 1, "rtorrent", "session"], ".session", "seedboxes[1].rtorrent.session", "absolute path", undefined],
+    [
+      ["seedboxes", 0, "rtorrent", "index_db"],
+      "/x.db",
+      "seedboxes[0].rtorrent.index_db",
+      "only with session",
+      undefined,
+    ],
+    [
+      ["seedboxes", 1, "rtorrent", "sesion"],
+      "/s",
+      "seedboxes[1].rtorrent",
+      'unknown key "sesion"',
+      "did you mean session?",
     ],
     [["seedboxes", 3, "watch_dir"], "relative/dir", "seedboxes[3].watch_dir", "absolute path", undefined],
     [["coordinator", "tokn"], "x", "coordinator", 'unknown key "tokn"', "did you mean token?"],
