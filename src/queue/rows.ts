@@ -1,5 +1,6 @@
 // What both stores share: rows turned into the model's shapes, the give-back decision,
-// lease ids and the stats being counted.
+// what each settling call answers for a row in a given state, lease ids, activity lines
+// and the stats being counted.
 
 import {
   ALBUM_STATES,
@@ -9,9 +10,13 @@ import {
   type Album,
   type AlbumLease,
   type AlbumState,
+  type Completion,
   type Download,
+  type DownloadLease,
   type DownloadState,
   type GiveBack,
+  type HandOff,
+  type Outcome,
   type QueuePolicy,
   type Stats,
 } from "./model.ts";
@@ -30,6 +35,19 @@ export function albumLeases(rows: AlbumRow[], lease: string, until: number): Alb
       attempt: r.attempts,
       until,
     }));
+}
+
+/** The same for download tasks. */
+export function downloadLeases(
+  rows: { id: number; site_torrent_id: number | string; attempts: number; state: string }[],
+  lease: string,
+  site: string,
+  until: number,
+): DownloadLease[] {
+  return rows
+    .filter((r) => r.state === "leased")
+    .sort((a, b) => a.id - b.id)
+    .map((r) => ({ id: r.id, lease, site, siteTorrentId: Number(r.site_torrent_id), attempt: r.attempts, until }));
 }
 
 export interface AlbumRow {
@@ -90,6 +108,46 @@ export function giveBackPlan(
       note: g.kind === "gone" ? g.reason : `gave up after ${attempts} attempts: ${g.reason}`,
     };
   return { state: waiting, dueAt: now + backoffMs(p, attempts), attempts, note: g.reason };
+}
+
+/** The activity line of a give-back: how many, and the first reason. */
+export function giveBackNote(table: "albums" | "downloads", items: GiveBack[]): string {
+  return `gave back ${count(items.length, table.slice(0, -1))}${items[0] ? `: ${items[0].reason}` : ""}`;
+}
+
+// What each settling call answers for the row it found ("ok": go ahead and write).
+
+type LeasedRow = { state: string; lease_id: string | null } | null | undefined;
+
+/** A result for an album in `state` (undefined: no such album); settled ones are not settled again. */
+export function submitOutcome(state: string | undefined): Outcome {
+  return state === undefined ? "unknown" : state === "found" || state === "not_found" ? "duplicate" : "ok";
+}
+
+/** Only the lease that holds the task gives it back. */
+export function giveBackOutcome(row: LeasedRow, g: GiveBack): Outcome {
+  if (!row) return "unknown";
+  if (row.state !== "leased" || row.lease_id !== g.lease) return "lost-lease";
+  return "ok";
+}
+
+/** Only the lease that holds the download hands it off, once. */
+export function handOffOutcome(row: LeasedRow, h: HandOff): Outcome {
+  if (!row) return "unknown";
+  if (row.lease_id !== h.lease) return "lost-lease";
+  if (row.state === "handed_off" || row.state === "complete") return "duplicate";
+  if (row.state !== "leased") return "wrong-state";
+  return "ok";
+}
+
+/** A completion needs no lease; the same path reported twice is a duplicate. */
+export function completeOutcome(
+  row: { state: string; local_path: string | null } | null | undefined,
+  c: Completion,
+): Outcome {
+  if (!row) return "unknown";
+  if (row.state === "complete" && row.local_path === c.localPath) return "duplicate";
+  return "ok";
 }
 
 export function albumOf(
