@@ -35,7 +35,7 @@ const VERBS: Record<string, VerbEntry> = {
   },
   doctor: { describe: "check this machine: libc, inotify and its limits", load: () => import("./commands/doctor.ts") },
   queue: {
-    describe: "a download queue shared by seedboxes: serve, import, token, status, ls, identify",
+    describe: "a download queue shared by seedboxes: serve, work, import, token, status, ls, identify",
     load: () => import("./commands/queue.ts"),
   },
 };
