@@ -10,6 +10,8 @@ export interface GroupHelp {
   verbs: Record<string, { describe: string }>;
   default?: string;
   shared?: Spec;
+  /** Sub-verbs that do not take the shared options (they are named in the help). */
+  sharedExcept?: string[];
   examples?: string;
 }
 
@@ -36,7 +38,8 @@ export function renderGroupHelp(g: GroupHelp): string {
   for (const [name, v] of Object.entries(g.verbs))
     lines.push(`  ${name.padEnd(width)}  ${v.describe}${name === g.default ? " (the default)" : ""}`);
   const options = optionLines(g.shared ?? {});
-  if (options.length) lines.push("", "OPTIONS (every command)", ...options);
+  const which = g.sharedExcept?.length ? `every command but ${g.sharedExcept.join(", ")}` : "every command";
+  if (options.length) lines.push("", `OPTIONS (${which})`, ...options);
   lines.push("", `  seedwatch ${g.name} <command> --help   options and examples for one command`);
   if (g.examples) lines.push("", g.examples.trim());
   return `${lines.join("\n")}\n`;

@@ -8,6 +8,7 @@ export default defineGroup({
   name: "queue",
   description: "A download queue shared by several seedboxes (distleech, without its bugs)",
   shared: DB_ARG,
+  sharedExcept: ["work"], // a worker reaches the queue through the coordinator in worker.ts
   verbs: {
     serve: {
       describe: "run the coordinator: HTTP API, distleech's endpoints, the web page",

@@ -108,8 +108,10 @@ test("status and ls: a table for a person, JSON for a script, --state filters", 
 test("help: queue lists its sub-commands; each has its own --help; an unknown one is a usage error", () => {
   const top = runBin(["queue", "--help"]);
   expect(top.stdout).toMatch(/serve +run the coordinator/);
+  // --db is shared by every sub-command that opens the queue; a worker reaches it over HTTP
+  expect(top.stdout).toContain("OPTIONS (every command but work)");
   expect(runBin(["help", "queue", "ls"]).stdout).toContain("USAGE  seedwatch queue ls");
-  for (const sub of ["serve", "import", "token", "status", "ls"]) {
+  for (const sub of ["serve", "import", "token", "status", "ls", "work", "identify"]) {
     const h = runBin(["queue", sub, "--help"]);
     expect([sub, h.code, h.stdout]).toEqual([sub, 0, expect.stringContaining(`USAGE  seedwatch queue ${sub}`)]);
   }
