@@ -67,6 +67,8 @@ export const SCRIBE: Builtin = {
 class ScribePlugin implements AttachedPlugin {
   readonly label = "scribe";
   private o: Valid;
+  /** o.events as a set, made once per options (WatchPlugins asks for it on every event). */
+  private wanted: ReadonlySet<EventName>;
   private writer: LogWriter;
   private rescanning = false;
   private ended = false;
@@ -76,11 +78,12 @@ class ScribePlugin implements AttachedPlugin {
     private readonly host: BuiltinHost,
   ) {
     this.o = options;
+    this.wanted = new Set(options.events);
     this.writer = this.writers().take(this.target());
   }
 
   get events(): ReadonlySet<EventName> {
-    return new Set(this.o.events);
+    return this.wanted;
   }
 
   init(): void {
@@ -117,6 +120,7 @@ class ScribePlugin implements AttachedPlugin {
       this.writer = this.writers().take(target);
     }
     this.o = next;
+    this.wanted = new Set(next.events);
   }
 
   dead(): void {
