@@ -72,6 +72,8 @@ class ScribePlugin implements AttachedPlugin {
   private writer: LogWriter;
   private rescanning = false;
   private ended = false;
+  /** The time of the event being logged: one Date set per event, not one made (lines do not keep it). */
+  private readonly now = new Date();
 
   constructor(
     options: Valid,
@@ -92,7 +94,8 @@ class ScribePlugin implements AttachedPlugin {
 
   event(ev: FsEvent): void {
     if (this.ended) return;
-    const now = new Date();
+    const now = this.now;
+    now.setTime(Date.now());
     const { format } = this.o;
     switch (ev.kind) {
       case "overflow":
