@@ -2,9 +2,23 @@
 // two events each: IN_CREATE and IN_CLOSE_WRITE) logged to a file, with nothing lost. The
 // time runs from the loop's start until the file holds a line for every event.
 // Used by bench/mirror.ts, which writes the report.
+//
+// Alone, it measures the path from the engine to Scribe's log in-process, without the
+// kernel (Supervisor → RouteTable → WatchPlugins → Scribe → LogWriter to a file), as CPU
+// per event, the median of RUNS:
+//   bun bench/scribe-bench.ts [EVENTS] [RUNS]
 
-import { closeSync, mkdirSync, openSync, readFileSync, readSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { realClock } from "../src/clock.ts";
+import { type FsEvent, fsEvent } from "../src/events/index.ts";
+import type { PluginSpec } from "../src/plugins/config.ts";
+import { PluginRuntime } from "../src/plugins/runtime.ts";
+import { SCRIBE } from "../src/plugins/scribe/scribe.ts";
+import { WatchPlugins } from "../src/plugins/watch-service.ts";
+import { Supervisor, type Service } from "../src/supervisor/index.ts";
+import type { Watcher, WatcherHandlers } from "../src/watch/index.ts";
 import { cpuMs, median, memMiB, SEEDWATCH } from "./lib.ts";
 
 /** The events Scribe logs by default; inotifywait is asked for the same. */
@@ -101,7 +115,73 @@ seedwatch takes ${(1 / ratio).toFixed(2)}× inotifywait's time.
 ${rows.join("\n")}`;
 }
 
+/**
+ * CPU µs per event from the supervisor to Scribe's log file, in this process: `events`
+ * events (IN_CREATE and IN_CLOSE_WRITE of 1,000 files, over and over) handed to the
+ * supervisor as the watcher would, with the services `seedwatch run` has beside the
+ * plugins (one on the root, two on its parent); one number per run.
+ */
+export async function scribePathCpu(events: number, runs: number): Promise<number[]> {
+  const out: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const work = mkdtempSync(join(process.env.TMPDIR ?? tmpdir(), "scribe-path-"));
+    const root = join(work, "w");
+    let handlers: WatcherHandlers | undefined;
+    const watcher = { add: async () => {}, remove() {}, roots: () => [], close: async () => {} } as unknown as Watcher;
+    const sup = new Supervisor({ makeWatcher: (h) => ((handlers = h), watcher) });
+    const runtime = new PluginRuntime({ configDir: work, clock: realClock, timeoutMs: 1000 });
+    const options = SCRIBE.validate({ log: "log" }, "scribe").options;
+    const spec: PluginSpec = { kind: "scribe", label: "scribe", options, field: "scribe" };
+    const plugins = new WatchPlugins(
+      {
+        key: "w",
+        root,
+        request: { root, recursive: true, autoAdd: true, events: [...SCRIBE.events(options)] },
+        plugins: [{ key: "scribe#0", spec }],
+      },
+      (p, at) => runtime.attach(p, at),
+      1000,
+    );
+    await sup.add([bystander(root, true), plugins, bystander(work, false), bystander(work, false)]);
+    const evs: FsEvent[] = [];
+    for (let i = 0; i < 1000; i++)
+      evs.push(
+        fsEvent("IN_CREATE", `${root}/f${i}`, false, root),
+        fsEvent("IN_CLOSE_WRITE", `${root}/f${i}`, false, root),
+      );
+    const t0 = process.cpuUsage();
+    for (let i = 0; i < events; i++) handlers!.onEvent(evs[i % evs.length]!);
+    await plugins.stop();
+    const t = process.cpuUsage(t0);
+    const lines = readFileSync(join(work, "log"), "utf8").split("\n").length - 1;
+    if (lines !== events + 2) throw new Error(`scribe path: ${lines} lines, not ${events + 2}`);
+    out.push((t.user + t.system) / events);
+    rmSync(work, { recursive: true, force: true });
+  }
+  return out;
+}
+
+if (import.meta.main) {
+  const [events = 200_000, runs = 5] = process.argv.slice(2).map(Number);
+  const us = await scribePathCpu(events, runs);
+  console.log(`supervisor → Scribe → log, ${events} events: ${us.map((x) => x.toFixed(2)).join(", ")} µs/event`);
+  console.log(`median ${median(us).toFixed(2)} µs CPU per event`);
+  process.exit(0);
+}
+
 // --- internal ---
+
+/** A service that claims `root` and does nothing with its events (the rules, plugin files, reload on save). */
+function bystander(root: string, recursive: boolean): Service {
+  return {
+    name: `bystander of ${root}`,
+    ended: new Promise<number>(() => {}),
+    watches: () => [{ root, recursive, events: ["IN_CREATE", "IN_CLOSE_WRITE"] }],
+    start: async () => {},
+    onEvent() {},
+    stop: async () => {},
+  };
+}
 
 /** Newlines in a growing file, counted from where the last look stopped. */
 class LineCount {

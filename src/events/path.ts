@@ -58,7 +58,8 @@ export function hasEscapes(path: string): boolean {
 
 /** "/srv/in///" → "/srv/in"; "/" and "///" stay "/". */
 export function trimSlashes(path: string): string {
-  return path.length > 1 ? path.replace(/\/+$/, "") || "/" : path;
+  // Most paths have no trailing slash: no regex, no copy (parentPath and lastElement run per event).
+  return path.length > 1 && path.endsWith("/") ? path.replace(/\/+$/, "") || "/" : path;
 }
 
 /** Join a directory and a name the way the kernel does: exactly one "/" between. */

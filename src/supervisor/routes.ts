@@ -85,27 +85,30 @@ export class RouteTable<S> {
 
   /** Who gets `ev` (from the watch on `ev.root`), and as what. */
   route(ev: FsEvent): [S, FsEvent][] {
-    const served = this.claims.filter((c) => !c.gone && c.servedBy === ev.root);
     if (ev.kind === "overflow" || ev.kind === "rescanned" || (ev.kind === "gone" && ev.path === ev.root)) {
+      const served = this.claims.filter((c) => !c.gone && c.servedBy === ev.root);
       if (ev.kind === "gone") {
         this.watched.delete(ev.root);
         for (const c of served) c.gone = true;
       }
       return served.map((c) => [c.owner, { ...ev, path: c.root, root: c.root }]);
     }
-    const best = new Map<S, Claim<S>>();
-    for (const c of served) {
-      if (!holds(c, ev.path)) continue;
-      const b = best.get(c.owner);
-      if (!b || c.root.length > b.root.length) best.set(c.owner, c);
+    // Per event, so no copy of the claims and no Map: each owner's longest claim holding the path, in order.
+    const best: Claim<S>[] = [];
+    for (const c of this.claims) {
+      if (c.gone || c.servedBy !== ev.root || !holds(c, ev.path)) continue;
+      let i = 0;
+      while (i < best.length && best[i]!.owner !== c.owner) i++;
+      if (i === best.length || c.root.length > best[i]!.root.length) best[i] = c;
     }
     const out: [S, FsEvent][] = [];
     const applied = this.watched.get(ev.root)?.filterKey;
-    for (const [owner, c] of best) {
-      if (reports(c, ev, applied)) out.push([owner, c.root === ev.root ? ev : { ...ev, root: c.root }]);
+    for (const c of best) {
+      if (reports(c, ev, applied)) out.push([c.owner, c.root === ev.root ? ev : { ...ev, root: c.root }]);
     }
-    for (const c of served) {
-      if (c.root === c.servedBy || ev.path !== c.root || !leaves(ev)) continue;
+    if (!leaves(ev)) return out;
+    for (const c of this.claims) {
+      if (c.gone || c.servedBy !== ev.root || c.root === c.servedBy || ev.path !== c.root) continue;
       c.gone = true;
       out.push([c.owner, { kind: "gone", path: c.root, names: [selfName(ev)], dir: true, root: c.root }]);
     }
@@ -213,7 +216,8 @@ function filterKey(f: PathFilter): string {
 
 /** `path` lies below the claim's root, within its depth. */
 function holds<S>(c: Claim<S>, path: string): boolean {
-  return path.startsWith(`${c.root}/`) && (c.recursive || !path.includes("/", c.root.length + 1));
+  const n = c.root.length; // startsWith(`${root}/`), without making that string per event
+  return path.charCodeAt(n) === 47 && path.startsWith(c.root) && (c.recursive || !path.includes("/", n + 1));
 }
 
 /** The claim asked for this event, and its filter (unless the watch applied it) lets it through. */

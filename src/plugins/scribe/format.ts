@@ -34,8 +34,17 @@ const NOTES: Record<WatchNote, string> = {
   rescanned: "RESCANNED after lost events (changes made meanwhile are not itemised)",
 };
 
+/** Each sentence cut at its "%s": what goes before the subject and after it. */
+const SENTENCE_PARTS: Record<string, [string, string]> = Object.fromEntries(
+  Object.entries(SENTENCES).map(([name, s]) => [name, s.split("%s", 2) as [string, string]]),
+);
+
+/** Every character escapeName may change (a superset: it also matches the low half of a valid pair). */
+const MAY_ESCAPE = /[\\\x00-\x1f\x7f'\uDC80-\uDCFF]/;
+
 /** A name or path as it stands in a text line: showPath's escapes, and ' as \'. */
 export function escapeName(name: string): string {
+  if (!MAY_ESCAPE.test(name)) return name; // most names: nothing to escape, no copy
   return showPath(name).replaceAll("'", "\\'");
 }
 
@@ -55,10 +64,10 @@ export function unescapeName(text: string): string {
 /** The line for one event (without the newline); undefined for an event with no sentence. */
 export function eventLine(ev: FsEvent, now: Date, format: ScribeFormat): string | undefined {
   if (format === "json") return JSON.stringify(eventObject(ev, now));
-  const sentence = SENTENCES[ev.names[0] ?? ""];
-  if (!sentence) return undefined;
+  const parts = SENTENCE_PARTS[ev.names[0] ?? ""];
+  if (!parts) return undefined;
   const what = `${ev.dir ? "directory" : "file"} '${escapeName(lastElement(ev.path))}'`;
-  return `${stamp(now)} scribe: ${escapeName(parentPath(ev.path))}: ${sentence.replace("%s", () => what)}`;
+  return `${stamp(now)} scribe: ${escapeName(parentPath(ev.path))}: ${parts[0]}${what}${parts[1]}`;
 }
 
 /** One line for a rename (both halves of a paired move). */
@@ -80,6 +89,16 @@ export function noteLine(note: WatchNote, root: string, now: Date, format: Scrib
 
 // --- internal ---
 
+/** The last time stamped, by its ms: a burst has many events in one millisecond. */
+let stampedMs = Number.NaN;
+let stamped = "";
+
+/** now.toISOString(), formatted once per millisecond (an invalid date throws, as it did). */
 function stamp(now: Date): string {
-  return now.toISOString();
+  const ms = now.getTime();
+  if (ms !== stampedMs) {
+    stamped = now.toISOString();
+    stampedMs = ms;
+  }
+  return stamped;
 }

@@ -67,20 +67,25 @@ export const SCRIBE: Builtin = {
 class ScribePlugin implements AttachedPlugin {
   readonly label = "scribe";
   private o: Valid;
+  /** o.events as a set, made once per options (WatchPlugins asks for it on every event). */
+  private wanted: ReadonlySet<EventName>;
   private writer: LogWriter;
   private rescanning = false;
   private ended = false;
+  /** The time of the event being logged: one Date set per event, not one made (lines do not keep it). */
+  private readonly now = new Date();
 
   constructor(
     options: Valid,
     private readonly host: BuiltinHost,
   ) {
     this.o = options;
+    this.wanted = new Set(options.events);
     this.writer = this.writers().take(this.target());
   }
 
   get events(): ReadonlySet<EventName> {
-    return new Set(this.o.events);
+    return this.wanted;
   }
 
   init(): void {
@@ -89,7 +94,8 @@ class ScribePlugin implements AttachedPlugin {
 
   event(ev: FsEvent): void {
     if (this.ended) return;
-    const now = new Date();
+    const now = this.now;
+    now.setTime(Date.now());
     const { format } = this.o;
     switch (ev.kind) {
       case "overflow":
@@ -117,6 +123,7 @@ class ScribePlugin implements AttachedPlugin {
       this.writer = this.writers().take(target);
     }
     this.o = next;
+    this.wanted = new Set(next.events);
   }
 
   dead(): void {
