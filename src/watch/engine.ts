@@ -73,6 +73,8 @@ export class InotifyEngine {
   private readonly arrivals: Arrivals;
   private readonly follower: TreeFollower;
   private readonly counts = { overflows: 0, events: 0 };
+  /** An overflow met while a rescan read the queue, to be said after that rescan. */
+  private overflowInRescan = false;
   private pumping = false;
   private rescanning = false;
   private stallTimer: unknown;
@@ -256,6 +258,14 @@ export class InotifyEngine {
 
   private onOverflow(): void {
     this.counts.overflows++;
+    // Met while a rescan reads the queue: said once that rescan has said "rescanned", so a
+    // consumer always sees overflow, the rescan's listing, rescanned, in that order.
+    if (this.rescanning) this.overflowInRescan = true;
+    else this.announceOverflow();
+  }
+
+  /** An overflow event per root, and a rescan (with backoff while they keep coming). */
+  private announceOverflow(): void {
     for (const root of this.rootsByPath.values()) {
       this.deliver({ kind: "overflow", path: root.path, names: ["IN_Q_OVERFLOW"], dir: true, root: root.path });
     }
@@ -282,6 +292,10 @@ export class InotifyEngine {
       this.rescanning = false;
     }
     this.lastRescanEnd = this.clock.now();
+    if (this.overflowInRescan) {
+      this.overflowInRescan = false;
+      this.announceOverflow();
+    }
     this.pump();
   }
 

@@ -6,7 +6,7 @@ import { InotifyEngine, type Kernel, type KernelRecord } from "../../../src/watc
 import { EventLog } from "../../helpers/wait.ts";
 import { tempDir } from "../../helpers/tmp.ts";
 
-function scripted(root: string) {
+function scripted(root: string, drain: () => boolean = () => true) {
   const wds = new Map<string, number>();
   const removed: number[] = [];
   let next = 1;
@@ -17,7 +17,7 @@ function scripted(root: string) {
     },
     rmWatch: (wd) => void removed.push(wd),
     beingWritten: () => false,
-    drain: () => true,
+    drain: () => drain(),
   };
   const log = new EventLog();
   const engine = new InotifyEngine(kernel, { onEvent: log.push });
@@ -67,6 +67,40 @@ describe("InotifyEngine", () => {
       `IN_CREATE|IN_ISDIR ${dir.join("d")}`,
     ]);
     expect(engine.stats().overflows).toBe(1);
+  });
+
+  test("an overflow met while a rescan reads the queue is said after that rescan's 'rescanned'", async () => {
+    using dir = tempDir();
+    mkdirSync(dir.join("d"));
+    writeFileSync(dir.join("d/f"), "");
+    let again: (() => void) | undefined;
+    const { engine, log, rec, read } = scripted(dir.path, () => {
+      again?.(); // the rescan's own read of the queue meets a second overflow
+      again = undefined;
+      return true;
+    });
+    read(rec(-1, "IN_Q_OVERFLOW"));
+    again = () => engine.feed([rec(-1, "IN_Q_OVERFLOW")]);
+    await log.until(
+      (e) => e.kind === "rescanned" && log.events.filter((x) => x.kind === "rescanned").length === 2,
+      "two rescans",
+    );
+    engine.stop();
+    expect(log.events.filter((e) => e.kind === "overflow" || e.kind === "rescanned").map((e) => e.kind)).toEqual([
+      "overflow",
+      "rescanned",
+      "overflow",
+      "rescanned",
+    ]);
+    // A consumer that sets aside a rescan's listing (a change log) can rely on it: every
+    // listed entry comes between an overflow and the next "rescanned".
+    let open = false;
+    for (const e of log.events) {
+      if (e.kind === "overflow") open = true;
+      else if (e.kind === "rescanned") open = false;
+      else if (e.synthetic) expect([e.path, open]).toEqual([e.path, true]);
+    }
+    expect(engine.stats().overflows).toBe(2);
   });
 
   test("IN_IGNORED on the root: gone, and every watch is dropped", () => {
