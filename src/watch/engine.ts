@@ -40,6 +40,8 @@ import { deliverTo, type WatcherHandlers, type WatcherStats, type WatchOptions, 
 
 export type { KernelRecord } from "./queue.ts";
 
+/** Records handled between two reads of the kernel queue within one batch. */
+export const READ_AHEAD_EVERY = 256;
 /** First rescan delay after an overflow; doubled while overflows keep coming. */
 const RESCAN_DELAY_MS = 20;
 const RESCAN_MAX_DELAY_MS = 5000;
@@ -217,7 +219,11 @@ export class InotifyEngine {
 
   /** Handle queued records in order; false when an IN_MOVED_FROM waits for its partner. */
   private handleQueued(): boolean {
+    let handled = 0;
     for (let r = this.queue.peek(); r; r = this.queue.peek()) {
+      // A long batch (slow consumers, a loaded CPU) reads the kernel queue as it goes, so
+      // the kernel's bounded queue does not overflow while this thread is busy here.
+      if (++handled % READ_AHEAD_EVERY === 0) this.kernel.drain();
       try {
         if (!this.handle(r)) return false;
         if (this.arrivals.due && !this.rescanTimer && !this.rescanning) this.arrivals.resolve(this.queue);

@@ -103,6 +103,25 @@ describe("InotifyEngine", () => {
     expect(engine.stats().overflows).toBe(2);
   });
 
+  test("a long batch reads the kernel queue as it goes, and keeps the order", () => {
+    using dir = tempDir();
+    const kernelQueue: string[] = Array.from({ length: 3 * 1000 }, (_, i) => `f${i}`);
+    const seenAtRead: number[] = [];
+    let feedNext = (_n: number) => {};
+    const { engine, log, rec, read } = scripted(dir.path, () => {
+      seenAtRead.push(log.events.length);
+      feedNext(1000);
+      return kernelQueue.length === 0;
+    });
+    feedNext = (n) => engine.feed(kernelQueue.splice(0, n).map((name) => rec(1, "IN_CREATE", name)));
+    read(...kernelQueue.splice(0, 1000).map((name) => rec(1, "IN_CREATE", name)));
+    engine.stop();
+    const created = log.events.filter((e) => e.names[0] === "IN_CREATE").map((e) => e.path);
+    expect(created).toEqual(Array.from({ length: 3000 }, (_, i) => dir.join(`f${i}`)));
+    // the kernel was read while the first 1,000 were being handled, not only between batches
+    expect(seenAtRead.some((n) => n > 0 && n < 1000)).toBe(true);
+  });
+
   test("IN_IGNORED on the root: gone, and every watch is dropped", () => {
     using dir = tempDir();
     mkdirSync(dir.join("sub"));
