@@ -15,7 +15,8 @@ const LIBRARY: string = "/srv/library";
 const files = new FileManagerScheduler({
   delay: 60,
   rules: [
-    new FileManagerRule({ action: "move", src_re: \`^\${literal(INCOMING)}/(?P<path>.*\\\\.(mkv|flac))$\`, dst_re: \`\${LIBRARY}/\\\\g<path>\`, auto_create: true, filemode: 0o644, dirmode: 0o755 }),
+    new FileManagerRule({ action: "move", src_re: \`^\${literal(INCOMING)}/(?P<path>.*\\\\.(mkv|flac))$\`,
+      dst_re: \`\${LIBRARY}/\\\\g<path>\`, auto_create: true, filemode: 0o644, dirmode: 0o755 }),
   ],
 });
 
@@ -42,7 +43,9 @@ function literal(text: string): string {
 }
 `;
 
-export const HOOKS_EXAMPLE = `// seedwatch rtorrent --hooks hooks.ts …   (types: seedwatch.d.ts, written beside this file)
+export const HOOKS_EXAMPLE =
+  `// seedwatch rtorrent --hooks hooks.ts …   ` +
+  `(types: seedwatch.d.ts, written beside this file)
 import { defineHooks, type RmTuple } from "seedwatch";
 
 export default defineHooks({
@@ -59,7 +62,9 @@ export default defineHooks({
 });
 `;
 
-export const WORKER_EXAMPLE = `// seedwatch queue work --config worker.ts   (types: seedwatch.d.ts, written beside this file)
+export const WORKER_EXAMPLE =
+  `// seedwatch queue work --config worker.ts   ` +
+  `(types: seedwatch.d.ts, written beside this file)
 // Secrets: write them here, or say where to read them: { env: "NAME" } or { file: "/path" }.
 import { defineWorker } from "seedwatch";
 
@@ -76,7 +81,8 @@ export default defineWorker({
 `;
 
 export const TSCONFIG = `{
-  "compilerOptions": { "strict": true, "target": "esnext", "module": "esnext", "moduleResolution": "bundler", "types": [], "noEmit": true },
+  "compilerOptions": { "strict": true, "target": "esnext", "module": "esnext",
+    "moduleResolution": "bundler", "types": [], "noEmit": true },
   "include": ["*.ts"]
 }
 `;

@@ -10,7 +10,8 @@ import { defineVerb } from "./args.ts";
 export default defineVerb({
   name: "init",
   description:
-    "Write seedwatch.d.ts (types for rtorrent hooks, run configs and queue workers), an example hooks.ts, config.ts and worker.ts, and a tsconfig.json into DIR",
+    "Write seedwatch.d.ts (types for rtorrent hooks, run configs and queue workers), " +
+    "an example hooks.ts, config.ts and worker.ts, and a tsconfig.json into DIR",
   args: {
     dir: {
       type: "positional",
@@ -26,7 +27,8 @@ export default defineVerb({
       type: "string",
       valueHint: "IOBSERVERRC",
       description:
-        "write config.ts converted from an iObserver rc file ([watches], plugins = scribe, replica, scribe_log, replica_destination) instead of the example",
+        "write config.ts converted from an iObserver rc file ([watches], " +
+        "plugins = scribe, replica, scribe_log, replica_destination) instead of the example",
     },
   },
   examples: `

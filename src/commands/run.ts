@@ -11,7 +11,8 @@ import { applyLogArgs, LOG_ARGS } from "./logging-args.ts";
 export default defineVerb({
   name: "run",
   description:
-    "Run a rules file (pyinotifyd's model in TypeScript): watches, event maps, delayed and cancellable tasks, shell commands, move/copy/delete rules",
+    "Run a rules file (pyinotifyd's model in TypeScript): watches, event maps, " +
+    "delayed and cancellable tasks, shell commands, move/copy/delete rules",
   args: {
     config: {
       type: "positional",
@@ -22,22 +23,30 @@ export default defineVerb({
       type: "boolean",
       alias: "t",
       description:
-        "load and validate, check every watch path as run would (exists, is a directory, can be read: same error and exit code), print what would be watched and where each event goes, and exit (pyinotifyd -t)",
+        "load and validate, check every watch path as run would (exists, is a directory, " +
+        "can be read: same error and exit code), print what would be watched " +
+        "and where each event goes, and exit (pyinotifyd -t)",
     },
     hookTimeout: {
       type: "string",
       valueHint: "SECONDS",
-      description: `a job function or config file that blocks seedwatch this long (a synchronous loop) ends it with exit 12; an rtorrent section hook still running after this long is logged and the daemon goes on (default: $SEEDWATCH_HOOK_TIMEOUT, else ${DEFAULT_HOOK_TIMEOUT_S})`,
+      description:
+        `a job function or config file that blocks seedwatch this long (a synchronous loop) ends it with exit 12; ` +
+        `an rtorrent section hook still running after this long is logged and the daemon goes on ` +
+        `(default: $SEEDWATCH_HOOK_TIMEOUT, else ${DEFAULT_HOOK_TIMEOUT_S})`,
     },
     ...LOG_ARGS,
   },
-  examples: `
+  examples:
+    `
 EXAMPLE CONFIG (seedwatch init writes one, with types)
   import { Pyinotifyd, Watch, FileManagerScheduler, FileManagerRule, Cancel } from "seedwatch";
   const files = new FileManagerScheduler({ delay: 60, rules: [
-    new FileManagerRule({ action: "move", src_re: "^/src/(?P<path>.*)\\\\.done$", dst_re: "/dst/\\\\g<path>", auto_create: true }) ] });
+    new FileManagerRule({ action: "move", src_re: "^/src/(?P<path>.*)\\\\.done$", ` +
+    `dst_re: "/dst/\\\\g<path>", auto_create: true }) ] });
   export default new Pyinotifyd({ shutdown_timeout: 70, watches: [ new Watch({ path: "/src", rec: true,
-    event_map: { IN_CLOSE_WRITE: files, IN_MOVED_TO: files, IN_DELETE: new Cancel(files), IN_MODIFY: new Cancel(files) } }) ] });
+    event_map: { IN_CLOSE_WRITE: files, IN_MOVED_TO: files, ` +
+    `IN_DELETE: new Cancel(files), IN_MODIFY: new Cancel(files) } }) ] });
 
 TASKS AND MOVES
   A task waiting in its delay follows its file: rename the file or a folder above it and

@@ -50,8 +50,10 @@ export function fromIobserver(rc: Uint8Array, file: string, cwd: string): string
   const yes = (k: string) => /^(1|yes|true|on)$/i.test(global?.keys.get(k)?.value ?? "");
   const notes = [
     `// Converted from ${file} by \`seedwatch init --from-iobserver\`.`,
-    `// watch_config = ${yes("watch_config") ? "yes" : "no"}: seedwatch always reloads this file when it is saved (and on SIGHUP).`,
-    `// watch_plugins = ${yes("watch_plugins") ? "yes" : "no"}: plugin files and plugins_dir are always loaded again when saved.`,
+    `// watch_config = ${yes("watch_config") ? "yes" : "no"}: ` +
+      `seedwatch always reloads this file when it is saved (and on SIGHUP).`,
+    `// watch_plugins = ${yes("watch_plugins") ? "yes" : "no"}: ` +
+      `plugin files and plugins_dir are always loaded again when saved.`,
     ...[...custom].map(
       (n) =>
         `// Plugin "${n}" was a Python file (lib/plugins/${n}.py): port it to plugins/${n}.ts with definePlugin().`,
@@ -93,7 +95,10 @@ function watchBlock(w: Section, file: string, cwd: string, custom: Set<string>):
     const o = options(n);
     if (n === "scribe") {
       const log = o.log === undefined || o.log === "-" ? "-" : resolve(cwd, o.log);
-      return `new Scribe({ log: ${JSON.stringify(log)}, events: ["all"] }), // iObserver logged every event; without events: changes only`;
+      return (
+        `new Scribe({ log: ${JSON.stringify(log)}, events: ["all"] }), ` +
+        `// iObserver logged every event; without events: changes only`
+      );
     }
     if (n === "replica" || n === "mirror") {
       if (!o.destination)

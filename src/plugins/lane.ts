@@ -57,7 +57,8 @@ export class Lane {
     if (!lifecycle && (this.disabled || this.queue.length >= (this.o.limit ?? LANE_LIMIT))) {
       if (this.dropped++ === 0 && !this.disabled)
         this.o.log.warn(
-          `${this.queue.length} events are waiting for plugin ${this.o.name}; later ones are dropped and counted until it catches up`,
+          `${this.queue.length} events are waiting for plugin ${this.o.name}; ` +
+            `later ones are dropped and counted until it catches up`,
         );
       return;
     }
@@ -147,7 +148,8 @@ export class Lane {
     if (++this.failures >= (this.o.maxFailures ?? MAX_FAILURES)) {
       this.disabled = true;
       this.o.log.warn(
-        `plugin ${this.o.name} disabled after ${this.failures} failures in a row; save its file (or reload the config) to load it again`,
+        `plugin ${this.o.name} disabled after ${this.failures} failures in a row; ` +
+          `save its file (or reload the config) to load it again`,
       );
     }
   }

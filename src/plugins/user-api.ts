@@ -126,7 +126,10 @@ export const PLUGINS_API = {
     constructor(options: ScribeOptions);
   }
   export interface MirrorOptions {
-    /** A folder (any local filesystem: a second disk, an NFS or SSHFS mount), rsync://HOST[:PORT]/MODULE/PATH, or HOST:PATH. */
+    /**
+     * A folder (any local filesystem: a second disk, an NFS or SSHFS mount), rsync://HOST[:PORT]/MODULE/PATH,
+     * or HOST:PATH.
+     */
     destination: string;
     /** Remove from the destination what the source no longer has (default true). */
     delete?: boolean;

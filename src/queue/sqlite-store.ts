@@ -50,7 +50,10 @@ import { addAlbums } from "./sqlite-import.ts";
 import { extend, giveBack } from "./sqlite-leases.ts";
 import { ActivityLog, listAlbums, listDownloads, stats, touchWorker } from "./sqlite-status.ts";
 
-/** What the functions beside this file work on: the database, policy and clock, a batch's transaction, the activity log. */
+/**
+ * What the functions beside this file work on: the database, policy and clock, a batch's transaction,
+ * the activity log.
+ */
 export interface SqliteQueue {
   readonly db: Database;
   readonly policy: QueuePolicy;

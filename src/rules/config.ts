@@ -191,7 +191,8 @@ function validateWatch(
   if (raw === undefined && acts) return watchOf(o, field, new Map(), added);
   if (!raw || typeof raw !== "object")
     throw new ConfigError(
-      `is missing: which events go to which scheduler${watchSections.length ? ` (or ${watchSections.map((s) => s.key).join(", ")})` : ""}`,
+      `is missing: which events go to which scheduler` +
+        `${watchSections.length ? ` (or ${watchSections.map((s) => s.key).join(", ")})` : ""}`,
       `${field}.event_map`,
       raw,
       "for example { IN_CLOSE_WRITE: sched, IN_DELETE: new Cancel(sched) }",

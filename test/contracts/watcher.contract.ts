@@ -145,23 +145,26 @@ export function testWatcher(name: string, make: () => Harness | Promise<Harness>
       },
     );
 
-    test("a directory renamed while a file in it is deleted and another rewritten: replaying gives the tree", async () => {
-      await using h = await start();
-      const r = h.root;
-      h.ops.mkdirp(`${r}/d`);
-      h.ops.write(`${r}/d/keep`, "1");
-      h.ops.write(`${r}/d/gone`, "1");
-      await h.log.until(is(`${r}/d/gone`, "write"), "gone written");
-      await h.log.until(is(`${r}/d/keep`, "write"), "keep written");
-      h.ops.rename(`${r}/d`, `${r}/e`); // all three between two looks of a polling watcher
-      h.ops.rm(`${r}/e/gone`);
-      h.ops.write(`${r}/e/keep`, "longer now");
-      await h.log.until(is(`${r}/e/keep`, "write"), "keep rewritten at its new name");
-      const marker = await barrier(h);
-      const model = new PathModel(r);
-      h.log.events.forEach(model.apply);
-      expect([...model.paths].sort()).toEqual([`${r}/e`, `${r}/e/keep`, marker].sort());
-    });
+    test(
+      "a directory renamed while a file in it is deleted " + "and another rewritten: replaying gives the tree",
+      async () => {
+        await using h = await start();
+        const r = h.root;
+        h.ops.mkdirp(`${r}/d`);
+        h.ops.write(`${r}/d/keep`, "1");
+        h.ops.write(`${r}/d/gone`, "1");
+        await h.log.until(is(`${r}/d/gone`, "write"), "gone written");
+        await h.log.until(is(`${r}/d/keep`, "write"), "keep written");
+        h.ops.rename(`${r}/d`, `${r}/e`); // all three between two looks of a polling watcher
+        h.ops.rm(`${r}/e/gone`);
+        h.ops.write(`${r}/e/keep`, "longer now");
+        await h.log.until(is(`${r}/e/keep`, "write"), "keep rewritten at its new name");
+        const marker = await barrier(h);
+        const model = new PathModel(r);
+        h.log.events.forEach(model.apply);
+        expect([...model.paths].sort()).toEqual([`${r}/e`, `${r}/e/keep`, marker].sort());
+      },
+    );
 
     test("a deleted file is reported", async () => {
       await using h = await start();

@@ -12,7 +12,10 @@ export interface WorkerFiles {
   watchDir: string;
 }
 
-/** worker.ts in `dir`: one site (the fake, as "fake") at `rate` requests per `seconds`; one seedbox (default: box1, a watch directory). */
+/**
+ * worker.ts in `dir`: one site (the fake, as "fake") at `rate` requests per `seconds`; one seedbox
+ * (default: box1, a watch directory).
+ */
 export function writeWorkerConfig(
   dir: TempDir,
   coordinatorUrl: string,
@@ -28,7 +31,8 @@ export function writeWorkerConfig(
     `import { defineWorker } from "seedwatch";
 export default defineWorker({
   coordinator: { url: ${JSON.stringify(coordinatorUrl)}, token: { env: "QUEUE_TOKEN" } },
-  sites: [{ name: "fake", url: ${JSON.stringify(fake.url)}, api_key: { env: "FAKE_KEY" }, rate_limit: ${JSON.stringify(rate)} }],
+  sites: [{ name: "fake", url: ${JSON.stringify(fake.url)},
+    api_key: { env: "FAKE_KEY" }, rate_limit: ${JSON.stringify(rate)} }],
   seedboxes: [${o.seedbox ? JSON.stringify(o.seedbox) : `{ name: "box1", watch_dir: ${JSON.stringify(watchDir)} }`}],
 });
 `,

@@ -26,7 +26,8 @@ const MAX_BATCH = 100;
 export default defineVerb({
   name: "queue work",
   description:
-    "Work for a queue: find its albums on Gazelle trackers (metadata), download the torrents chosen into a seedbox (torrent), or both, continuously",
+    "Work for a queue: find its albums on Gazelle trackers (metadata), " +
+    "download the torrents chosen into a seedbox (torrent), or both, continuously",
   args: {
     kind: {
       type: "positional",
@@ -59,7 +60,8 @@ export default defineVerb({
       valueHint: "DURATION",
       default: "60s",
       description:
-        "continuous: how often seedboxes are asked about downloads handed off (an rtorrent seedbox with its session: at start only; its index reports the rest)",
+        "continuous: how often seedboxes are asked about downloads handed off " +
+        "(an rtorrent seedbox with its session: at start only; its index reports the rest)",
     },
     ...LOG_ARGS,
   },
@@ -93,7 +95,8 @@ EXIT CODES
     const want = a.kind === "metadata" ? 1 : a.kind === "torrent" ? 3 : 0;
     if (a.rest.length !== want)
       throw new UsageError(
-        `queue work${a.kind ? ` ${a.kind}` : ""} takes ${want === 0 ? "no arguments" : want === 1 ? "N" : "SITE N SEEDBOX"}`,
+        `queue work${a.kind ? ` ${a.kind}` : ""} ` +
+          `takes ${want === 0 ? "no arguments" : want === 1 ? "N" : "SITE N SEEDBOX"}`,
         "seedwatch queue work metadata N | torrent SITE N SEEDBOX | (nothing: keep working)",
       );
     const w = await wire(a.config);
@@ -109,7 +112,9 @@ EXIT CODES
           size(a.rest[0]!),
         );
         say(
-          `albums: ${t.leased} leased, ${t.found} found, ${t.notFound} not found, ${t.failed} given back with an error, ${t.released} released, ${t.lost} lost lease; shared cache ${w.cache.hits} hits, ${w.cache.misses} misses`,
+          `albums: ${t.leased} leased, ${t.found} found, ${t.notFound} not found, ` +
+            `${t.failed} given back with an error, ${t.released} released, ${t.lost} lost lease; ` +
+            `shared cache ${w.cache.hits} hits, ${w.cache.misses} misses`,
         );
         return t.failed > 0 ? EXIT.http : 0;
       }
@@ -123,7 +128,8 @@ EXIT CODES
         box,
       );
       say(
-        `downloads: ${t.leased} leased, ${t.handedOff} handed off to ${box.name}, ${t.retry} given back to try again, ${t.failed} failed, ${t.released} released, ${t.lost} lost lease`,
+        `downloads: ${t.leased} leased, ${t.handedOff} handed off to ${box.name}, ` +
+          `${t.retry} given back to try again, ${t.failed} failed, ${t.released} released, ${t.lost} lost lease`,
       );
       return t.retry > 0 ? EXIT.http : 0;
     } finally {

@@ -138,7 +138,8 @@ export class MirrorPlugin implements AttachedPlugin {
     this.state = "stopped";
     const left = this.queue.length + this.held.size + this.awaiting.size;
     this.log.info(
-      `${this.host.root} → ${this.replica.destination}: stopped (${why})${left ? `; ${left} changes not mirrored yet are found by the next start's comparison` : ""}`,
+      `${this.host.root} → ${this.replica.destination}: stopped (${why})` +
+        `${left ? `; ${left} changes not mirrored yet are found by the next start's comparison` : ""}`,
     );
     this.clear();
   }
@@ -249,7 +250,9 @@ export class MirrorPlugin implements AttachedPlugin {
     const t = this.replica.tally;
     const s = ((this.host.clock.now() - started) / 1000).toFixed(1);
     this.log.info(
-      `${this.host.root} → ${this.replica.destination}: compared in ${s} s: ${t.copied - before.copied} copied (${t.bytes - before.bytes} bytes), ${t.removed - before.removed} removed`,
+      `${this.host.root} → ${this.replica.destination}: ` +
+        `compared in ${s} s: ${t.copied - before.copied} copied (${t.bytes - before.bytes} bytes), ` +
+        `${t.removed - before.removed} removed`,
     );
   }
 
@@ -348,7 +351,8 @@ export class MirrorPlugin implements AttachedPlugin {
     if (f.tries > 1) return;
     if (++this.failures <= LOG_FAILURES)
       this.log.warn(
-        `${this.host.root}: cannot ${op === "sync" ? "copy" : "remove"} ${showPath(rel)} in ${this.replica.destination}: ${err.code ?? err.message}; tried again, with backoff`,
+        `${this.host.root}: cannot ${op === "sync" ? "copy" : "remove"} ${showPath(rel)} ` +
+          `in ${this.replica.destination}: ${err.code ?? err.message}; tried again, with backoff`,
       );
     else if (this.failures === LOG_FAILURES + 1)
       this.log.warn(`${this.host.root}: more paths fail; counted, not listed`);
@@ -366,7 +370,9 @@ export class MirrorPlugin implements AttachedPlugin {
     const how = ev.names[0] === "IN_MOVE_SELF" ? "moved away" : ev.names[0] === "IN_UNMOUNT" ? "unmounted" : "deleted";
     const held = this.held.size;
     this.log.warn(
-      `${this.host.root} is gone (${how}): mirroring it stops, and ${this.replica.destination} is left as it is${held ? ` (${held} deletions seen before were not applied)` : ""}`,
+      `${this.host.root} is gone (${how}): ` +
+        `mirroring it stops, and ${this.replica.destination} is left as it is` +
+        `${held ? ` (${held} deletions seen before were not applied)` : ""}`,
     );
     this.state = "stopped";
     this.clear();

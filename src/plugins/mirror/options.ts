@@ -16,7 +16,10 @@ import { MIRROR_EVENTS, MirrorPlugin } from "./mirror.ts";
 import { parseRemote, RsyncReplica, type Remote } from "./remote.ts";
 
 export interface MirrorOptions {
-  /** A folder (any local filesystem: a second disk, an NFS or SSHFS mount), rsync://HOST[:PORT]/MODULE/PATH, or HOST:PATH. */
+  /**
+   * A folder (any local filesystem: a second disk, an NFS or SSHFS mount), rsync://HOST[:PORT]/MODULE/PATH,
+   * or HOST:PATH.
+   */
   destination: string;
   /** Remove from the destination what the source no longer has (default true). */
   delete?: boolean;
@@ -103,7 +106,8 @@ export const MIRROR: Builtin = {
     const src = resolved(roots[0]!) ?? roots[0]!;
     if (within(dst, src) || within(src, dst))
       throw new ConfigError(
-        `${dst === src ? "is" : within(dst, src) ? "lies inside" : "holds"} the watched folder ${src}: the mirror would copy itself`,
+        `${dst === src ? "is" : within(dst, src) ? "lies inside" : "holds"} ` +
+          `the watched folder ${src}: the mirror would copy itself`,
         `${field}.destination`,
         o.destination,
         "mirror to a folder beside the source, not inside it (nor around it)",

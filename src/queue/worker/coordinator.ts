@@ -29,7 +29,8 @@ export class CoordinatorError extends HttpError {
       message,
       status,
       status === 401 || status === 403
-        ? "check coordinator.token in the worker config ('seedwatch queue token add NAME' on the coordinator prints one)"
+        ? "check coordinator.token in the worker config " +
+            "('seedwatch queue token add NAME' on the coordinator prints one)"
         : unreachable
           ? "is 'seedwatch queue serve' running there? check coordinator.url in the worker config"
           : undefined,

@@ -90,7 +90,12 @@ export async function searchAlbum(sites: Site[], a: AlbumLease): Promise<AlbumOu
       const ids = r.found ? r.choices.map((c) => c.torrent.id) : [];
       answered.push({ site: site.host, torrentIds: ids });
       out.info(
-        `album ${a.id} "${a.artist} - ${a.title}" on ${site.name}: ${ids.length ? `found, torrent ${ids.join(", ")}` : r.found ? "found, no torrent meets the preferences" : "not found"}`,
+        `album ${a.id} "${a.artist} - ${a.title}" on ${site.name}: ` +
+          (ids.length
+            ? `found, torrent ${ids.join(", ")}`
+            : r.found
+              ? "found, no torrent meets the preferences"
+              : "not found"),
       );
     } catch (err) {
       // a bug below is an error too: never "not found"

@@ -70,7 +70,8 @@ export class WorkerService implements Service {
   async start(): Promise<void> {
     this.me = (await this.o.coordinator.whoami()).name;
     out.info(
-      `working for ${this.o.coordinator.url} as ${this.me}: sites ${this.o.sites.map((s) => s.name).join(", ")}; seedboxes ${this.o.boxes.names.join(", ")}`,
+      `working for ${this.o.coordinator.url} as ${this.me}: ` +
+        `sites ${this.o.sites.map((s) => s.name).join(", ")}; seedboxes ${this.o.boxes.names.join(", ")}`,
     );
     this.loop = this.run();
   }

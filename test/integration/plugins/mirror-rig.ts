@@ -31,7 +31,8 @@ export function mirrorConfig(file: string, src: string, options: string, watchEx
   writeFileSync(
     file,
     `import { Pyinotifyd, Watch, Mirror } from "seedwatch";
-export default new Pyinotifyd({ watches: [new Watch({ path: ${JSON.stringify(src)}, rec: true, auto_add: true, ${watchExtra}
+export default new Pyinotifyd({ watches: [new Watch({ path: ${JSON.stringify(src)},
+  rec: true, auto_add: true, ${watchExtra}
   plugins: [new Mirror(${options})] })] });
 `,
   );

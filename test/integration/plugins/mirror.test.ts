@@ -30,25 +30,28 @@ import { converged, differences, HAS_RSYNC, mirrorConfig, NO_RSYNC, ROOT, startM
 if (!HAS_RSYNC) console.warn(`skipped: ${NO_RSYNC}`);
 
 describe.skipIf(!HAS_RSYNC)("Mirror", () => {
-  test("start-up compares: only what differs is copied, extras removed, changes made during the comparison kept", async () => {
-    using dir = tempDir("mirror");
-    const [src, dst] = [dir.join("src"), dir.join("dst")];
-    for (let d = 0; d < 20; d++) {
-      mkdirSync(`${src}/d${d}`, { recursive: true });
-      for (let f = 0; f < 50; f++) writeFileSync(`${src}/d${d}/f${f}`, `${d}/${f}`);
-    }
-    expect(Bun.spawnSync(["rsync", "-a", `${src}/`, `${dst}/`]).exitCode).toBe(0);
-    writeFileSync(`${src}/d0/f0`, "changed, and longer"); // differs by size
-    utimesSync(`${src}/d0/f1`, 1_000_000, 1_000_000); // by time only
-    writeFileSync(`${dst}/extra`, "not in the source");
-    const same = lstatSync(`${dst}/d5/f5`).ino;
-    const cfg = mirrorConfig(dir.join("config.ts"), src, `{ destination: "./dst" }`);
-    await using w = await startMirror(cfg);
-    expect(w.stderr).toMatch(/compared in [\d.]+ s: 2 copied \(\d+ bytes\), 1 removed/);
-    expect(lstatSync(`${dst}/d5/f5`).ino).toBe(same); // an identical file is left alone
-    await converged(src, dst);
-    expect(await w.stop("SIGTERM")).toBe(0);
-  });
+  test(
+    "start-up compares: only what differs is copied, " + "extras removed, changes made during the comparison kept",
+    async () => {
+      using dir = tempDir("mirror");
+      const [src, dst] = [dir.join("src"), dir.join("dst")];
+      for (let d = 0; d < 20; d++) {
+        mkdirSync(`${src}/d${d}`, { recursive: true });
+        for (let f = 0; f < 50; f++) writeFileSync(`${src}/d${d}/f${f}`, `${d}/${f}`);
+      }
+      expect(Bun.spawnSync(["rsync", "-a", `${src}/`, `${dst}/`]).exitCode).toBe(0);
+      writeFileSync(`${src}/d0/f0`, "changed, and longer"); // differs by size
+      utimesSync(`${src}/d0/f1`, 1_000_000, 1_000_000); // by time only
+      writeFileSync(`${dst}/extra`, "not in the source");
+      const same = lstatSync(`${dst}/d5/f5`).ino;
+      const cfg = mirrorConfig(dir.join("config.ts"), src, `{ destination: "./dst" }`);
+      await using w = await startMirror(cfg);
+      expect(w.stderr).toMatch(/compared in [\d.]+ s: 2 copied \(\d+ bytes\), 1 removed/);
+      expect(lstatSync(`${dst}/d5/f5`).ino).toBe(same); // an identical file is left alone
+      await converged(src, dst);
+      expect(await w.stop("SIGTERM")).toBe(0);
+    },
+  );
 
   test("changes made while the first comparison runs are mirrored too (the watch is placed first)", async () => {
     using dir = fastTempDir("mirror");
@@ -70,43 +73,47 @@ describe.skipIf(!HAS_RSYNC)("Mirror", () => {
     expect(await w.stop("SIGTERM")).toBe(0);
   });
 
-  test("live: mkdir -p then a copy, modes, times, symlinks as symlinks, renames without copying, moves in and out, deletes", async () => {
-    using dir = tempDir("mirror");
-    const [src, dst, out] = [dir.join("src"), dir.join("dst"), dir.join("outside")];
-    mkdirSync(src);
-    mkdirSync(`${out}/tree/sub`, { recursive: true });
-    writeFileSync(`${out}/tree/sub/x`, "from outside");
-    writeFileSync(`${out}/single`, "one");
-    writeFileSync(dir.join("f"), "payload");
-    const cfg = mirrorConfig(dir.join("config.ts"), src, `{ destination: "./dst" }`);
-    await using w = await startMirror(cfg);
-    // iObserver's own bug: nested folders made at once never reached its mirror.
-    expect(
-      Bun.spawnSync(["sh", "-c", `mkdir -p '${src}/a/b/c' && cp '${dir.join("f")}' '${src}/a/b/c/'`]).exitCode,
-    ).toBe(0);
-    await converged(src, dst, "mkdir -p && cp");
-    chmodSync(`${src}/a/b/c/f`, 0o640);
-    chmodSync(`${src}/a/b`, 0o750);
-    utimesSync(`${src}/a/b/c/f`, 1_500_000_000, 1_500_000_000);
-    symlinkSync("../../outside", `${src}/a/link`); // never followed
-    symlinkSync("b/c/f", `${src}/a/rel`);
-    await converged(src, dst, "modes, times, symlinks");
-    expect(readlinkSync(`${dst}/a/link`)).toBe("../../outside");
-    const ino = lstatSync(`${dst}/a/b/c/f`).ino;
-    renameSync(`${src}/a/b/c/f`, `${src}/a/b/c/g`); // a file renamed
-    renameSync(`${src}/a/b`, `${src}/a/B`); // then its folders
-    renameSync(`${src}/a`, `${src}/A`);
-    await converged(src, dst, "renames");
-    expect(lstatSync(`${dst}/A/B/c/g`).ino).toBe(ino); // renamed in place: no data copied
-    renameSync(`${out}/tree`, `${src}/tree`); // moved in
-    renameSync(`${out}/single`, `${src}/single`);
-    await converged(src, dst, "moved in");
-    renameSync(`${src}/A/B`, `${out}/B`); // moved out
-    rmSync(`${src}/tree/sub/x`);
-    await converged(src, dst, "moved out and deleted");
-    expect(existsSync(`${dst}/A/B`)).toBe(false);
-    expect(await w.stop("SIGTERM")).toBe(0);
-  });
+  test(
+    "live: mkdir -p then a copy, modes, times, symlinks as symlinks, " +
+      "renames without copying, moves in and out, deletes",
+    async () => {
+      using dir = tempDir("mirror");
+      const [src, dst, out] = [dir.join("src"), dir.join("dst"), dir.join("outside")];
+      mkdirSync(src);
+      mkdirSync(`${out}/tree/sub`, { recursive: true });
+      writeFileSync(`${out}/tree/sub/x`, "from outside");
+      writeFileSync(`${out}/single`, "one");
+      writeFileSync(dir.join("f"), "payload");
+      const cfg = mirrorConfig(dir.join("config.ts"), src, `{ destination: "./dst" }`);
+      await using w = await startMirror(cfg);
+      // iObserver's own bug: nested folders made at once never reached its mirror.
+      expect(
+        Bun.spawnSync(["sh", "-c", `mkdir -p '${src}/a/b/c' && cp '${dir.join("f")}' '${src}/a/b/c/'`]).exitCode,
+      ).toBe(0);
+      await converged(src, dst, "mkdir -p && cp");
+      chmodSync(`${src}/a/b/c/f`, 0o640);
+      chmodSync(`${src}/a/b`, 0o750);
+      utimesSync(`${src}/a/b/c/f`, 1_500_000_000, 1_500_000_000);
+      symlinkSync("../../outside", `${src}/a/link`); // never followed
+      symlinkSync("b/c/f", `${src}/a/rel`);
+      await converged(src, dst, "modes, times, symlinks");
+      expect(readlinkSync(`${dst}/a/link`)).toBe("../../outside");
+      const ino = lstatSync(`${dst}/a/b/c/f`).ino;
+      renameSync(`${src}/a/b/c/f`, `${src}/a/b/c/g`); // a file renamed
+      renameSync(`${src}/a/b`, `${src}/a/B`); // then its folders
+      renameSync(`${src}/a`, `${src}/A`);
+      await converged(src, dst, "renames");
+      expect(lstatSync(`${dst}/A/B/c/g`).ino).toBe(ino); // renamed in place: no data copied
+      renameSync(`${out}/tree`, `${src}/tree`); // moved in
+      renameSync(`${out}/single`, `${src}/single`);
+      await converged(src, dst, "moved in");
+      renameSync(`${src}/A/B`, `${out}/B`); // moved out
+      rmSync(`${src}/tree/sub/x`);
+      await converged(src, dst, "moved out and deleted");
+      expect(existsSync(`${dst}/A/B`)).toBe(false);
+      expect(await w.stop("SIGTERM")).toBe(0);
+    },
+  );
 
   test("a reader of the mirror never sees half a file: a file is copied when its writer closes it", async () => {
     using dir = tempDir("mirror");
@@ -173,7 +180,8 @@ describe.skipIf(!HAS_RSYNC)("Mirror", () => {
     writeFileSync(
       flat,
       `import { Pyinotifyd, Watch, Mirror } from "seedwatch";
-export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("src")}", plugins: [new Mirror({ destination: "/x" })] })] });`,
+export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("src")}",
+  plugins: [new Mirror({ destination: "/x" })] })] });`,
     );
     expect(runBin(["run", "--check", flat]).stderr).toContain("watches[0].plugins[0]: needs a recursive watch");
   });
@@ -209,7 +217,8 @@ describe.skipIf(!HAS_RSYNC)("Mirror: faults and other sources", () => {
     await using w = await startMirror(mirrorConfig(dir.join("config.ts"), src, `{ destination: "./dst" }`));
     const queue = Number(readFileSync("/proc/sys/fs/inotify/max_queued_events", "utf8"));
     process.kill(w.proc.pid, "SIGSTOP");
-    for (let i = 0; i < queue / 2 + 500; i++) writeFileSync(`${src}/f${i}`, String(i)); // IN_CREATE + IN_CLOSE_WRITE each
+    // IN_CREATE + IN_CLOSE_WRITE each
+    for (let i = 0; i < queue / 2 + 500; i++) writeFileSync(`${src}/f${i}`, String(i));
     process.kill(w.proc.pid, "SIGCONT");
     await w.waitStderr(/events were lost; the mirror is compared again after the rescan/, "overflow");
     // The second comparison (after the rescan) may converge the tree before it logs its

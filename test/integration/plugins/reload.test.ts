@@ -18,9 +18,11 @@ export default definePlugin({
   event(ev, ctx) {
     const n = ((ctx.cache.get("n") as number | undefined) ?? 0) + 1;
     ctx.cache.set("n", n);
-    appendFileSync(${JSON.stringify(out)}, JSON.stringify({ call: "event", version: "${version}", n, path: ev.path }) + "\\n");
+    appendFileSync(${JSON.stringify(out)},
+      JSON.stringify({ call: "event", version: "${version}", n, path: ev.path }) + "\\n");
   },
-  dead(ctx, why) { appendFileSync(${JSON.stringify(out)}, JSON.stringify({ call: "dead", version: "${version}", why }) + "\\n"); },
+  dead(ctx, why) {
+    appendFileSync(${JSON.stringify(out)}, JSON.stringify({ call: "dead", version: "${version}", why }) + "\\n"); },
 });
 `;
 
@@ -38,7 +40,8 @@ describe("plugin code reloads", () => {
     writeFileSync(dir.join("p.ts"), versioned(out, "v1"));
     const cfg = writeConfig(
       dir,
-      `export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}", plugins: [new Plugin({ path: "./p.ts" })] })] });`,
+      `export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}",
+  plugins: [new Plugin({ path: "./p.ts" })] })] });`,
     );
     await using w = new Running(["run", cfg]);
     await w.waitStderr(/running /, "running");
@@ -81,7 +84,8 @@ describe("plugin code reloads", () => {
     writeFileSync(dir.join("plugins/_private.ts"), "this is not TypeScript");
     const cfg = writeConfig(
       dir,
-      `export default new Pyinotifyd({ plugins_dir: "./plugins", watches: [new Watch({ path: "${dir.join("w")}", plugins: [new Plugin({ name: "notify" })] })] });`,
+      `export default new Pyinotifyd({ plugins_dir: "./plugins", watches: [new Watch({ path: "${dir.join("w")}",
+  plugins: [new Plugin({ name: "notify" })] })] });`,
     );
     await using w = new Running(["run", cfg]);
     await w.waitStderr(/running /, "running");

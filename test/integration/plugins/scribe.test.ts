@@ -69,31 +69,35 @@ export default new Pyinotifyd({ watches: [
     expect(logLines(log)[0]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z scribe: /);
   });
 
-  test("a name with a newline, a quote or bytes that are not UTF-8 is one line, read back exactly; json too", async () => {
-    using dir = tempDir("scribe");
-    mkdirSync(dir.join("w"));
-    const names = ["new\nline", "it's", "caf\udce9", "back\\slash"];
-    const cfg = writeConfig(
-      dir,
-      `import { Scribe } from "seedwatch";
+  test(
+    "a name with a newline, a quote or bytes that are not UTF-8 is one line, " + "read back exactly; json too",
+    async () => {
+      using dir = tempDir("scribe");
+      mkdirSync(dir.join("w"));
+      const names = ["new\nline", "it's", "caf\udce9", "back\\slash"];
+      const cfg = writeConfig(
+        dir,
+        `import { Scribe } from "seedwatch";
 export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}",
-  plugins: [new Scribe({ log: "${dir.join("text.log")}", events: ["IN_CREATE"] }), new Scribe({ log: "${dir.join("json.log")}", format: "json", events: ["IN_CREATE"] })] })] });`,
-    );
-    await using w = new Running(["run", cfg]);
-    await w.waitStderr(/running /, "running");
-    for (const n of names) writeFileSync(fsPath(`${dir.path}/w/${n}`), ""); // not dir.join: node:path loses non-UTF-8
-    await waitFor(() => logLines(dir.join("json.log")).length === names.length + 1, "json lines");
-    expect(await w.stop("SIGTERM")).toBe(0);
-    const text = bare(dir.join("text.log")).slice(1, -1);
-    expect(text.length).toBe(names.length);
-    const back = text.map((l) => unescapeName(/file '((?:[^'\\]|\\.)*)' was CREATED$/.exec(l)![1]!));
-    expect(back.map((n) => [...encodePath(n)])).toEqual(names.map((n) => [...encodePath(n)]));
-    const json = logLines(dir.join("json.log")).map((l) => JSON.parse(l));
-    expect(json[0]).toMatchObject({ kind: "started", root: dir.join("w") });
-    expect(json.slice(1, -1).map((o) => [...encodePath(o.path)])).toEqual(
-      names.map((n) => [...encodePath(`${dir.path}/w/${n}`)]),
-    );
-  });
+  plugins: [new Scribe({ log: "${dir.join("text.log")}", events: ["IN_CREATE"] }),
+    new Scribe({ log: "${dir.join("json.log")}", format: "json", events: ["IN_CREATE"] })] })] });`,
+      );
+      await using w = new Running(["run", cfg]);
+      await w.waitStderr(/running /, "running");
+      for (const n of names) writeFileSync(fsPath(`${dir.path}/w/${n}`), ""); // not dir.join: node:path loses non-UTF-8
+      await waitFor(() => logLines(dir.join("json.log")).length === names.length + 1, "json lines");
+      expect(await w.stop("SIGTERM")).toBe(0);
+      const text = bare(dir.join("text.log")).slice(1, -1);
+      expect(text.length).toBe(names.length);
+      const back = text.map((l) => unescapeName(/file '((?:[^'\\]|\\.)*)' was CREATED$/.exec(l)![1]!));
+      expect(back.map((n) => [...encodePath(n)])).toEqual(names.map((n) => [...encodePath(n)]));
+      const json = logLines(dir.join("json.log")).map((l) => JSON.parse(l));
+      expect(json[0]).toMatchObject({ kind: "started", root: dir.join("w") });
+      expect(json.slice(1, -1).map((o) => [...encodePath(o.path)])).toEqual(
+        names.map((n) => [...encodePath(`${dir.path}/w/${n}`)]),
+      );
+    },
+  );
 
   test("lines are buffered but never lost on SIGTERM", async () => {
     using dir = tempDir("scribe");
@@ -122,7 +126,8 @@ export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}", 
     const cfg = writeConfig(
       dir,
       `import { Scribe } from "seedwatch";
-export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}", plugins: [new Scribe({ log: "${log}", events: ["IN_CREATE"] })] })] });`,
+export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}",
+  plugins: [new Scribe({ log: "${log}", events: ["IN_CREATE"] })] })] });`,
     );
     await using w = new Running(["run", cfg]);
     await w.waitStderr(/running /, "running");
@@ -143,14 +148,16 @@ export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}", 
     expect(bare(`${log}.2`).some((l) => l.includes("'two'"))).toBe(true);
   });
 
-  test("an overflow is logged, and the rescan after it too; what the rescan lists is not logged as created", async () => {
+  test("an overflow is logged, and the rescan after it too; " +
+    "what the rescan lists is not logged as created", async () => {
     using dir = fastTempDir("scribe");
     mkdirSync(dir.join("w"));
     const log = dir.join("changes.log");
     const cfg = writeConfig(
       dir,
       `import { Scribe } from "seedwatch";
-export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}", plugins: [new Scribe({ log: "${log}", events: ["IN_CREATE"] })] })] });`,
+export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}",
+  plugins: [new Scribe({ log: "${log}", events: ["IN_CREATE"] })] })] });`,
     );
     await using w = new Running(["run", cfg]);
     await w.waitStderr(/running /, "running");

@@ -64,40 +64,47 @@ describe("a user plugin", () => {
     expect(got.at(-1)).toEqual({ call: "dead", why: "the daemon stops" });
   });
 
-  test("one that throws is logged with its name, the event and the stack; the rest go on; failing on and on disables it", async () => {
-    using dir = tempDir("plugin");
-    mkdirSync(dir.join("w"));
-    const out = dir.join("out.jsonl");
-    writeFileSync(dir.join("ok.ts"), recorder(out));
-    writeFileSync(
-      dir.join("bad.ts"),
-      `import { definePlugin } from "seedwatch";
-export default definePlugin({ events: ["IN_CLOSE_WRITE"], event(ev) { throw new TypeError("cannot handle " + ev.path.split("/").pop()); } });
+  test(
+    "one that throws is logged with its name, the event and the stack; " +
+      "the rest go on; failing on and on disables it",
+    async () => {
+      using dir = tempDir("plugin");
+      mkdirSync(dir.join("w"));
+      const out = dir.join("out.jsonl");
+      writeFileSync(dir.join("ok.ts"), recorder(out));
+      writeFileSync(
+        dir.join("bad.ts"),
+        `import { definePlugin } from "seedwatch";
+export default definePlugin({ events: ["IN_CLOSE_WRITE"], ` +
+          `event(ev) { throw new TypeError("cannot handle " + ev.path.split("/").pop()); } });
 `,
-    );
-    const cfg = writeConfig(
-      dir,
-      `import { appendFileSync } from "node:fs";
+      );
+      const cfg = writeConfig(
+        dir,
+        `import { appendFileSync } from "node:fs";
 const t = new TaskScheduler({ job: (e) => appendFileSync("${dir.join("rules.log")}", e.pathname + "\\n") });
 export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}", event_map: { IN_CLOSE_WRITE: t },
   plugins: [new Plugin({ path: "./bad.ts" }), new Plugin({ path: "./ok.ts" })] })] });`,
-    );
-    await using w = new Running(["run", "-v", cfg]);
-    await w.waitStderr(/running /, "running");
-    for (let i = 0; i < 12; i++) writeFileSync(dir.join(`w/f${i}`), "");
-    await waitFor(() => records(out).filter((r) => r.kind === "write").length === 12, "the other plugin got all 12");
-    await w.waitStderr(/plugin bad disabled after 10 failures in a row/, "disabled");
-    await waitFor(() => Bun.file(dir.join("rules.log")).size > 0, "the event map ran");
-    expect(w.stderr).toMatch(
-      new RegExp(
-        `error plugins: plugin bad event failed for write ${dir.join("w/f0")}: TypeError: cannot handle f0 \\(${dir.join("bad.ts")}:2:\\d+\\)\n +at event \\(${dir.join("bad.ts")}:2:\\d+\\)\n`,
-      ),
-    );
-    expect(await w.stop("SIGTERM")).toBe(0);
-    // Said when the lane goes idle and at the end: the two may come in one line or two.
-    const dropped = [...w.stderr.matchAll(/plugin bad: (\d+) events? (?:was|were) dropped while it was disabled/g)];
-    expect(dropped.reduce((n, m) => n + Number(m[1]), 0)).toBe(2);
-  });
+      );
+      await using w = new Running(["run", "-v", cfg]);
+      await w.waitStderr(/running /, "running");
+      for (let i = 0; i < 12; i++) writeFileSync(dir.join(`w/f${i}`), "");
+      await waitFor(() => records(out).filter((r) => r.kind === "write").length === 12, "the other plugin got all 12");
+      await w.waitStderr(/plugin bad disabled after 10 failures in a row/, "disabled");
+      await waitFor(() => Bun.file(dir.join("rules.log")).size > 0, "the event map ran");
+      expect(w.stderr).toMatch(
+        new RegExp(
+          `error plugins: plugin bad event failed for write ${dir.join("w/f0")}: ` +
+            `TypeError: cannot handle f0 \\(${dir.join("bad.ts")}:2:\\d+\\)` +
+            `\n +at event \\(${dir.join("bad.ts")}:2:\\d+\\)\n`,
+        ),
+      );
+      expect(await w.stop("SIGTERM")).toBe(0);
+      // Said when the lane goes idle and at the end: the two may come in one line or two.
+      const dropped = [...w.stderr.matchAll(/plugin bad: (\d+) events? (?:was|were) dropped while it was disabled/g)];
+      expect(dropped.reduce((n, m) => n + Number(m[1]), 0)).toBe(2);
+    },
+  );
 
   test("an overflow reaches event() as overflow, then rescanned, though its events list names neither", async () => {
     using dir = fastTempDir("plugin");
@@ -106,7 +113,8 @@ export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}", 
     writeFileSync(dir.join("p.ts"), recorder(out, `events: ["IN_DELETE"],`));
     const cfg = writeConfig(
       dir,
-      `export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}", plugins: [new Plugin({ path: "./p.ts" })] })] });`,
+      `export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}",
+  plugins: [new Plugin({ path: "./p.ts" })] })] });`,
     );
     await using w = new Running(["run", cfg]);
     await waitFor(() => records(out).some((r) => r.call === "init"), "init");
@@ -122,45 +130,49 @@ export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}", 
     expect(kinds.filter((k) => k !== "init" && k !== "overflow" && k !== "rescanned" && k !== "dead")).toEqual([]);
   }, 60_000);
 
-  test("one that hangs is reported after its timeout; its later events wait and none is lost; the others go on", async () => {
-    using dir = tempDir("plugin");
-    mkdirSync(dir.join("w"));
-    const out = dir.join("out.jsonl");
-    const slow = dir.join("slow.jsonl");
-    writeFileSync(dir.join("ok.ts"), recorder(out, `events: ["IN_CLOSE_WRITE"],`));
-    writeFileSync(
-      dir.join("slow.ts"),
-      `import { appendFileSync, existsSync } from "node:fs";
+  test(
+    "one that hangs is reported after its timeout; " + "its later events wait and none is lost; the others go on",
+    async () => {
+      using dir = tempDir("plugin");
+      mkdirSync(dir.join("w"));
+      const out = dir.join("out.jsonl");
+      const slow = dir.join("slow.jsonl");
+      writeFileSync(dir.join("ok.ts"), recorder(out, `events: ["IN_CLOSE_WRITE"],`));
+      writeFileSync(
+        dir.join("slow.ts"),
+        `import { appendFileSync, existsSync } from "node:fs";
 import { definePlugin } from "seedwatch";
 export default definePlugin({ events: ["IN_CLOSE_WRITE"], async event(ev) {
-  while (ev.path.endsWith("/stuck") && !existsSync("${dir.join("go")}")) await Bun.sleep(10); // held until the test says go
+  while (ev.path.endsWith("/stuck") && !existsSync("${dir.join("go")}"))
+    await Bun.sleep(10); // held until the test says go
   appendFileSync("${slow}", ev.path.split("/").pop() + "\\n");
 } });
 `,
-    );
-    const cfg = writeConfig(
-      dir,
-      `export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}",
+      );
+      const cfg = writeConfig(
+        dir,
+        `export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}",
   plugins: [new Plugin({ path: "./slow.ts", timeout: 1 }), new Plugin({ path: "./ok.ts" })] })] });`,
-    );
-    await using w = new Running(["run", cfg]);
-    await w.waitStderr(/running /, "running");
-    writeFileSync(dir.join("w/stuck"), "");
-    for (const n of ["a", "b", "c"]) writeFileSync(dir.join(`w/${n}`), "");
-    await waitFor(() => records(out).length === 5, "the other plugin is not held up"); // init + 4
-    await w.waitStderr(
-      /plugin slow event did not finish within 1 s for write .*\/w\/stuck; .*later events wait/,
-      "hung",
-    );
-    writeFileSync(dir.join("go"), "");
-    await waitFor(
-      async () => (await Bun.file(slow).exists()) && (await Bun.file(slow).text()).endsWith("c\n"),
-      "the slow one catches up",
-    );
-    await w.waitStderr(/plugin slow event settled after [\d.]+ s; its events go on/, "settled");
-    expect(await Bun.file(slow).text()).toBe("stuck\na\nb\nc\n");
-    expect(await w.stop("SIGTERM")).toBe(0);
-  });
+      );
+      await using w = new Running(["run", cfg]);
+      await w.waitStderr(/running /, "running");
+      writeFileSync(dir.join("w/stuck"), "");
+      for (const n of ["a", "b", "c"]) writeFileSync(dir.join(`w/${n}`), "");
+      await waitFor(() => records(out).length === 5, "the other plugin is not held up"); // init + 4
+      await w.waitStderr(
+        /plugin slow event did not finish within 1 s for write .*\/w\/stuck; .*later events wait/,
+        "hung",
+      );
+      writeFileSync(dir.join("go"), "");
+      await waitFor(
+        async () => (await Bun.file(slow).exists()) && (await Bun.file(slow).text()).endsWith("c\n"),
+        "the slow one catches up",
+      );
+      await w.waitStderr(/plugin slow event settled after [\d.]+ s; its events go on/, "settled");
+      expect(await Bun.file(slow).text()).toBe("stuck\na\nb\nc\n");
+      expect(await w.stop("SIGTERM")).toBe(0);
+    },
+  );
 });
 
 describe("plugins in --check", () => {
@@ -173,18 +185,22 @@ describe("plugins in --check", () => {
     );
     const cfg = writeConfig(
       dir,
-      `export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}", plugins: [new Plugin({ path: "./broken.ts" })] })] });`,
+      `export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}",
+  plugins: [new Plugin({ path: "./broken.ts" })] })] });`,
     );
     const r = runBin(["run", "--check", cfg]);
     expect(r.code).toBe(9);
     expect(r.stderr).toMatch(
       new RegExp(
-        `^seedwatch: ${dir.join("broken.ts")}:2:\\d+: .*\n.*\n *\\^\n[\\s\\S]*plugin file ${dir.join("broken.ts")} failed to load \\(3 errors\\)\nhint: fix the file, then start seedwatch again\n$`,
+        `^seedwatch: ${dir.join("broken.ts")}:2:\\d+: .*\n.*\n *\\^\n` +
+          `[\\s\\S]*plugin file ${dir.join("broken.ts")} failed to load \\(3 errors\\)` +
+          `\nhint: fix the file, then start seedwatch again\n$`,
       ),
     );
     const named = writeConfig(
       dir,
-      `export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}", plugins: [new Plugin({ name: "notify" })] })] });`,
+      `export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}",
+  plugins: [new Plugin({ name: "notify" })] })] });`,
       "named.ts",
     );
     const n = runBin(["run", "--check", named]);

@@ -39,7 +39,8 @@ interface DownloadRow {
 }
 
 test.skipIf(!HAVE_RTORRENT)(
-  "a CSV in, two workers, a real rtorrent: the album is found, its best torrent downloaded and reported complete with its path",
+  "a CSV in, two workers, a real rtorrent: the album is found, " +
+    "its best torrent downloaded and reported complete with its path",
   async () => {
     using dir = tempDir("q-e2e");
     await using swarm = await startSwarm(dir, SWARM_ALBUM.file);

@@ -39,31 +39,34 @@ function albums(db: string): AlbumRow[] {
 const settled = (db: string) => albums(db).every((a) => a.state === "found" || a.state === "not_found");
 const actions = (f: FakeGazelle, action: string) => f.requests.filter((r) => r.action === action);
 
-test("a worker SIGKILLed mid-lease loses nothing: the lease runs out and another worker finishes the album", async () => {
-  using dir = tempDir("q-work-kill");
-  const db = dir.join("queue.db");
-  const fake = fakeTracker();
-  fake.fail(1, "hang"); // the first worker's first request never gets an answer
-  writeInventory(dir, [["Cockburn, Bruce", "You've Never Seen Everything"]]);
-  queueCli(db, ["import", dir.join("inventory.csv")]);
-  const [a, b] = [addToken(db, "box-a"), addToken(db, "box-b")];
-  await using coord = await startCoordinator(db, ["--lease", "1s"], a);
-  const { config } = writeWorkerConfig(dir, coord.url, fake);
+test(
+  "a worker SIGKILLed mid-lease loses nothing: " + "the lease runs out and another worker finishes the album",
+  async () => {
+    using dir = tempDir("q-work-kill");
+    const db = dir.join("queue.db");
+    const fake = fakeTracker();
+    fake.fail(1, "hang"); // the first worker's first request never gets an answer
+    writeInventory(dir, [["Cockburn, Bruce", "You've Never Seen Everything"]]);
+    queueCli(db, ["import", dir.join("inventory.csv")]);
+    const [a, b] = [addToken(db, "box-a"), addToken(db, "box-b")];
+    await using coord = await startCoordinator(db, ["--lease", "1s"], a);
+    const { config } = writeWorkerConfig(dir, coord.url, fake);
 
-  await using first = startWorker(["metadata", "1"], config, a);
-  await waitFor(
-    () => fake.requests.length > 0 && albums(db)[0]!.state === "leased",
-    "the album leased, its search under way",
-  );
-  first.proc.kill("SIGKILL");
-  await first.stop();
+    await using first = startWorker(["metadata", "1"], config, a);
+    await waitFor(
+      () => fake.requests.length > 0 && albums(db)[0]!.state === "leased",
+      "the album leased, its search under way",
+    );
+    first.proc.kill("SIGKILL");
+    await first.stop();
 
-  await using second = startWorker(["--idle-max", "200ms"], config, b);
-  await waitFor(() => settled(db), "the album found by the second worker");
-  expect(await second.stop("SIGTERM")).toBe(0);
-  const [album] = albums(db);
-  expect(album).toMatchObject({ state: "found", worker: "box-b", attempts: 2 });
-});
+    await using second = startWorker(["--idle-max", "200ms"], config, b);
+    await waitFor(() => settled(db), "the album found by the second worker");
+    expect(await second.stop("SIGTERM")).toBe(0);
+    const [album] = albums(db);
+    expect(album).toMatchObject({ state: "found", worker: "box-b", attempts: 2 });
+  },
+);
 
 test("SIGTERM: the albums not settled go back unharmed (no error, no attempt spent), exit 0", async () => {
   using dir = tempDir("q-work-term");
@@ -89,50 +92,54 @@ test("SIGTERM: the albums not settled go back unharmed (no error, no attempt spe
   expect(worker.stderr).toContain("stopping: giving back the albums not settled");
 });
 
-test("two workers at once: no album searched twice; the shared cache turns one worker's artist lookup into the other's hit", async () => {
-  using dir = tempDir("q-work-two");
-  const db = dir.join("queue.db");
-  const fake = fakeTracker();
-  // Sigur Rós albums whose accented titles browse cannot match: each needs the artist page
-  const extra: [number, string, string][] = [
-    [90001, "Valtar&iacute;", "Valtari"],
-    [90002, "Inn&iacute;", "Inni"],
-  ];
-  for (const [id, name] of extra) fake.addGroup(sigurRos(id, name));
-  const many: [string, string][] = Array.from({ length: 10 }, (_, i) => [`Nobody, Number ${i}`, `Album ${i}`]);
-  writeInventory(dir, many, "many.csv");
-  writeInventory(dir, [["Sigur Rós", "Agaetis Byrjun"]], "first.csv");
-  writeInventory(
-    dir,
-    extra.map(([, , typed]) => ["Sigur Rós", typed]),
-    "later.csv",
-  );
-  queueCli(db, ["import", dir.join("first.csv")]);
-  const [a, b] = [addToken(db, "box-a"), addToken(db, "box-b")];
-  await using coord = await startCoordinator(db, [], a);
-  const { config } = writeWorkerConfig(dir, coord.url, fake);
+test(
+  "two workers at once: no album searched twice; " +
+    "the shared cache turns one worker's artist lookup into the other's hit",
+  async () => {
+    using dir = tempDir("q-work-two");
+    const db = dir.join("queue.db");
+    const fake = fakeTracker();
+    // Sigur Rós albums whose accented titles browse cannot match: each needs the artist page
+    const extra: [number, string, string][] = [
+      [90001, "Valtar&iacute;", "Valtari"],
+      [90002, "Inn&iacute;", "Inni"],
+    ];
+    for (const [id, name] of extra) fake.addGroup(sigurRos(id, name));
+    const many: [string, string][] = Array.from({ length: 10 }, (_, i) => [`Nobody, Number ${i}`, `Album ${i}`]);
+    writeInventory(dir, many, "many.csv");
+    writeInventory(dir, [["Sigur Rós", "Agaetis Byrjun"]], "first.csv");
+    writeInventory(
+      dir,
+      extra.map(([, , typed]) => ["Sigur Rós", typed]),
+      "later.csv",
+    );
+    queueCli(db, ["import", dir.join("first.csv")]);
+    const [a, b] = [addToken(db, "box-a"), addToken(db, "box-b")];
+    await using coord = await startCoordinator(db, [], a);
+    const { config } = writeWorkerConfig(dir, coord.url, fake);
 
-  // worker A looks the artist up; then B, on other albums of that artist, finds it in the cache
-  const first = await runWorker(["metadata", "5"], config, a);
-  expect(first.stdout).toContain("1 found");
-  expect(actions(fake, "artist").length).toBe(1);
-  queueCli(db, ["import", dir.join("later.csv")]);
-  const second = await runWorker(["metadata", "5"], config, b);
-  expect(second.stdout).toContain("2 found");
-  expect(second.stdout).toMatch(/shared cache [1-9]\d* hits/);
-  expect(actions(fake, "artist").length).toBe(1);
+    // worker A looks the artist up; then B, on other albums of that artist, finds it in the cache
+    const first = await runWorker(["metadata", "5"], config, a);
+    expect(first.stdout).toContain("1 found");
+    expect(actions(fake, "artist").length).toBe(1);
+    queueCli(db, ["import", dir.join("later.csv")]);
+    const second = await runWorker(["metadata", "5"], config, b);
+    expect(second.stdout).toContain("2 found");
+    expect(second.stdout).toMatch(/shared cache [1-9]\d* hits/);
+    expect(actions(fake, "artist").length).toBe(1);
 
-  // then both at once on ten more
-  queueCli(db, ["import", dir.join("many.csv")]);
-  const browsesBefore = actions(fake, "browse").length;
-  await using wa = startWorker(["--batch", "2", "--idle-max", "200ms"], config, a);
-  await using wb = startWorker(["--batch", "2", "--idle-max", "200ms"], config, b);
-  await waitFor(() => settled(db), "every album settled", 60_000);
-  expect([await wa.stop("SIGTERM"), await wb.stop("SIGTERM")]).toEqual([0, 0]);
-  // every album searched exactly once: one browse each (all ten are missing from the site)
-  expect(actions(fake, "browse").length - browsesBefore).toBe(10);
-  expect(albums(db).every((x) => x.attempts === 1)).toBe(true);
-});
+    // then both at once on ten more
+    queueCli(db, ["import", dir.join("many.csv")]);
+    const browsesBefore = actions(fake, "browse").length;
+    await using wa = startWorker(["--batch", "2", "--idle-max", "200ms"], config, a);
+    await using wb = startWorker(["--batch", "2", "--idle-max", "200ms"], config, b);
+    await waitFor(() => settled(db), "every album settled", 60_000);
+    expect([await wa.stop("SIGTERM"), await wb.stop("SIGTERM")]).toEqual([0, 0]);
+    // every album searched exactly once: one browse each (all ten are missing from the site)
+    expect(actions(fake, "browse").length - browsesBefore).toBe(10);
+    expect(albums(db).every((x) => x.attempts === 1)).toBe(true);
+  },
+);
 
 // --- internal ---
 

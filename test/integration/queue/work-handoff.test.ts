@@ -79,22 +79,26 @@ async function rig(dir: ReturnType<typeof tempDir>) {
   return { coord, client, site, fake, downloads, deps: { coordinator: client, clock: realClock } };
 }
 
-test("a seedbox that refuses for now: the download goes back queued with the reason; for good: it fails with the reason", async () => {
-  using dir = tempDir("q-handoff-refuse");
-  const r = await rig(dir);
-  await using _ = r.coord;
-  const box = new ScriptedSeedbox("box1");
-  box.refuse = new HandOffError("rtorrent at /run/rt.sock: connection refused", "retry");
-  const t1 = await runTorrentBatch(r.deps, r.site, 1, box);
-  expect(t1).toMatchObject({ leased: 1, handedOff: 0, retry: 1, failed: 0 });
-  box.refuse = new HandOffError("rtorrent refused the torrent: bad piece length", "fail");
-  const t2 = await runTorrentBatch(r.deps, r.site, 1, box);
-  expect(t2).toMatchObject({ leased: 1, handedOff: 0, retry: 0, failed: 1 });
-  expect(r.downloads().map((d) => [d.siteTorrentId, d.state, d.reason])).toEqual([
-    [3001, "queued", "seedbox box1: rtorrent at /run/rt.sock: connection refused"],
-    [3003, "failed", "seedbox box1: rtorrent refused the torrent: bad piece length"],
-  ]);
-});
+test(
+  "a seedbox that refuses for now: the download goes back queued with the reason; " +
+    "for good: it fails with the reason",
+  async () => {
+    using dir = tempDir("q-handoff-refuse");
+    const r = await rig(dir);
+    await using _ = r.coord;
+    const box = new ScriptedSeedbox("box1");
+    box.refuse = new HandOffError("rtorrent at /run/rt.sock: connection refused", "retry");
+    const t1 = await runTorrentBatch(r.deps, r.site, 1, box);
+    expect(t1).toMatchObject({ leased: 1, handedOff: 0, retry: 1, failed: 0 });
+    box.refuse = new HandOffError("rtorrent refused the torrent: bad piece length", "fail");
+    const t2 = await runTorrentBatch(r.deps, r.site, 1, box);
+    expect(t2).toMatchObject({ leased: 1, handedOff: 0, retry: 0, failed: 1 });
+    expect(r.downloads().map((d) => [d.siteTorrentId, d.state, d.reason])).toEqual([
+      [3001, "queued", "seedbox box1: rtorrent at /run/rt.sock: connection refused"],
+      [3003, "failed", "seedbox box1: rtorrent refused the torrent: bad piece length"],
+    ]);
+  },
+);
 
 test("a torrent the seedbox reports complete reaches the coordinator with its path", async () => {
   using dir = tempDir("q-handoff-complete");

@@ -10,45 +10,48 @@ import { tempDir } from "../../helpers/tmp.ts";
 
 const ANALYZE = Bun.which("systemd-analyze");
 
-test("install --queue-worker (systemd): queue work --config FILE, an example worker.ts with its types; uninstall", () => {
-  using dir = tempDir("svc-worker");
-  const r = runBin([
-    "service",
-    "install",
-    "--queue-worker",
-    "/etc/seedwatch/worker.ts",
-    "--init",
-    "systemd",
-    "--root",
-    dir.path,
-  ]);
-  expect(r.code).toBe(0);
-  const unitPath = dir.join("etc/systemd/system/seedwatch-worker.service");
-  const unit = readFileSync(unitPath, "utf8");
-  expect(unit).toContain(`ExecStart=${BIN} queue work --config /etc/seedwatch/worker.ts`);
-  expect(unit).toContain("Description=seedwatch queue worker");
-  expect(unit).not.toContain("ExecReload");
-  expect(readFileSync(dir.join("etc/seedwatch/worker.ts"), "utf8")).toContain("defineWorker({");
-  expect(readFileSync(dir.join("etc/seedwatch/seedwatch.d.ts"), "utf8")).toContain("export function defineWorker(");
-  expect(r.stdout).toContain("seedwatch queue work metadata 1 --config /etc/seedwatch/worker.ts");
-  if (ANALYZE) {
-    const v = Bun.spawnSync([ANALYZE, "verify", unitPath], { stdout: "pipe", stderr: "pipe" });
-    expect(`${v.stdout}${v.stderr}`).toBe("");
-  }
-  const gone = runBin([
-    "service",
-    "uninstall",
-    "--queue-worker",
-    "/etc/seedwatch/worker.ts",
-    "--init",
-    "systemd",
-    "--root",
-    dir.path,
-  ]);
-  expect(gone.code).toBe(0);
-  expect(existsSync(unitPath)).toBe(false);
-  expect(existsSync(dir.join("etc/seedwatch/worker.ts"))).toBe(false); // the example, unchanged
-});
+test(
+  "install --queue-worker (systemd): queue work --config FILE, " + "an example worker.ts with its types; uninstall",
+  () => {
+    using dir = tempDir("svc-worker");
+    const r = runBin([
+      "service",
+      "install",
+      "--queue-worker",
+      "/etc/seedwatch/worker.ts",
+      "--init",
+      "systemd",
+      "--root",
+      dir.path,
+    ]);
+    expect(r.code).toBe(0);
+    const unitPath = dir.join("etc/systemd/system/seedwatch-worker.service");
+    const unit = readFileSync(unitPath, "utf8");
+    expect(unit).toContain(`ExecStart=${BIN} queue work --config /etc/seedwatch/worker.ts`);
+    expect(unit).toContain("Description=seedwatch queue worker");
+    expect(unit).not.toContain("ExecReload");
+    expect(readFileSync(dir.join("etc/seedwatch/worker.ts"), "utf8")).toContain("defineWorker({");
+    expect(readFileSync(dir.join("etc/seedwatch/seedwatch.d.ts"), "utf8")).toContain("export function defineWorker(");
+    expect(r.stdout).toContain("seedwatch queue work metadata 1 --config /etc/seedwatch/worker.ts");
+    if (ANALYZE) {
+      const v = Bun.spawnSync([ANALYZE, "verify", unitPath], { stdout: "pipe", stderr: "pipe" });
+      expect(`${v.stdout}${v.stderr}`).toBe("");
+    }
+    const gone = runBin([
+      "service",
+      "uninstall",
+      "--queue-worker",
+      "/etc/seedwatch/worker.ts",
+      "--init",
+      "systemd",
+      "--root",
+      dir.path,
+    ]);
+    expect(gone.code).toBe(0);
+    expect(existsSync(unitPath)).toBe(false);
+    expect(existsSync(dir.join("etc/seedwatch/worker.ts"))).toBe(false); // the example, unchanged
+  },
+);
 
 test("install --queue-worker (openrc); with --queue or --config it is a usage error", () => {
   using dir = tempDir("svc-worker-rc");

@@ -24,7 +24,9 @@ function config(dir: TempDir, paths: string[], extra = ""): string {
     .join(", ");
   writeFileSync(
     path,
-    `import { Pyinotifyd, ShellScheduler, Watch } from "seedwatch";\nconst s = new ShellScheduler({ cmd: "true" });\nexport default new Pyinotifyd({ ${extra}watches: [${watches}] });\n`,
+    `import { Pyinotifyd, ShellScheduler, Watch } from "seedwatch";\n` +
+      `const s = new ShellScheduler({ cmd: "true" });\n` +
+      `export default new Pyinotifyd({ ${extra}watches: [${watches}] });\n`,
   );
   return path;
 }
@@ -57,7 +59,10 @@ describe("run --check refuses what run refuses", () => {
       "a watch path that does not exist",
       (d) => d.join("missing"),
       4,
-      /watch ".*missing": no such file or directory \(ENOENT\)\nhint: check the path for a typo, or create the directory first/,
+      new RegExp(
+        String.raw`watch ".*missing": no such file or directory \(ENOENT\)\n` +
+          "hint: check the path for a typo, or create the directory first",
+      ),
     ],
     [
       "a file where a directory is needed",
@@ -175,7 +180,8 @@ function makePath(dir: TempDir, kind: Kind, i: number): string {
 let cases = 0;
 afterAll(() => cases && process.stderr.write(`check.test.ts: ${cases} generated configs compared\n`));
 
-test("generated configs: run --check passes exactly when run starts, and refuses with run's message, hint and exit code", async () => {
+test("generated configs: run --check passes exactly when run starts, " +
+  "and refuses with run's message, hint and exit code", async () => {
   await assertProperty(
     fc.asyncProperty(fc.array(fc.constantFrom(...KINDS), { minLength: 1, maxLength: 3 }), async (kinds) => {
       cases++;

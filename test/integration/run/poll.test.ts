@@ -16,7 +16,8 @@ test("a polled watch runs its event map: new files once settled, renames as move
     cfg,
     `import { appendFileSync } from "node:fs";
 import { Pyinotifyd, Watch, TaskScheduler } from "seedwatch";
-const t = new TaskScheduler({ job: (e) => appendFileSync("${dir.join("seen")}", e.maskname + " " + e.pathname + " " + e.src_pathname + "\\n") });
+const t = new TaskScheduler({ job: (e) => appendFileSync("${dir.join("seen")}",
+    e.maskname + " " + e.pathname + " " + e.src_pathname + "\\n") });
 export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}", rec: true, auto_add: true, poll: 20,
   event_map: { IN_CLOSE_WRITE: t, IN_MOVED_TO: t } })] });`,
   );
@@ -37,7 +38,8 @@ test("poll must be a whole number of milliseconds, at least 10", () => {
   writeFileSync(
     cfg,
     `import { Pyinotifyd, Watch } from "seedwatch";
-export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.path}", poll: 0.5, event_map: { IN_CREATE: () => {} } })] });`,
+export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.path}", poll: 0.5,
+  event_map: { IN_CREATE: () => {} } })] });`,
   );
   const r = runBin(["run", "--check", cfg]);
   expect(r.code).toBe(3);

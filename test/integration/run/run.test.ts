@@ -13,38 +13,47 @@ function config(dir: TempDir, body: string, name = "config.ts"): string {
   const path = dir.join(name);
   writeFileSync(
     path,
-    `import { Pyinotifyd, Watch, EventMap, TaskScheduler, ShellScheduler, FileManagerScheduler, FileManagerRule, Cancel } from "seedwatch";\n${body}`,
+    `import { Pyinotifyd, Watch, EventMap, TaskScheduler, ShellScheduler, ` +
+      `FileManagerScheduler, FileManagerRule, Cancel } from "seedwatch";\n${body}`,
   );
   return path;
 }
 
 describe("seedwatch run", () => {
-  test("a move rule with a named group, into directories made on the fly, for files in new sub-directories", async () => {
-    using dir = tempDir("run");
-    mkdirSync(dir.join("src"));
-    const cfg = config(
-      dir,
-      `const files = new FileManagerScheduler({ rules: [new FileManagerRule({ action: "move", src_re: "^${dir.join("src")}/(?P<path>.*)\\\\.done$", dst_re: "${dir.join("dst")}/\\\\g<path>", auto_create: true, filemode: 0o600 })] });
-export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("src")}", rec: true, auto_add: true, event_map: { IN_CLOSE_WRITE: files, IN_MOVED_TO: files } })] });`,
-    );
-    await using w = new Running(["run", cfg]);
-    await w.waitStderr(/running /, "running");
-    mkdirSync(dir.join("src/a/b/c"), { recursive: true });
-    writeFileSync(dir.join("src/a/b/c/track.flac.done"), "x");
-    writeFileSync(dir.join("src/keep.tmp"), "y");
-    await waitFor(() => existsSync(dir.join("dst/a/b/c/track.flac")), "moved");
-    expect(existsSync(dir.join("src/a/b/c/track.flac.done"))).toBe(false);
-    expect(existsSync(dir.join("src/keep.tmp"))).toBe(true);
-    expect(Bun.file(dir.join("dst/a/b/c/track.flac")).size).toBe(1);
-    expect(await w.stop("SIGTERM")).toBe(0);
-  });
+  test(
+    "a move rule with a named group, into directories made on the fly, " + "for files in new sub-directories",
+    async () => {
+      using dir = tempDir("run");
+      mkdirSync(dir.join("src"));
+      const cfg = config(
+        dir,
+        `const files = new FileManagerScheduler({ rules: [new FileManagerRule({ action: "move",
+  src_re: "^${dir.join("src")}/(?P<path>.*)\\\\.done$",
+  dst_re: "${dir.join("dst")}/\\\\g<path>", auto_create: true, filemode: 0o600 })] });
+export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("src")}", rec: true, auto_add: true,
+  event_map: { IN_CLOSE_WRITE: files, IN_MOVED_TO: files } })] });`,
+      );
+      await using w = new Running(["run", cfg]);
+      await w.waitStderr(/running /, "running");
+      mkdirSync(dir.join("src/a/b/c"), { recursive: true });
+      writeFileSync(dir.join("src/a/b/c/track.flac.done"), "x");
+      writeFileSync(dir.join("src/keep.tmp"), "y");
+      await waitFor(() => existsSync(dir.join("dst/a/b/c/track.flac")), "moved");
+      expect(existsSync(dir.join("src/a/b/c/track.flac.done"))).toBe(false);
+      expect(existsSync(dir.join("src/keep.tmp"))).toBe(true);
+      expect(Bun.file(dir.join("dst/a/b/c/track.flac")).size).toBe(1);
+      expect(await w.stop("SIGTERM")).toBe(0);
+    },
+  );
 
-  test("a TaskScheduler job: the delay re-arms (one run, newest event); an event while it runs gives one re-run", async () => {
-    using dir = tempDir("run");
-    mkdirSync(dir.join("w"));
-    const cfg = config(
-      dir,
-      `import { appendFileSync, existsSync } from "node:fs";
+  test(
+    "a TaskScheduler job: the delay re-arms (one run, newest event); " + "an event while it runs gives one re-run",
+    async () => {
+      using dir = tempDir("run");
+      mkdirSync(dir.join("w"));
+      const cfg = config(
+        dir,
+        `import { appendFileSync, existsSync } from "node:fs";
 const task = new TaskScheduler({
   delay: 1, // the window in which IN_CLOSE_WRITE must reach seedwatch after IN_CREATE, on a loaded machine
   job: async (event, task_id) => {
@@ -52,45 +61,52 @@ const task = new TaskScheduler({
     while (!existsSync("${dir.join("go")}")) await Bun.sleep(5); // waitFor-style: held until the test creates "go"
   },
 });
-export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}", event_map: { IN_CREATE: task, IN_CLOSE_WRITE: task, IN_ATTRIB: task } })] });`,
-    );
-    const jobs = () =>
-      existsSync(dir.join("jobs.log")) ? readFileSync(dir.join("jobs.log"), "utf8").split("\n").filter(Boolean) : []; // read mid-append, the file can be empty
-    await using w = new Running(["run", cfg]);
-    await w.waitStderr(/running /, "running");
-    writeFileSync(dir.join("w/f"), "1"); // IN_CREATE, then IN_CLOSE_WRITE re-arms the delay
-    await waitFor(() => jobs().length === 1, "first run");
-    expect(jobs()[0]).toMatch(new RegExp(`^IN_CLOSE_WRITE ${dir.join("w/f")} [0-9a-f-]{36}$`));
-    chmodSync(dir.join("w/f"), 0o600); // IN_ATTRIB while the job runs: kept for a re-run
-    await w.waitStderr(/event during ongoing task/, "queued");
-    writeFileSync(dir.join("go"), "");
-    await waitFor(() => jobs().length === 2, "re-run");
-    expect(jobs()[1]!.split(" ")[0]).toBe("IN_ATTRIB");
-    expect(jobs()[1]!.split(" ")[2]).toBe(jobs()[0]!.split(" ")[2]); // same task_id
-  });
+export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}",
+  event_map: { IN_CREATE: task, IN_CLOSE_WRITE: task, IN_ATTRIB: task } })] });`,
+      );
+      const jobs = () =>
+        // read mid-append, the file can be empty
+        existsSync(dir.join("jobs.log")) ? readFileSync(dir.join("jobs.log"), "utf8").split("\n").filter(Boolean) : [];
+      await using w = new Running(["run", cfg]);
+      await w.waitStderr(/running /, "running");
+      writeFileSync(dir.join("w/f"), "1"); // IN_CREATE, then IN_CLOSE_WRITE re-arms the delay
+      await waitFor(() => jobs().length === 1, "first run");
+      expect(jobs()[0]).toMatch(new RegExp(`^IN_CLOSE_WRITE ${dir.join("w/f")} [0-9a-f-]{36}$`));
+      chmodSync(dir.join("w/f"), 0o600); // IN_ATTRIB while the job runs: kept for a re-run
+      await w.waitStderr(/event during ongoing task/, "queued");
+      writeFileSync(dir.join("go"), "");
+      await waitFor(() => jobs().length === 2, "re-run");
+      expect(jobs()[1]!.split(" ")[0]).toBe("IN_ATTRIB");
+      expect(jobs()[1]!.split(" ")[2]).toBe(jobs()[0]!.split(" ")[2]); // same task_id
+    },
+  );
 
-  test("rec with auto_add off (pyinotifyd's default): existing sub-directories are watched, new ones are not", async () => {
-    using dir = tempDir("run");
-    mkdirSync(dir.join("w/old"), { recursive: true });
-    const cfg = config(
-      dir,
-      `const s = new ShellScheduler({ cmd: ["sh", "-c", "echo \\"$1\\" >> ${dir.join("seen")}", "sh", "{name}"] });
-export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}", rec: true, event_map: { IN_CLOSE_WRITE: s } })] });`,
-    );
-    expect(runBin(["run", "--check", cfg]).stdout).toContain("auto_add is off, files in them are not seen");
-    await using w = new Running(["run", cfg]);
-    await w.waitStderr(/running /, "running");
-    mkdirSync(dir.join("w/new"));
-    writeFileSync(dir.join("w/new/unseen"), "");
-    writeFileSync(dir.join("w/old/seen"), "");
-    await waitFor(
-      () => existsSync(dir.join("seen")) && readFileSync(dir.join("seen"), "utf8").includes("seen"),
-      "old/seen",
-    );
-    writeFileSync(dir.join("w/top"), "");
-    await waitFor(() => readFileSync(dir.join("seen"), "utf8").includes("top"), "barrier");
-    expect(readFileSync(dir.join("seen"), "utf8").trim().split("\n").sort()).toEqual(["seen", "top"]);
-  });
+  test(
+    "rec with auto_add off (pyinotifyd's default): " + "existing sub-directories are watched, new ones are not",
+    async () => {
+      using dir = tempDir("run");
+      mkdirSync(dir.join("w/old"), { recursive: true });
+      const cfg = config(
+        dir,
+        `const s = new ShellScheduler({ cmd: ["sh", "-c", "echo \\"$1\\" >> ${dir.join("seen")}", "sh", "{name}"] });
+export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}", rec: true,
+  event_map: { IN_CLOSE_WRITE: s } })] });`,
+      );
+      expect(runBin(["run", "--check", cfg]).stdout).toContain("auto_add is off, files in them are not seen");
+      await using w = new Running(["run", cfg]);
+      await w.waitStderr(/running /, "running");
+      mkdirSync(dir.join("w/new"));
+      writeFileSync(dir.join("w/new/unseen"), "");
+      writeFileSync(dir.join("w/old/seen"), "");
+      await waitFor(
+        () => existsSync(dir.join("seen")) && readFileSync(dir.join("seen"), "utf8").includes("seen"),
+        "old/seen",
+      );
+      writeFileSync(dir.join("w/top"), "");
+      await waitFor(() => readFileSync(dir.join("seen"), "utf8").includes("top"), "barrier");
+      expect(readFileSync(dir.join("seen"), "utf8").trim().split("\n").sort()).toEqual(["seen", "top"]);
+    },
+  );
 
   test("pyinotifyd's injection: a crafted name stays text in {pathname} and {src_pathname}", async () => {
     using dir = tempDir("run");
@@ -98,7 +114,8 @@ export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}", 
     const cfg = config(
       dir,
       `const shell = new ShellScheduler({ cmd: "echo CMD pathname={pathname} src={src_pathname}" });
-export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}", event_map: { IN_MOVED_FROM: null, IN_MOVED_TO: shell } })] });`,
+export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}",
+  event_map: { IN_MOVED_FROM: null, IN_MOVED_TO: shell } })] });`,
     );
     await using w = new Running(["run", cfg], { cwd: dir.path });
     await w.waitStderr(/running /, "running");
@@ -113,8 +130,10 @@ export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}", 
     mkdirSync(dir.join("in"));
     const cfg = config(
       dir,
-      `const log = new ShellScheduler({ cmd: ["sh", "-c", "echo \\"$1\\" >> ${dir.join("ran.log")}", "sh", "{name}"], delay: 1 });
-export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("in")}", event_map: { IN_CLOSE_WRITE: log, IN_DELETE: new Cancel(log) } })] });`,
+      `const log = new ShellScheduler({ cmd: ["sh", "-c", "echo \\"$1\\" >> ${dir.join("ran.log")}", "sh", "{name}"],
+  delay: 1 });
+export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("in")}",
+  event_map: { IN_CLOSE_WRITE: log, IN_DELETE: new Cancel(log) } })] });`,
     );
     await using w = new Running(["run", cfg]);
     await w.waitStderr(/running /, "running");
@@ -133,8 +152,11 @@ export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("in")}",
     mkdirSync(dir.join("w"));
     const cfg = config(
       dir,
-      `const files = new FileManagerScheduler({ rules: [new FileManagerRule({ action: "copy", src_re: "^${dir.join("w")}/(?<n>[^/]+)$", dst_re: "${dir.join("w")}/$<n>.bak" })] });
-export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}", event_map: { IN_CLOSE_WRITE: files, IN_CREATE: files } })] });`,
+      `const files = new FileManagerScheduler({ rules: [new FileManagerRule({ action: "copy",
+  src_re: "^${dir.join("w")}/(?<n>[^/]+)$",
+  dst_re: "${dir.join("w")}/$<n>.bak" })] });
+export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}",
+  event_map: { IN_CLOSE_WRITE: files, IN_CREATE: files } })] });`,
     );
     await using w = new Running(["run", cfg]);
     await w.waitStderr(/running /, "running");
@@ -150,7 +172,8 @@ export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}", 
     mkdirSync(dir.join("w"));
     const one = (tag: string) =>
       `const s = new ShellScheduler({ cmd: ["sh", "-c", "echo ${tag} >> ${dir.join("out.log")}"] });
-export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}", event_map: { IN_CLOSE_WRITE: s } })] });`;
+export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}",
+  event_map: { IN_CLOSE_WRITE: s } })] });`;
     const cfg = config(dir, one("first"));
     const lines = () =>
       existsSync(dir.join("out.log")) ? readFileSync(dir.join("out.log"), "utf8").trim().split("\n") : [];
@@ -170,7 +193,8 @@ export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}", 
     await waitFor(() => lines().includes("third"), "new config acts");
     await w.waitStderr(/task finished.*w\/3/, "third task logged");
     expect(lines().filter((l) => l === "third").length).toBe(1);
-    expect(w.stderr.match(/execute shell command.*path=.*w\/3,/g)?.length).toBe(1); // no duplicate handlers after reloads
+    // no duplicate handlers after reloads
+    expect(w.stderr.match(/execute shell command.*path=.*w\/3,/g)?.length).toBe(1);
     expect(await w.stop("SIGTERM")).toBe(0);
   });
 
@@ -181,7 +205,8 @@ export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}", 
       const cfg = config(
         dir,
         `const s = new ShellScheduler({ cmd: ["touch", "${dir.join("ran")}"], delay: 600 });
-export default new Pyinotifyd({ shutdown_pending: "${policy}", watches: [new Watch({ path: "${dir.join("w")}", event_map: { IN_CLOSE_WRITE: s } })] });`,
+export default new Pyinotifyd({ shutdown_pending: "${policy}", watches: [new Watch({ path: "${dir.join("w")}",
+  event_map: { IN_CLOSE_WRITE: s } })] });`,
       );
       await using w = new Running(["run", cfg]);
       await w.waitStderr(/running /, "running");
@@ -199,7 +224,9 @@ export default new Pyinotifyd({ shutdown_pending: "${policy}", watches: [new Wat
     const cfg = config(
       dir,
       `const s = new ShellScheduler({ cmd: ["sh", "-c", "echo \\"$1\\" >> ${dir.join("seen")}", "sh", "{path}"] });
-export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.path}/*/incoming", exclude_filter: "${dir.join("excludes")}", event_map: { IN_CLOSE_WRITE: s } })] });`,
+export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.path}/*/incoming",
+  exclude_filter: "${dir.join("excludes")}",
+  event_map: { IN_CLOSE_WRITE: s } })] });`,
     );
     await using w = new Running(["run", cfg]);
     await w.waitStderr(/running /, "running");
@@ -225,7 +252,9 @@ export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.path}/*/incom
       const cfg = config(
         dir,
         `const t = new TaskScheduler({ job: async () => {}, delay: 5, dirs: true });
-export default new Pyinotifyd({ watches: [new Watch({ path: "/tmp", rec: true, auto_add: true, exclude_filter: ["^/tmp/skip$"], event_map: new EventMap({ default_sched: t }) })] });`,
+export default new Pyinotifyd({ watches: [new Watch({ path: "/tmp", rec: true, auto_add: true,
+  exclude_filter: ["^/tmp/skip$"],
+  event_map: new EventMap({ default_sched: t }) })] });`,
       );
       const r = runBin(["run", "--check", cfg]);
       expect(r.code).toBe(0);
@@ -238,7 +267,9 @@ export default new Pyinotifyd({ watches: [new Watch({ path: "/tmp", rec: true, a
     const bad: [string, string, number, RegExp][] = [
       [
         "pyinotifyd's IN_WRITE_CLOSE",
-        `const s = new ShellScheduler({ cmd: "true" });\nexport default new Pyinotifyd({ watches: [new Watch({ path: "/tmp", event_map: { IN_WRITE_CLOSE: s } })] });`,
+        `const s = new ShellScheduler({ cmd: "true" });\n` +
+          `export default new Pyinotifyd({ watches: [new Watch({ path: "/tmp", ` +
+          `event_map: { IN_WRITE_CLOSE: s } })] });`,
         3,
         /watches\[0\]\.event_map\.IN_WRITE_CLOSE: unknown event name[\s\S]*did you mean IN_CLOSE_WRITE/,
       ],
@@ -334,7 +365,8 @@ while True: out.write(s.recv(65536)+b"\\n")`,
           `import { enableSyslog, WARNING } from "seedwatch";
 enableSyslog({ address: "${sock}" });
 const s = new ShellScheduler({ cmd: "exit 3" });
-export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}", event_map: { IN_CLOSE_WRITE: s } })] });`,
+export default new Pyinotifyd({ watches: [new Watch({ path: "${dir.join("w")}",
+  event_map: { IN_CLOSE_WRITE: s } })] });`,
         );
         await using w = new Running(["run", cfg]);
         await w.waitStderr(/running /, "running");

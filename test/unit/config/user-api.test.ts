@@ -56,31 +56,34 @@ test("a new section (as plugins or the queue will add) needs nothing below it", 
   );
 });
 
-test("a Watch key added from above: validated by its layer, event_map optional when it acts, described by --check", () => {
-  const notes = {
-    key: "notes",
-    dts: "    notes?: string[];",
-    validate(value: unknown, field: string) {
-      if (!Array.isArray(value)) throw new ConfigError("must be a list", field, value);
-      return value;
-    },
-    acts: (value: unknown[]) => value.length > 0,
-    describe: (value: unknown[]) => [`notes: ${value.join(", ")}`],
-  } as unknown as WatchSection;
-  const watch = (o: object) => new Pyinotifyd({ watches: [new Watch({ path: "/w", ...o })] });
-  expect(() => validateConfig(watch({ notes: ["a"] }))).toThrow(/^watches\[0\]: unknown key "notes"/);
-  const valid = validateConfig(watch({ notes: ["a", "b"] }), [], [notes]);
-  expect((valid.watches[0] as unknown as Record<string, unknown>).notes).toEqual(["a", "b"]);
-  expect(valid.watches[0]!.map.size).toBe(0);
-  expect(describeConfig(valid, [], [notes])).toContain("watch /w (this directory only)\n  notes: a, b\n");
-  expect(() => validateConfig(watch({ notes: "x" }), [], [notes])).toThrow(/^watches\[0\]\.notes: must be a list/);
-  expect(() => validateConfig(watch({ notes: [] }), [], [notes])).toThrow(
-    /^watches\[0\]\.event_map: is missing: which events go to which scheduler \(or notes\)/,
-  );
-  expect(composeUserApi([RULES_API, { watchSections: [notes] }]).dts).toMatch(
-    /export interface WatchOptions \{\n {4}notes\?: string\[\];\n {2}\}/,
-  );
-  expect(() => composeUserApi([{ watchSections: [notes] }, { watchSections: [notes] }])).toThrow(
-    /the Watch key notes is added twice/,
-  );
-});
+test(
+  "a Watch key added from above: validated by its layer, " + "event_map optional when it acts, described by --check",
+  () => {
+    const notes = {
+      key: "notes",
+      dts: "    notes?: string[];",
+      validate(value: unknown, field: string) {
+        if (!Array.isArray(value)) throw new ConfigError("must be a list", field, value);
+        return value;
+      },
+      acts: (value: unknown[]) => value.length > 0,
+      describe: (value: unknown[]) => [`notes: ${value.join(", ")}`],
+    } as unknown as WatchSection;
+    const watch = (o: object) => new Pyinotifyd({ watches: [new Watch({ path: "/w", ...o })] });
+    expect(() => validateConfig(watch({ notes: ["a"] }))).toThrow(/^watches\[0\]: unknown key "notes"/);
+    const valid = validateConfig(watch({ notes: ["a", "b"] }), [], [notes]);
+    expect((valid.watches[0] as unknown as Record<string, unknown>).notes).toEqual(["a", "b"]);
+    expect(valid.watches[0]!.map.size).toBe(0);
+    expect(describeConfig(valid, [], [notes])).toContain("watch /w (this directory only)\n  notes: a, b\n");
+    expect(() => validateConfig(watch({ notes: "x" }), [], [notes])).toThrow(/^watches\[0\]\.notes: must be a list/);
+    expect(() => validateConfig(watch({ notes: [] }), [], [notes])).toThrow(
+      /^watches\[0\]\.event_map: is missing: which events go to which scheduler \(or notes\)/,
+    );
+    expect(composeUserApi([RULES_API, { watchSections: [notes] }]).dts).toMatch(
+      /export interface WatchOptions \{\n {4}notes\?: string\[\];\n {2}\}/,
+    );
+    expect(() => composeUserApi([{ watchSections: [notes] }, { watchSections: [notes] }])).toThrow(
+      /the Watch key notes is added twice/,
+    );
+  },
+);

@@ -160,34 +160,41 @@ describe("Supervisor: one watcher, shared", () => {
 });
 
 describe("Supervisor: polled roots", () => {
-  test("a claim that asks for poll is served by a poll watcher of that interval; its events are routed alike", async () => {
-    const r = rig(["/w", "/nfs"]);
-    const local = new Probe("local", [{ root: "/w", events: ["IN_CLOSE_WRITE"] }], r.journal);
-    const remote = new Probe("remote", [{ root: "/nfs", poll: 500, events: ["IN_CLOSE_WRITE"] }], r.journal);
-    await r.sup.add([local, remote]);
-    expect(r.watcher().roots()).toEqual(["/w"]);
-    expect([...r.pollers.keys()]).toEqual([500]);
-    expect(r.pollers.get(500)!.roots()).toEqual(["/nfs"]);
-    r.fs.write("/nfs/f");
-    r.fs.write("/w/g");
-    // The fake file system reports to every fake watcher; each watcher reports its own roots.
-    expect(remote.seen()).toEqual(["write /nfs /nfs/f"]);
-    expect(local.seen()).toEqual(["write /w /w/g"]);
-    const code = r.sup.run();
-    r.sup.stop("test");
-    expect(await code).toBe(0);
-    expect(r.fs.watchers.size).toBe(0); // every watcher closed, poll ones too
-  });
+  test(
+    "a claim that asks for poll is served by a poll watcher of that interval; " + "its events are routed alike",
+    async () => {
+      const r = rig(["/w", "/nfs"]);
+      const local = new Probe("local", [{ root: "/w", events: ["IN_CLOSE_WRITE"] }], r.journal);
+      const remote = new Probe("remote", [{ root: "/nfs", poll: 500, events: ["IN_CLOSE_WRITE"] }], r.journal);
+      await r.sup.add([local, remote]);
+      expect(r.watcher().roots()).toEqual(["/w"]);
+      expect([...r.pollers.keys()]).toEqual([500]);
+      expect(r.pollers.get(500)!.roots()).toEqual(["/nfs"]);
+      r.fs.write("/nfs/f");
+      r.fs.write("/w/g");
+      // The fake file system reports to every fake watcher; each watcher reports its own roots.
+      expect(remote.seen()).toEqual(["write /nfs /nfs/f"]);
+      expect(local.seen()).toEqual(["write /w /w/g"]);
+      const code = r.sup.run();
+      r.sup.stop("test");
+      expect(await code).toBe(0);
+      expect(r.fs.watchers.size).toBe(0); // every watcher closed, poll ones too
+    },
+  );
 
-  test("an inotify claim and a poll claim on one root: the root is polled; a poll root is never served from above by inotify", async () => {
-    const r = rig(["/w/mnt"]);
-    const a = new Probe("a", [{ root: "/w" }], r.journal);
-    const b = new Probe("b", [{ root: "/w/mnt", poll: 200 }], r.journal);
-    const c = new Probe("c", [{ root: "/w/mnt", recursive: false }], r.journal);
-    await r.sup.add([a, b, c]);
-    expect(r.watcher().roots()).toEqual(["/w"]);
-    expect(r.pollers.get(200)!.roots()).toEqual(["/w/mnt"]);
-  });
+  test(
+    "an inotify claim and a poll claim on one root: the root is polled; " +
+      "a poll root is never served from above by inotify",
+    async () => {
+      const r = rig(["/w/mnt"]);
+      const a = new Probe("a", [{ root: "/w" }], r.journal);
+      const b = new Probe("b", [{ root: "/w/mnt", poll: 200 }], r.journal);
+      const c = new Probe("c", [{ root: "/w/mnt", recursive: false }], r.journal);
+      await r.sup.add([a, b, c]);
+      expect(r.watcher().roots()).toEqual(["/w"]);
+      expect(r.pollers.get(200)!.roots()).toEqual(["/w/mnt"]);
+    },
+  );
 });
 
 describe("Supervisor: lifecycle", () => {
