@@ -52,13 +52,15 @@ function lsyncd(layer: "rsync" | "direct"): MirrorTool {
       writeFileSync(
         cfg,
         `settings { nodaemon = true, insist = false }
-sync { default.${layer}, source = ${JSON.stringify(src)}, target = ${JSON.stringify(dst)}, delay = 0${layer === "rsync" ? ", rsync = { archive = true }" : ""} }
+sync { default.${layer}, source = ${JSON.stringify(src)},
+  target = ${JSON.stringify(dst)}, delay = 0${layer === "rsync" ? ", rsync = { archive = true }" : ""} }
 `,
       );
       return daemon(["setsid", "lsyncd", "-log", "Normal", cfg], /Startup of .* finished/);
     },
     version: () =>
-      `lsyncd ${Bun.spawnSync(["lsyncd", "--version"]).stdout.toString().replace("Version:", "").trim()} (default.${layer})`,
+      `lsyncd ${Bun.spawnSync(["lsyncd", "--version"]).stdout.toString().replace("Version:", "").trim()} ` +
+      `(default.${layer})`,
   };
 }
 export const lsyncdRsync = lsyncd("rsync");

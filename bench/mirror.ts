@@ -73,13 +73,19 @@ try {
   rmSync(work, { recursive: true, force: true });
 }
 
-const report = `# Benchmarks: Mirror and Scribe
+const report =
+  `# Benchmarks: Mirror and Scribe
 
-Run ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC with \`bun bench/mirror.ts${args.length ? ` ${args.join(" ")}` : ""}\`; ${RUNS} runs, medians.
+Run ${new Date().toISOString().slice(0, 16).replace("T", " ")} ` +
+  `UTC with \`bun bench/mirror.ts${args.length ? ` ${args.join(" ")}` : ""}\`` +
+  `; ${RUNS} runs, medians.
 
-- machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; files on ${tmpfs ? "a private tmpfs" : "the disk (bench/out)"}
+- machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}, ` +
+  `${(totalmem() / 2 ** 30).toFixed(0)} GiB; ` +
+  `files on ${tmpfs ? "a private tmpfs" : "the disk (bench/out)"}
 - ${tools.map((t) => t.version()).join("; ")}
-- lsyncd: \`settings { nodaemon = true }\`, \`sync { default.rsync | default.direct, delay = 0 }\` (rsync with \`archive = true\`), other settings its defaults
+- lsyncd: \`settings { nodaemon = true }\`, \`sync { default.rsync | default.direct, delay = 0 }\` ` +
+  `(rsync with \`archive = true\`), other settings its defaults
 
 ${mirrorTables()}
 
@@ -169,20 +175,29 @@ function mirrorTables(): string {
     tools
       .map(
         (t) =>
-          `| ${t.name} | ${(med(t, r) / 1000).toFixed(2)}${conv(t, r)} | ${(med(t, r) / med(tools[0]!, r)).toFixed(2)} |`,
+          `| ${t.name} | ${(med(t, r) / 1000).toFixed(2)}${conv(t, r)} ` +
+          `| ${(med(t, r) / med(tools[0]!, r)).toFixed(2)} |`,
       )
       .join("\n");
   const sw = tools[0]!;
-  const table = (r: Row, title: string, what: string) => `### ${title}
+  const table = (r: Row, title: string, what: string) =>
+    `### ${title}
 
 ${what} lsyncd's best mode for this row (${best(r).name}) takes
-${(med(best(r), r) / med(sw, r)).toFixed(2)}× seedwatch's time; seedwatch takes ${(med(sw, r) / med(tools.at(-1)!, r)).toFixed(2)}× the time of \`rsync -a\`.
+${(med(best(r), r) / med(sw, r)).toFixed(2)}× seedwatch's time; ` +
+    `seedwatch takes ${(med(sw, r) / med(tools.at(-1)!, r)).toFixed(2)}× the time of \`rsync -a\`.
 
 | tool | seconds | × seedwatch's time |
 |---|---|---|
 ${rows(r)}`;
   const mib = (b: number) => (b / 2 ** 20).toFixed(1);
-  return `## Mirror: ${TREE.files.toLocaleString("en")} files in ${TREE.dirs.toLocaleString("en")} directories (${mib(treeBytes)} MiB)
+  const burst = BURST.toLocaleString("en");
+  const burstWhat =
+    `\`mkdir burst\` and a C loop creating ${burst} files of ${BURST_FILE_BYTES} bytes ` + `in it as fast as it can.`;
+  return (
+    `## Mirror: ${TREE.files.toLocaleString("en")} ` +
+    `files in ${TREE.dirs.toLocaleString("en")} directories ` +
+    `(${mib(treeBytes)} MiB)
 
 Each run, each tool: a fresh copy of the tree as source and an empty destination. The
 time of a row runs from the start (or the change) until the destination has what is
@@ -197,9 +212,9 @@ ${table("empty", "Initial sync into an empty destination", "From start until the
 
 ${table("identical", "Initial sync into an identical destination", "The daemon restarted on the converged pair.")}
 
-${table("burst", `A burst of ${BURST.toLocaleString("en")} new files until converged`, `\`mkdir burst\` and a C loop creating ${BURST.toLocaleString("en")} files of ${BURST_FILE_BYTES} bytes in it as fast as it can.`)}
+${table("burst", `A burst of ${burst} new files until converged`, burstWhat)}
 
-${table("rename", `Rename of the directory holding the ${BURST.toLocaleString("en")} files`, "`mv burst renamed` in the source.")}
+${table("rename", `Rename of the directory holding the ${burst} files`, "`mv burst renamed` in the source.")}
 
 ### Bytes copied by the rename, CPU and memory
 
@@ -209,18 +224,24 @@ burst's files are ${BURST_FILE_BYTES} bytes each. CPU
 is the whole session's (the daemon and every rsync or cp it ran) from start through the
 rename; peak RSS is the session's summed VmRSS, sampled every 50 ms.
 
-| tool | files copied by the rename | bytes copied by the rename | CPU, s | peak RSS, MiB | runs with an inotify queue overflow |
+| tool | files copied by the rename | bytes copied by the rename | CPU, s ` +
+    `| peak RSS, MiB | runs with an inotify queue overflow |
 |---|---|---|---|---|---|
 ${tools.map((t) => cpuRow(t)).join("\n")}
 
 Bytes are of the runs where the rename converged ("—": in none). Each daemon's output is
-kept in \`bench/out/mirror-<tool>-<run>.log\`.`;
+kept in \`bench/out/mirror-<tool>-<run>.log\`.`
+  );
 }
 
 function cpuRow(t: MirrorTool): string {
   const s = results.get(t)!;
   const m = (xs: number[], f: (x: number) => string) => (xs.length ? f(median(xs)) : "—");
-  return `| ${t.name} | ${m(s.renameFiles, String)} | ${m(s.renameBytes, (x) => x.toLocaleString("en"))} | ${(median(s.cpuMs) / 1000).toFixed(2)} | ${median(s.rssMiB).toFixed(0)} | ${s.overflowed} of ${RUNS} |`;
+  return (
+    `| ${t.name} | ${m(s.renameFiles, String)} ` +
+    `| ${m(s.renameBytes, (x) => x.toLocaleString("en"))} ` +
+    `| ${(median(s.cpuMs) / 1000).toFixed(2)} | ${median(s.rssMiB).toFixed(0)} | ${s.overflowed} of ${RUNS} |`
+  );
 }
 
 // --- helpers ---

@@ -87,7 +87,10 @@ interface CacheCount {
   hits: number;
 }
 
-/** Without any cache one album at a time (each album asks for its artist); then the worker as it runs by default (batches of 5, 4 at once) without and with the shared cache. */
+/**
+ * Without any cache one album at a time (each album asks for its artist); then the worker as it runs by
+ * default (batches of 5, 4 at once) without and with the shared cache.
+ */
 interface CacheRun {
   alone: CacheCount;
   without: CacheCount;
@@ -192,64 +195,94 @@ const versions = Bun.spawnSync([SEEDWATCH, "--version"]).stdout.toString().trim(
 const cpu = Bun.spawnSync(["sh", "-c", "lscpu | sed -n 's/^Model name: *//p'"]).stdout.toString().trim() || "unknown";
 const loadAtEnd = readFileSync("/proc/loadavg", "utf8").split(" ")[0]!;
 const albumsCache = ARTISTS * PER_ARTIST;
-const section = `<!-- queue-work -->
+const section =
+  `<!-- queue-work -->
 ## The worker against the fake tracker (\`bench/queue-work.ts\`)
 
-Command: \`bun bench/queue-work.ts${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(" ")}` : ""}\` (${new Date().toISOString().slice(0, 10)})
+Command: \`bun bench/queue-work.ts` +
+  `${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(" ")}` : ""}\` ` +
+  `(${new Date().toISOString().slice(0, 10)})
 
-Machine: ${cpu}, ${navigator.hardwareConcurrency} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, shared with other work (load average ${loadAtStart} at the start, ${loadAtEnd} at the end); ${versions}; the fake Gazelle (\`test/fakes/gazelle.ts\`, OPS style) and the coordinator on loopback. ${RUNS} runs; medians.
+Machine: ${cpu}, ${navigator.hardwareConcurrency} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ` +
+  `shared with other work (load average ${loadAtStart} at the start, ${loadAtEnd} at the end)` +
+  `; ${versions}; the fake Gazelle (\`test/fakes/gazelle.ts\`, OPS style) and the coordinator on loopback. ` +
+  `${RUNS} runs; medians.
 
 ### Metadata throughput at 5 requests per 10 s
 
-\`seedwatch queue work metadata ${ALBUMS}\` (the compiled binary) on ${ALBUMS} albums: ${ALBUMS - Math.floor(ALBUMS / MISSING_EVERY)} on the site (found by one \`browse\`), ${Math.floor(ALBUMS / MISSING_EVERY)} not (\`browse\`, then the \`artist\` page by display name and by sort name). The fake counts a request when it arrives and allows 5 in any 10 s per user; the worker's config says the same (the default).
+\`seedwatch queue work metadata ${ALBUMS}\` (the compiled binary) ` +
+  `on ${ALBUMS} albums: ${ALBUMS - Math.floor(ALBUMS / MISSING_EVERY)} on the site (found by one \`browse\`), ` +
+  `${Math.floor(ALBUMS / MISSING_EVERY)} not (\`browse\`, ` +
+  `then the \`artist\` page by display name and by sort name). ` +
+  `The fake counts a request when it arrives and allows 5 in any 10 s per user; ` +
+  `the worker's config says the same (the default).
 
-| albums | wall time | albums/min | tracker requests | share of the requests the limit allows in that time | most in any 10 s (limit 5) | "rate limit exceeded" answers |
-| -----: | --------: | ---------: | ---------------: | --------------------------------------------------: | -------------------------: | ----------------------------: |
+| albums | wall time | albums/min | tracker requests ` +
+  `| share of the requests the limit allows in that time ` +
+  `| most in any 10 s (limit 5) | "rate limit exceeded" answers |
+| -----: | --------: | ---------: | ---------------: ` +
+  `| --------------------------------------------------: ` +
+  `| -------------------------: | ----------------------------: |
 | ${ALBUMS} | ${med(through.map((t) => t.seconds))} s | ${med(perMin)} | ${med(
-  through.map((t) => t.requests),
-  0,
-)} | ${med(budgetUse, 0)}% | ${Math.max(...through.map((t) => t.maxInWindow))} (max over runs) | ${Math.max(...through.map((t) => t.limited))} (max over runs) |
+    through.map((t) => t.requests),
+    0,
+  )} | ${med(budgetUse, 0)}% ` +
+  `| ${Math.max(...through.map((t) => t.maxInWindow))} (max over runs) ` +
+  `| ${Math.max(...through.map((t) => t.limited))} (max over runs) |
 
 Each run: ${through.map((t) => `${t.seconds.toFixed(1)} s`).join(", ")}.
 
 ### What the shared cache saves
 
-${albumsCache} albums, ${ARTISTS} artists with ${PER_ARTIST} albums each, every title accented on the site and typed without accents in the inventory, so \`browse\` misses and each album needs its artist's page. Two workers at once until the queue is empty. One album at a time without any cache, each album asks for its artist's page (distleech without its CouchDB cache). The worker as it runs by default leases 5 at a time and searches 4 at once; albums of one artist whose lookups overlap in time share one request even without a shared cache. With the coordinator's cache (\`/api/v1/cache\`) an artist either worker fetched is a hit for both.
+${albumsCache} albums, ${ARTISTS} artists with ${PER_ARTIST} albums each, ` +
+  `every title accented on the site and typed without accents in the inventory, ` +
+  `so \`browse\` misses and each album needs its artist's page. ` +
+  `Two workers at once until the queue is empty. ` +
+  `One album at a time without any cache, each album asks for its artist's page ` +
+  `(distleech without its CouchDB cache). ` +
+  `The worker as it runs by default leases 5 at a time and searches 4 at once; ` +
+  `albums of one artist whose lookups overlap in time share one request even without a shared cache. ` +
+  `With the coordinator's cache (\`/api/v1/cache\`) ` +
+  `an artist either worker fetched is a hit for both.
 
 | cache | worker | tracker requests | artist lookups | cache hits |
 | ----- | ------ | ---------------: | -------------: | ---------: |
 | none | one album at a time | ${med(
-  caches.map((c) => c.alone.requests),
-  0,
-)} | ${med(
-  caches.map((c) => c.alone.artist),
-  0,
-)} | – |
+    caches.map((c) => c.alone.requests),
+    0,
+  )} | ${med(
+    caches.map((c) => c.alone.artist),
+    0,
+  )} | – |
 | none | batches of 5, 4 at once | ${med(
-  caches.map((c) => c.without.requests),
-  0,
-)} | ${med(
-  caches.map((c) => c.without.artist),
-  0,
-)} | – |
+    caches.map((c) => c.without.requests),
+    0,
+  )} | ${med(
+    caches.map((c) => c.without.artist),
+    0,
+  )} | – |
 | shared (coordinator) | batches of 5, 4 at once | ${med(
-  caches.map((c) => c.with.requests),
-  0,
-)} | ${med(
-  caches.map((c) => c.with.artist),
-  0,
-)} | ${med(
-  caches.map((c) => c.with.hits),
-  0,
-)} |
+    caches.map((c) => c.with.requests),
+    0,
+  )} | ${med(
+    caches.map((c) => c.with.artist),
+    0,
+  )} | ${med(
+    caches.map((c) => c.with.hits),
+    0,
+  )} |
 
 The shared cache saved ${med(
-  caches.map((c) => 100 * (1 - c.with.requests / c.alone.requests)),
-  0,
-)}% of the tracker requests against one album at a time without a cache, and ${med(
-  caches.map((c) => 100 * (1 - c.with.requests / c.without.requests)),
-  0,
-)}% against the same worker without it (at 5 requests per 10 s, each request spared is 2 s of the account's budget). Two workers that miss one artist at the same moment both fetch it (nothing claims a lookup in flight across workers): the shared runs' artist lookups were ${caches.map((c) => c.with.artist).join(", ")} for ${ARTISTS} artists.
+    caches.map((c) => 100 * (1 - c.with.requests / c.alone.requests)),
+    0,
+  )}% of the tracker requests against one album at a time without a cache, and ${med(
+    caches.map((c) => 100 * (1 - c.with.requests / c.without.requests)),
+    0,
+  )}% against the same worker without it ` +
+  `(at 5 requests per 10 s, each request spared is 2 s of the account's budget). ` +
+  `Two workers that miss one artist at the same moment both fetch it ` +
+  `(nothing claims a lookup in flight across workers): ` +
+  `the shared runs' artist lookups were ${caches.map((c) => c.with.artist).join(", ")} for ${ARTISTS} artists.
 <!-- /queue-work -->
 `;
 

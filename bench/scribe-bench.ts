@@ -98,7 +98,9 @@ export async function scribeBurst(work: string, gen: string, events: number, run
     times[tool.name] = median(ms);
     const lost = Math.min(...got) < events ? " (lines lost: the time of the last line)" : "";
     rows.push(
-      `| ${tool.name} | ${Math.min(...got).toLocaleString("en")} / ${events.toLocaleString("en")} | ${(median(ms) / 1000).toFixed(2)}${lost} | ${(median(cpu) / 1000).toFixed(2)} | ${median(rss).toFixed(0)} |`,
+      `| ${tool.name} | ${Math.min(...got).toLocaleString("en")} / ${events.toLocaleString("en")} ` +
+        `| ${(median(ms) / 1000).toFixed(2)}${lost} ` +
+        `| ${(median(cpu) / 1000).toFixed(2)} | ${median(rss).toFixed(0)} |`,
     );
   }
   const ratio = times[inotifywait.name]! / times[scribe.name]!;
