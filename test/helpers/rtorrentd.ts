@@ -2,7 +2,7 @@
 // reference/rtorrent-observed.md: headless, session in a temp dir, SCGI on a unix
 // socket, every network feature off and bound to loopback.
 
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { ScgiClient } from "../../src/rtorrent/xmlrpc.ts";
 import { waitFor } from "./wait.ts";
 
@@ -55,16 +55,19 @@ ${extraRc}
     rpc: new ScgiClient(sock),
     pid: 0,
     async start() {
+      // rtorrent prints its fatal errors ("Could not lock session directory…") on stdout.
       const proc = Bun.spawn(["setsid", "rtorrent", "-n", "-o", `import=${home}/rtorrent.rc`], {
         env,
         cwd: home,
         stdin: "ignore",
-        stdout: "ignore",
+        stdout: "pipe",
         stderr: "pipe",
       });
       await waitFor(async () => {
         if (proc.exitCode !== null)
-          throw new Error(`rtorrent exited ${proc.exitCode}: ${await new Response(proc.stderr).text()}`);
+          throw new Error(
+            `rtorrent exited ${proc.exitCode}: ${await new Response(proc.stderr).text()} / ${await new Response(proc.stdout).text()}`,
+          );
         try {
           return (await d.rpc.call("system.pid")) as number;
         } catch {
@@ -89,11 +92,15 @@ ${extraRc}
   return d;
 }
 
+/**
+ * Whether the process still exists. A zombie counts: rtorrent decides that a session lock
+ * is stale by kill(pid, 0), which succeeds on a zombie, so a restart must wait until the
+ * dead rtorrent is reaped (Bun reaps its children soon after they end).
+ */
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return !/\) Z /.test(stat); // a zombie still holds the lock: wait until it is reaped
+    return true;
   } catch {
     return false;
   }
