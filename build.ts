@@ -22,6 +22,8 @@
 // src/queue/checkpoint-thread.ts
 //                            the queue coordinator's WAL checkpoint thread
 //                            (src/queue/checkpointer.ts).
+// src/plugins/mirror/walk-worker.ts
+//                            a Mirror's second thread for long walks (walk-helper.ts).
 
 import pkg from "./package.json" with { type: "json" };
 
@@ -47,6 +49,7 @@ const cmd = [
   "src/rtorrent/read-worker.ts",
   "src/hooks/watchdog-thread.ts",
   "src/queue/checkpoint-thread.ts",
+  "src/plugins/mirror/walk-worker.ts",
 ];
 
 const started = performance.now();

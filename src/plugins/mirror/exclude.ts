@@ -10,15 +10,18 @@ export interface Excludes {
   excludes(rel: string, dir: boolean): boolean;
   /** The patterns as rsync --exclude takes them (RegExps have none). */
   readonly patterns: string[];
+  /** Everything it was made from, for makeExcludes in another thread. */
+  readonly list: readonly (string | RegExp)[];
 }
 
-export const NO_EXCLUDES: Excludes = { excludes: () => false, patterns: [] };
+export const NO_EXCLUDES: Excludes = { excludes: () => false, patterns: [], list: [] };
 
 export function makeExcludes(list: readonly (string | RegExp)[]): Excludes {
   if (list.length === 0) return NO_EXCLUDES;
   const tests = list.map(compile);
   return {
     patterns: list.filter((p): p is string => typeof p === "string"),
+    list,
     excludes(rel, dir) {
       let at = 0;
       for (;;) {

@@ -23,9 +23,12 @@ import { listDir } from "../../watch/scan.ts";
 import { copyMeta, kindOf, replaceWith, TEMP_MARK, upToDate } from "./entry.ts";
 import type { Excludes } from "./exclude.ts";
 import { below, relParent, type Outcome, type Replica, type Tally, type WalkControl } from "./replica.ts";
+import { WalkHelper } from "./walk-helper.ts";
 
 /** A walk lets the watcher read after this long. */
 const BREATHE_MS = 8;
+/** Entries a walk compares alone before it starts a helper thread (a small tree is done sooner alone). */
+const HELP_AFTER = 2000;
 
 export interface LocalSetup {
   /** The source's top, resolved. */
@@ -36,6 +39,14 @@ export interface LocalSetup {
   excludes: Excludes;
   /** Whether a file is open for writing (default: a read lease; see watch/inotify.ts). */
   beingWritten?: (path: string) => boolean | undefined;
+  /**
+   * Long walks share their sub-trees with a second thread (walk-helper.ts) once this many
+   * entries were compared (default HELP_AFTER); false: one thread. Never with beingWritten,
+   * which another thread cannot call.
+   */
+  helper?: number | false;
+  /** Where warnings go (default the log; a helper thread sends them back to the walk's thread). */
+  warn?: (message: string) => void;
 }
 
 export class LocalReplica implements Replica {
@@ -122,29 +133,97 @@ export class LocalReplica implements Replica {
     const top = lstatOr(below(this.s.source, rel));
     if (!top?.isDirectory()) return void (top && this.sync(rel, false));
     const stack: { rel: string; post: boolean }[] = [{ rel, post: false }];
+    const helpAfter = this.s.beingWritten || this.helperFailed ? false : (this.s.helper ?? HELP_AFTER);
+    const walked = this.walked;
+    let helper: WalkHelper | undefined;
+    const handed: Promise<void>[] = [];
     let last = performance.now();
-    while (stack.length > 0 && !ctl.stopped()) {
-      if (performance.now() - last > BREATHE_MS) {
-        await ctl.breathe();
-        last = performance.now();
+    try {
+      while ((stack.length > 0 || helper?.busy) && !ctl.stopped()) {
+        if (performance.now() - last > BREATHE_MS || stack.length === 0) {
+          await ctl.breathe();
+          last = performance.now();
+          if (stack.length === 0) {
+            await Promise.race([...handed, sleep(BREATHE_MS)]);
+            continue;
+          }
+        }
+        if (helpAfter !== false && this.walked - walked >= helpAfter && (helper?.free ?? true)) {
+          helper ??= this.startHelper();
+          if (helper?.free) this.handOver(stack, helper, ctl, handed);
+        }
+        const { rel: dir, post } = stack.pop()!;
+        if (post) {
+          this.settle([dir]);
+          continue;
+        }
+        const outcome = this.sync(dir, false);
+        if (outcome !== "done") {
+          if (typeof outcome === "object") ctl.failed(dir, outcome.error);
+          else if (outcome === "missing") ctl.missing(dir);
+          continue;
+        }
+        stack.push({ rel: dir, post: true });
+        for (const sub of this.walkOne(dir, ctl)) stack.push({ rel: sub, post: false });
       }
-      const { rel: dir, post } = stack.pop()!;
-      if (post) {
-        this.settle([dir]);
-        continue;
-      }
-      const outcome = this.sync(dir, false);
-      if (outcome !== "done") {
-        if (typeof outcome === "object") ctl.failed(dir, outcome.error);
-        else if (outcome === "missing") ctl.missing(dir);
-        continue;
-      }
-      stack.push({ rel: dir, post: true });
-      for (const sub of this.walkOne(dir, ctl)) stack.push({ rel: sub, post: false });
+      if (ctl.stopped()) helper?.halt();
+      await Promise.all(handed);
+    } finally {
+      helper?.close();
     }
   }
 
   // --- internal ---
+
+  /** Entries compared so far (a walk starts its helper after HELP_AFTER of them). */
+  private walked = 0;
+
+  /** Set when a helper died: later walks stay on one thread. */
+  private helperFailed = false;
+
+  /** Said once per replica (whichever thread met such an entry first). */
+  private warnOther(message: string): void {
+    if (!this.warnedOther) (this.s.warn ?? ((m: string) => this.log.warn(m)))(message);
+    this.warnedOther = true;
+  }
+
+  private startHelper(): WalkHelper | undefined {
+    try {
+      return new WalkHelper(this.s, this.dst, (m) => this.warnOther(m));
+    } catch {
+      return undefined; // no worker here: one thread
+    }
+  }
+
+  /**
+   * Give the helper the pending folder lowest on the stack (the shallowest: most likely
+   * the largest sub-tree), made in the destination first. Its own folder's mode and
+   * times are then the helper's; the folder above settles once the walk is done, as before.
+   */
+  private handOver(
+    stack: { rel: string; post: boolean }[],
+    helper: WalkHelper,
+    ctl: WalkControl,
+    handed: Promise<void>[],
+  ): void {
+    const pending = stack.filter((e) => !e.post).length;
+    if (pending < 2) return; // keep one to walk here
+    const i = stack.findIndex((e) => !e.post);
+    const { rel } = stack.splice(i, 1)[0]!;
+    const outcome = this.sync(rel, false);
+    if (outcome !== "done") {
+      if (typeof outcome === "object") ctl.failed(rel, outcome.error);
+      else if (outcome === "missing") ctl.missing(rel);
+      return;
+    }
+    const job = helper.walk(rel, ctl, this.tally).then(async (done) => {
+      if (done) return;
+      this.helperFailed = true; // it died: walk it here, and stay on one thread
+      await this.reconcile(rel, ctl);
+    });
+    handed.push(job);
+    void job.finally(() => handed.splice(handed.indexOf(job), 1));
+  }
 
   /** One folder's entries: files made equal, extras removed; its sub-folders returned. */
   private walkOne(dir: string, ctl: WalkControl): string[] {
@@ -158,6 +237,7 @@ export class LocalReplica implements Replica {
       ctl.failed(dir, err as NodeJS.ErrnoException);
       return subs;
     }
+    this.walked += here.length;
     for (const e of here) {
       const rel = dir === "" ? e.name : `${dir}/${e.name}`;
       const dstType = there.get(e.name);
@@ -197,8 +277,7 @@ export class LocalReplica implements Replica {
     const [s, d] = [below(this.s.source, rel), below(this.dst, rel)];
     const kind = kindOf(st);
     if (kind === "other") {
-      if (!this.warnedOther) this.log.warn(`${s}: not a file, folder or symlink; such entries are not mirrored`);
-      this.warnedOther = true;
+      this.warnOther(`${s}: not a file, folder or symlink; such entries are not mirrored`);
       return "done";
     }
     if (dt && kindOf(dt) !== kind && (dt.isDirectory() || kind === "dir")) {
@@ -249,6 +328,10 @@ export class LocalReplica implements Replica {
     }
     return true;
   }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
 }
 
 function lstatOr(path: string): Stats | undefined {
