@@ -135,18 +135,19 @@ export class LocalReplica implements Replica {
     const stack: { rel: string; post: boolean }[] = [{ rel, post: false }];
     const helpAfter = this.s.beingWritten || this.helperFailed ? false : (this.s.helper ?? HELP_AFTER);
     const walked = this.walked;
+    this.plainSeen = new Set();
     let helper: WalkHelper | undefined;
     const handed: Promise<void>[] = [];
     let last = performance.now();
     try {
       while ((stack.length > 0 || helper?.busy) && !ctl.stopped()) {
         if (performance.now() - last > BREATHE_MS || stack.length === 0) {
+          this.plainSeen = undefined; // the tree may change while others run
           await ctl.breathe();
+          if (stack.length === 0) await Promise.race([...handed, sleep(BREATHE_MS)]);
+          this.plainSeen = new Set();
           last = performance.now();
-          if (stack.length === 0) {
-            await Promise.race([...handed, sleep(BREATHE_MS)]);
-            continue;
-          }
+          if (stack.length === 0) continue;
         }
         if (helpAfter !== false && this.walked - walked >= helpAfter && (helper?.free ?? true)) {
           helper ??= this.startHelper();
@@ -166,9 +167,11 @@ export class LocalReplica implements Replica {
         stack.push({ rel: dir, post: true });
         for (const sub of this.walkOne(dir, ctl)) stack.push({ rel: sub, post: false });
       }
+      this.plainSeen = undefined;
       if (ctl.stopped()) helper?.halt();
       await Promise.all(handed);
     } finally {
+      this.plainSeen = undefined;
       helper?.close();
     }
   }
@@ -177,6 +180,12 @@ export class LocalReplica implements Replica {
 
   /** Entries compared so far (a walk starts its helper after HELP_AFTER of them). */
   private walked = 0;
+
+  /**
+   * Folders found plain (no symlink on the way, both sides) since the walk last let other
+   * work run: a walk's synchronous stretch (BREATHE_MS at most) looks at each folder once.
+   */
+  private plainSeen: Set<string> | undefined;
 
   /** Set when a helper died: later walks stay on one thread. */
   private helperFailed = false;
@@ -320,12 +329,13 @@ export class LocalReplica implements Replica {
   /** The folders of `rel` are real folders on both sides (no symlink on the way). */
   private plainFolders(rel: string): boolean {
     const up = relParent(rel);
-    if (up === "") return true;
+    if (up === "" || this.plainSeen?.has(up)) return true;
     for (const base of [this.s.source, this.dst]) {
       const p = below(base, up);
       const r = resolved(p);
       if (r !== undefined && r !== p) return false;
     }
+    this.plainSeen?.add(up);
     return true;
   }
 }
