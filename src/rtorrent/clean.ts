@@ -6,9 +6,24 @@ import { joinPath } from "../events/index.ts";
 import { listDir } from "../watch/scan.ts";
 import type { Protection } from "./protect.ts";
 
+/** A file or symlink under PATHS: what --clean judges. */
+export interface DataEntry {
+  path: string;
+  link: boolean;
+}
+
 /** Regular files and symlinks under `roots` that no torrent in the session can need. */
 export function orphans(protection: Protection, roots: string[]): string[] {
-  const out: string[] = [];
+  return judge(protection, dataEntries(roots));
+}
+
+/**
+ * Every regular file and symlink under `roots`, walked without following a symlinked
+ * folder. Listed before any verdict, so that Protection (the index's every path, and the
+ * session now) is only gathered when there is something to judge.
+ */
+export function dataEntries(roots: string[]): DataEntry[] {
+  const out: DataEntry[] = [];
   const stack = [...roots];
   while (stack.length > 0) {
     const dir = stack.pop()!;
@@ -21,13 +36,16 @@ export function orphans(protection: Protection, roots: string[]): string[] {
     for (const e of entries) {
       const path = joinPath(dir, e.name);
       if (e.type === "dir") stack.push(path);
-      else if (
-        (e.type === "file" || e.type === "link") &&
-        !protection.keepReason(path) &&
-        !(e.type === "link" && protection.folderReason(path))
-      )
-        out.push(path);
+      else if (e.type === "file" || e.type === "link") out.push({ path, link: e.type === "link" });
     }
   }
-  return out.sort();
+  return out;
+}
+
+/** The entries no torrent in the session can need, sorted. */
+export function judge(protection: Protection, entries: DataEntry[]): string[] {
+  return entries
+    .filter((e) => !protection.keepReason(e.path) && !(e.link && protection.folderReason(e.path)))
+    .map((e) => e.path)
+    .sort();
 }

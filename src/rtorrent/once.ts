@@ -4,7 +4,7 @@
 
 import { EXIT, SeedError } from "../errors.ts";
 import { log } from "../log.ts";
-import { orphans } from "./clean.ts";
+import { dataEntries, judge } from "./clean.ts";
 import { sessionProtection, unblockAdvice } from "./guard.ts";
 import { rtorrentLock } from "./lock.ts";
 import { openIndex, type TrackerSetup } from "./open.ts";
@@ -57,6 +57,8 @@ function refuseWhileRunning(o: OnceOptions): void {
 /** --clean: list (or with -r delete) what no torrent in the session can need under PATHS. */
 function cleanOrphans(o: OnceOptions, store: SessionStore, summary: Summary, say: (l: string) => void): void {
   const out = log.withTag("rtorrent");
+  const entries = dataEntries(o.roots);
+  if (entries.length === 0) return say("0 file(s) under PATHS belong to no torrent"); // nothing to judge
   const protection = sessionProtection(store, o.session);
   if (protection.blockAll) {
     const b = protection.blockAll;
@@ -67,7 +69,7 @@ function cleanOrphans(o: OnceOptions, store: SessionStore, summary: Summary, say
     if (o.remove) summary.refusedDeletes++;
     return;
   }
-  const lost = orphans(protection, o.roots);
+  const lost = judge(protection, entries);
   say(`${lost.length} file(s) under PATHS belong to no torrent`);
   if (!o.remove) {
     for (const path of lost) say(`orphan ${JSON.stringify(path)}`);
