@@ -28,7 +28,7 @@ import { Completions } from "./completions.ts";
 import { sessionProtection } from "./guard.ts";
 import { HookRunner, type Hooks, type RmTuple } from "./hooks.ts";
 import { KeyedLanes } from "./lanes.ts";
-import { openReader } from "./reader.ts";
+import { openReader, readAll } from "./reader.ts";
 import type { Protection } from "./protect.ts";
 import { Erasure } from "./erasure.ts";
 import { readSession, SESSION_FILE, SESSION_TORRENT, type ReadResult, type SessionTorrent } from "./session.ts";
@@ -126,11 +126,13 @@ export class SessionTracker {
     const batches = Array.from({ length: Math.ceil(all.length / BATCH) }, (_, i) =>
       all.slice(i * BATCH, (i + 1) * BATCH),
     );
-    const ahead = batches.slice(0, READ_AHEAD).map((b) => reader.read(b));
+    // The reader starts on the second batch while this thread reads the first itself:
+    // writing begins without waiting for the reader thread to start.
+    const ahead = batches.slice(1, 1 + READ_AHEAD).map((b) => reader.read(b));
     for (const [i, batch] of batches.entries()) {
-      const results = await ahead.shift()!;
+      const results = i === 0 ? readAll(this.session, batch) : await ahead.shift()!;
       // read ahead while this batch is written
-      if (i + READ_AHEAD < batches.length) ahead.push(reader.read(batches[i + READ_AHEAD]!));
+      if (i > 0 && i + READ_AHEAD < batches.length) ahead.push(reader.read(batches[i + READ_AHEAD]!));
       this.store.bulk(() => {
         for (const hash of batch) {
           if (this.lanes.busy(hash)) void this.lanes.run(hash, () => this.reconcile(hash));
