@@ -149,7 +149,7 @@ export class LocalReplica implements Replica {
           last = performance.now();
           if (stack.length === 0) continue;
         }
-        if (helpAfter !== false && this.walked - walked >= helpAfter && (helper?.free ?? true)) {
+        if (helpAfter !== false && !this.helperFailed && this.walked - walked >= helpAfter && (helper?.free ?? true)) {
           helper ??= this.startHelper();
           if (helper?.free) this.handOver(stack, helper, ctl, handed);
         }
@@ -200,7 +200,8 @@ export class LocalReplica implements Replica {
     try {
       return new WalkHelper(this.s, this.dst, (m) => this.warnOther(m));
     } catch {
-      return undefined; // no worker here: one thread
+      this.helperFailed = true; // no worker here: one thread
+      return undefined;
     }
   }
 
