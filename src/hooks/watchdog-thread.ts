@@ -2,14 +2,15 @@
 // It sleeps while no user call is in flight; while one is, it checks the main thread's
 // heartbeat a few times per limit, and when the beat has stopped for longer than the
 // limit it names the culprit, records it in the hang file, writes one line where the
-// logs go, and ends the whole process with libc's _exit (see watchdog.ts).
+// logs go, and ends the whole process with libc's _exit (exitProcess, from the watcher
+// layer, the one that calls libc; see watchdog.ts).
 //
 // Everything here is synchronous on purpose: this thread's own event loop never runs
 // after the start message, so nothing it does waits for the blocked main thread.
 
 import { appendFileSync, writeSync } from "node:fs";
-import { libc } from "../../native/index.ts";
 import { formatLine } from "../log.ts";
+import { exitProcess } from "../watch/inotify.ts";
 import { hangLine } from "./hung.ts";
 import { blockedLine, H, HUNG_EXIT, Shared, type SlotCall } from "./watchdog-shared.ts";
 
@@ -99,13 +100,12 @@ function write(fn: () => void): void {
 
 /** libc's _exit ends every thread; without libc, SIGKILL does (status 137 instead of 12). */
 function exitFunction(): (status: number) => never {
-  try {
-    const c = libc();
-    return (status) => c._exit(status);
-  } catch {
-    return () => {
+  return (status) => {
+    try {
+      exitProcess(status);
+    } catch {
       process.kill(process.pid, "SIGKILL");
-      throw new Error("unreachable");
-    };
-  }
+    }
+    throw new Error("unreachable");
+  };
 }

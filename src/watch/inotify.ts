@@ -3,7 +3,7 @@
 // CPU and never blocks JavaScript; each chunk is one read() of whole events. Records are
 // decoded here and fed to InotifyEngine (engine.ts), which holds all the rules and reads
 // the rest of the kernel queue itself through `drain` when it needs to look ahead.
-// The only file in src/ that imports native/.
+// The only file in src/ that imports native/ (its exitProcess serves the hook watchdog).
 
 import * as N from "../../native/index.ts";
 import type { Clock } from "../clock.ts";
@@ -266,4 +266,14 @@ export function fileBeingWritten(path: string, sys: N.Libc = N.libc()): boolean 
   } finally {
     sys.close(fd);
   }
+}
+
+/**
+ * End the whole process now, every thread, with `status` (libc's _exit): for the hook
+ * watchdog's thread, whose own process.exit would end only itself. Throws LibcUnavailable
+ * when there is no libc to call.
+ */
+export function exitProcess(status: number): never {
+  N.libc()._exit(status);
+  throw new Error("_exit returned");
 }
