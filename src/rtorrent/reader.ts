@@ -28,6 +28,44 @@ export function openReader(session: string, count: number): SessionReader {
   return { read: async (hashes) => readAll(session, hashes), close() {} };
 }
 
+/** Batches a reader thread is given at once, so that it never waits for the next. */
+const IN_FLIGHT = 2;
+
+/**
+ * Read every batch and hand it to `write`, in the order reading finishes. The reader
+ * thread takes batches from the front; this thread, whenever nothing read is waiting to
+ * be written, reads a batch from the back itself. Neither waits while work is left (a
+ * cold start is CPU-bound on both: reading and decoding on one side, SQLite on the other).
+ */
+export async function readBatches(
+  reader: SessionReader,
+  session: string,
+  batches: string[][],
+  write: (batch: string[], results: Map<string, ReadResult>) => void,
+): Promise<void> {
+  const todo = batches.map((_, i) => i);
+  const flying: { i: number; got?: Map<string, ReadResult>; done: Promise<void> }[] = [];
+  for (;;) {
+    while (flying.length < IN_FLIGHT && todo.length > 0) {
+      const slot: (typeof flying)[number] = { i: todo.shift()!, done: Promise.resolve() };
+      slot.done = reader.read(batches[slot.i]!).then((got) => void (slot.got = got));
+      flying.push(slot);
+    }
+    const ready = flying.findIndex((s) => s.got);
+    if (ready >= 0) {
+      const [s] = flying.splice(ready, 1);
+      write(batches[s!.i]!, s!.got!);
+    } else if (todo.length > 0) {
+      const i = todo.pop()!;
+      write(batches[i]!, readAll(session, batches[i]!));
+    } else if (flying.length > 0) {
+      await Promise.race(flying.map((s) => s.done));
+      continue;
+    } else return;
+    await new Promise((r) => setImmediate(r)); // let the reader's answers in
+  }
+}
+
 /** What the worker does for one request (read-worker.ts), also the inline path. */
 export function readAll(session: string, hashes: string[]): Map<string, ReadResult> {
   return new Map(hashes.map((h) => [h, readSession(session, h)]));

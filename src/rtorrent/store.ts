@@ -129,6 +129,24 @@ export class SessionStore {
    * index); every write here inserts a torrent before its files and removes files before
    * their torrent, so the keys hold by construction.
    */
+  /**
+   * Run `fn`, the first full reconcile of an index with no torrent yet, with a rollback
+   * journal instead of the WAL. In WAL mode every page of a new index is written twice
+   * (into the WAL, then into the file at each checkpoint): a third of a cold start's
+   * SQLite time (measured on 10,000 torrents). A rollback journal keeps only what a commit
+   * overwrites, which a new index barely does, and a crash still rolls back to the last
+   * commit. The WAL is back before this returns. If SQLite refuses the switch (another
+   * connection has the file open), nothing changes.
+   */
+  async building<T>(fn: () => Promise<T>): Promise<T> {
+    if (!this.journal("truncate")) return fn();
+    try {
+      return await fn();
+    } finally {
+      this.journal("wal");
+    }
+  }
+
   bulk<T>(fn: () => T): T {
     this.db.run("PRAGMA foreign_keys = OFF");
     this.db.run("BEGIN");
@@ -141,6 +159,15 @@ export class SessionStore {
       throw err;
     } finally {
       this.db.run("PRAGMA foreign_keys = ON");
+    }
+  }
+
+  /** Switch the journal mode; whether SQLite did. */
+  private journal(mode: "truncate" | "wal"): boolean {
+    try {
+      return this.db.query<{ journal_mode: string }, []>(`PRAGMA journal_mode = ${mode}`).get()?.journal_mode === mode;
+    } catch {
+      return false; // busy: another connection
     }
   }
 

@@ -28,7 +28,7 @@ import { Completions } from "./completions.ts";
 import { sessionProtection } from "./guard.ts";
 import { HookRunner, type Hooks, type RmTuple } from "./hooks.ts";
 import { KeyedLanes } from "./lanes.ts";
-import { openReader, readAll } from "./reader.ts";
+import { openReader, readBatches } from "./reader.ts";
 import type { Protection } from "./protect.ts";
 import { Erasure } from "./erasure.ts";
 import { readSession, SESSION_FILE, SESSION_TORRENT, type ReadResult, type SessionTorrent } from "./session.ts";
@@ -43,8 +43,6 @@ export { REQUEUE_DELAY_MS } from "./completions.ts";
 export const RECONCILE_DEBOUNCE_MS = 50;
 /** A full reconcile commits once per this many torrents. */
 const BATCH = 500;
-/** Batches being read while one is written. */
-const READ_AHEAD = 1;
 /** Torrents whose hooks may be in flight at once. */
 const HOOK_LANES = 8;
 
@@ -126,22 +124,21 @@ export class SessionTracker {
     const batches = Array.from({ length: Math.ceil(all.length / BATCH) }, (_, i) =>
       all.slice(i * BATCH, (i + 1) * BATCH),
     );
-    // The reader starts on the second batch while this thread reads the first itself:
-    // writing begins without waiting for the reader thread to start.
-    const ahead = batches.slice(1, 1 + READ_AHEAD).map((b) => reader.read(b));
-    for (const [i, batch] of batches.entries()) {
-      const results = i === 0 ? readAll(this.session, batch) : await ahead.shift()!;
-      // read ahead while this batch is written
-      if (i > 0 && i + READ_AHEAD < batches.length) ahead.push(reader.read(batches[i + READ_AHEAD]!));
-      this.store.bulk(() => {
-        for (const hash of batch) {
-          if (this.lanes.busy(hash)) void this.lanes.run(hash, () => this.reconcile(hash));
-          else this.bulk(hash, results.get(hash)!, removals, view);
-        }
+    let done = 0;
+    const readAndWrite = () =>
+      readBatches(reader, this.session, batches, (batch, results) => {
+        this.store.bulk(() => {
+          for (const hash of batch) {
+            if (this.lanes.busy(hash)) void this.lanes.run(hash, () => this.reconcile(hash));
+            else this.bulk(hash, results.get(hash)!, removals, view);
+          }
+        });
+        done += batch.length;
+        progress?.(done, all.length);
       });
-      progress?.(Math.min((i + 1) * BATCH, all.length), all.length);
-    }
+    await (known.size === 0 && all.length >= BATCH ? this.store.building(readAndWrite) : readAndWrite());
     reader.close();
+    removals.sort(); // batches end in the order they were read
     this.completions.markers = undefined;
     await this.removeAll(removals);
     this.retryErasures();
