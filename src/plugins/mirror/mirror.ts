@@ -74,7 +74,8 @@ export class MirrorPlugin implements AttachedPlugin {
   private readonly awaiting = new PathMap<number>();
   private readonly missed = new PathMap<true>();
   private readonly failed = new PathMap<Failure>();
-  private readonly dirty = new Set<string>();
+  /** Folders whose entries changed: settled after each batch; they follow renames too. */
+  private readonly dirty = new PathMap<true>();
   private state: "new" | "running" | "stopped" = "new";
   private working = false;
   private overflowed = false;
@@ -245,7 +246,7 @@ export class MirrorPlugin implements AttachedPlugin {
       missing: (r) => this.missedPath(r),
       failed: (r, err) => this.fail(r, "sync", err),
     });
-    this.dirty.add(relParent(rel));
+    this.dirty.set(relParent(rel), true);
     if (rel !== "" || this.state !== "running") return;
     const t = this.replica.tally;
     const s = ((this.host.clock.now() - started) / 1000).toFixed(1);
@@ -271,15 +272,15 @@ export class MirrorPlugin implements AttachedPlugin {
 
   private move(from: string, to: string, dir: boolean): void {
     const r = this.replica.move(from, to);
-    for (const set of [this.awaiting, this.failed] as PathMap<unknown>[]) set.rename(from, to);
+    for (const set of [this.awaiting, this.failed, this.dirty] as PathMap<unknown>[]) set.rename(from, to);
     if (r === "absent") {
       this.settled(from, "remove", this.replica.remove(from));
       this.missed.dropUnder(from);
       return dir ? this.push({ op: "tree", rel: to }) : this.sync(to, false);
     }
     if (typeof r === "object") return this.fail(to, "sync", r.error);
-    this.dirty.add(relParent(from));
-    this.dirty.add(relParent(to));
+    this.dirty.set(relParent(from), true);
+    this.dirty.set(relParent(to), true);
     if (!dir) return this.sync(to, false); // a quick check: written just before the rename?
     if (this.missedTooMany) {
       this.missedTooMany = false;
@@ -315,7 +316,7 @@ export class MirrorPlugin implements AttachedPlugin {
       this.failed.delete(rel);
       this.settled(rel, f.op, f.op === "sync" ? this.replica.sync(rel, true) : this.replica.remove(rel), f);
     }
-    this.replica.settle(this.dirty); // last: what was just done changed folders too
+    this.replica.settle(this.dirty.entries().map(([rel]) => rel)); // last: what was just done changed folders too
     this.dirty.clear();
     void this.replica.flush?.();
     return this.queue.length > 0;
@@ -336,8 +337,8 @@ export class MirrorPlugin implements AttachedPlugin {
   private settled(rel: string, op: Failure["op"], o: Outcome, before?: Failure): void {
     if (o === "done" || o === "busy") {
       if (o === "busy") this.awaiting.set(rel, this.host.clock.now() + BUSY_RECHECK_MS);
-      this.dirty.add(relParent(rel));
-      if (op === "sync") this.dirty.add(rel);
+      this.dirty.set(relParent(rel), true);
+      if (op === "sync") this.dirty.set(rel, true);
       if (before && o === "done") this.log.info(`${showPath(rel)}: mirrored after ${before.tries + 1} tries`);
       return;
     }

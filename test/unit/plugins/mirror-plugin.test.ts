@@ -1,0 +1,51 @@
+// The Mirror plugin fed events by hand, many at once, as a busy daemon hands them over:
+// what it remembers by path (folders to settle, files awaited, failures) must follow the
+// renames that come in the same batch.
+
+import { describe, expect, test } from "bun:test";
+import { mkdirSync, renameSync, utimesSync, writeFileSync } from "node:fs";
+import { realClock } from "../../../src/clock.ts";
+import { type EventName, fsEvent } from "../../../src/events/index.ts";
+import { MIRROR } from "../../../src/plugins/mirror/options.ts";
+import { tempDir } from "../../helpers/tmp.ts";
+
+const HAVE_RSYNC = Bun.which("rsync") !== null;
+
+function differences(src: string, dst: string): string {
+  const r = Bun.spawnSync(["rsync", "-a", "-n", "-i", "--delete", `${src}/`, `${dst}/`]);
+  return r.exitCode === 0 ? r.stdout.toString() : `rsync exit ${r.exitCode}`;
+}
+
+describe.skipIf(!HAVE_RSYNC)("Mirror plugin", () => {
+  test("folders changed and then renamed in the same batch get their times (they follow the renames)", async () => {
+    using dir = tempDir("mirror-plugin");
+    const [src, dst] = [dir.join("src"), dir.join("dst")];
+    mkdirSync(`${src}/a/b/c`, { recursive: true });
+    writeFileSync(`${src}/a/b/c/f`, "payload");
+    const host = { root: src, configDir: dir.path, clock: realClock, shared: new Map() };
+    const plugin = MIRROR.attach(MIRROR.validate({ destination: dst }, "plugins[0]").options as never, host);
+    plugin.init();
+    await plugin.idle();
+    expect(differences(src, dst)).toBe("");
+    // Each rename changes the time of the folder above it, and that folder is renamed next.
+    const renames: [string, string, boolean][] = [
+      ["a/b/c/f", "a/b/c/g", false],
+      ["a/b", "a/B", true],
+      ["a", "A", true],
+    ];
+    for (const [from, to] of renames) renameSync(`${src}/${from}`, `${src}/${to}`);
+    // The times those renames gave the folders, made unmistakable (rsync compares whole
+    // seconds): what the mirror must copy when it settles them. No event says it; the
+    // renames' events mark the folders.
+    for (const folder of ["A", "A/B/c"]) utimesSync(`${src}/${folder}`, 1_000_000_000, 1_000_000_000);
+    const move = (name: EventName, path: string, isDir: boolean, other: object) =>
+      fsEvent(name, `${src}/${path}`, isDir, src, { kind: "move", ...other });
+    for (const [from, to, isDir] of renames) {
+      plugin.event(move("IN_MOVED_FROM", from, isDir, { to: `${src}/${to}` }));
+      plugin.event(move("IN_MOVED_TO", to, isDir, { from: `${src}/${from}` }));
+    }
+    await plugin.idle();
+    expect(differences(src, dst)).toBe("");
+    plugin.dead("the test ends");
+  });
+});
