@@ -18,6 +18,7 @@
 //   go, and ends the process with _exit(12).
 
 import { log, logTargets } from "../log.ts";
+import { threadUrl } from "../threads.ts";
 import { hangFile } from "./hung.ts";
 import { H, SHARED_BYTES, Shared, SLOTS } from "./watchdog-shared.ts";
 
@@ -89,7 +90,7 @@ function ensureStarted(): Shared | undefined {
   if (state || unavailable) return state;
   try {
     const shared = new Shared(new SharedArrayBuffer(SHARED_BYTES));
-    const worker = new Worker(threadUrl());
+    const worker = new Worker(threadUrl("hooks/watchdog-thread.ts"));
     worker.addEventListener("error", (e) =>
       log.withTag("hooks").warn(`the hook watchdog stopped: ${e.message}; a hook that blocks will hang seedwatch`),
     );
@@ -101,16 +102,6 @@ function ensureStarted(): Shared | undefined {
     log.withTag("hooks").warn(`no hook watchdog (${(err as Error).message}): a hook that blocks will hang seedwatch`);
   }
   return state;
-}
-
-/**
- * The thread's module: beside this file when run from source. Inside the binary this code
- * is bundled into the main entrypoint (src/main.ts), and build.ts's second entrypoint sits
- * where it was under src/, so it is "./hooks/…" from here.
- */
-function threadUrl(): string {
-  const compiled = import.meta.url.startsWith("file:///$bunfs/");
-  return new URL(compiled ? "./hooks/watchdog-thread.ts" : "./watchdog-thread.ts", import.meta.url).href;
 }
 
 /** Tell the watchdog's thread what is in flight now, and beat. */

@@ -7,6 +7,7 @@
 
 import type { Database } from "bun:sqlite";
 import { log } from "../log.ts";
+import { threadUrl } from "../threads.ts";
 
 const EVERY_MS = 1000;
 
@@ -15,9 +16,7 @@ export class WalCheckpointer {
 
   /** Start checkpointing `path` for the connection `db`. */
   async start(db: Database, path: string): Promise<void> {
-    const url = import.meta.url.startsWith("file:///$bunfs/")
-      ? "./queue/checkpoint-thread.ts"
-      : new URL("./checkpoint-thread.ts", import.meta.url).href;
+    const url = threadUrl("queue/checkpoint-thread.ts");
     try {
       const worker = new Worker(url);
       worker.postMessage({ path, everyMs: EVERY_MS });

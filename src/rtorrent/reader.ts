@@ -6,6 +6,7 @@
 
 import type { ReadResult } from "./session.ts";
 import { readSession } from "./session.ts";
+import { threadUrl } from "../threads.ts";
 
 /** Below this many hashes a thread costs more than it saves. */
 const WORKER_MIN = 400;
@@ -131,10 +132,7 @@ class WorkerReader implements SessionReader {
     private readonly session: string,
     count: number,
   ) {
-    // Inside the binary, worker entry points are named relative to src/ (see build.ts).
-    const url = import.meta.url.startsWith("file:///$bunfs/")
-      ? "./rtorrent/read-worker.ts"
-      : new URL("./read-worker.ts", import.meta.url).href;
+    const url = threadUrl("rtorrent/read-worker.ts");
     for (let i = 0; i < count; i++) {
       const worker = new Worker(url);
       worker.onmessage = (e: MessageEvent<{ id: number; packed: Packed }>) => {

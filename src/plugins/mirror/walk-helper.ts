@@ -11,6 +11,7 @@
 
 import type { LocalSetup } from "./local.ts";
 import type { Tally, WalkControl } from "./replica.ts";
+import { threadUrl } from "../../threads.ts";
 
 /** Sub-trees handed over at once: one being walked, one waiting, so the helper never idles between two. */
 const IN_FLIGHT = 2;
@@ -39,7 +40,8 @@ export interface HelperResult {
 export class WalkHelper {
   private readonly worker: Worker;
   private readonly stop = new SharedArrayBuffer(4);
-  private readonly waiting = new Map<number, { rel: string; done: (r: HelperResult | undefined) => void }>();
+  /** What to do with each sub-tree's result (undefined: the helper died first), by request id. */
+  private readonly waiting = new Map<number, (r: HelperResult | undefined) => void>();
   private next = 0;
   private dead = false;
 
@@ -48,11 +50,7 @@ export class WalkHelper {
     destination: string,
     private readonly warn: (message: string) => void,
   ) {
-    // Inside the binary, worker entry points are named relative to src/ (see build.ts).
-    const url = import.meta.url.startsWith("file:///$bunfs/")
-      ? "./plugins/mirror/walk-worker.ts"
-      : new URL("./walk-worker.ts", import.meta.url).href;
-    this.worker = new Worker(url);
+    this.worker = new Worker(threadUrl("plugins/mirror/walk-worker.ts"));
     const init: HelperInit = {
       source: setup.source,
       destination,
@@ -87,18 +85,15 @@ export class WalkHelper {
   walk(rel: string, ctl: WalkControl, tally: Tally): Promise<boolean> {
     const id = this.next++;
     return new Promise<boolean>((resolve) => {
-      this.waiting.set(id, {
-        rel,
-        done: (r) => {
-          if (!r) return resolve(false);
-          for (const k of ["copied", "bytes", "removed", "renamed"] as const) tally[k] += r.tally[k];
-          for (const m of r.warnings) this.warn(m);
-          for (const p of r.busy) ctl.busy(p);
-          for (const p of r.missing) ctl.missing(p);
-          for (const f of r.failed)
-            ctl.failed(f.rel, Object.assign(new Error(f.message), { code: f.code, syscall: f.syscall, path: f.path }));
-          resolve(true);
-        },
+      this.waiting.set(id, (r) => {
+        if (!r) return resolve(false);
+        for (const k of ["copied", "bytes", "removed", "renamed"] as const) tally[k] += r.tally[k];
+        for (const m of r.warnings) this.warn(m);
+        for (const p of r.busy) ctl.busy(p);
+        for (const p of r.missing) ctl.missing(p);
+        for (const f of r.failed)
+          ctl.failed(f.rel, Object.assign(new Error(f.message), { code: f.code, syscall: f.syscall, path: f.path }));
+        resolve(true);
       });
       this.worker.postMessage({ id, rel });
     });
@@ -119,6 +114,6 @@ export class WalkHelper {
     const w = this.waiting.get(id);
     if (!w) return;
     this.waiting.delete(id);
-    w.done(r);
+    w(r);
   }
 }
