@@ -1,7 +1,8 @@
 // A Mirror to another host through the system's rsync: an rsync daemon on loopback
 // (rsync://), and HOST:PATH through `rsh`, with a local stand-in for ssh (no ssh server
 // here: the stand-in runs the remote side's command on this host, through a shell as
-// ssh would). Changes go in batches: one rsync per batch, not one per file.
+// ssh would). Changes go in batches: one rsync per batch, not one per file. Converged
+// here is rsync's view (whole seconds): the copying is rsync's.
 
 import { describe, expect, test } from "bun:test";
 import { chmodSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
@@ -39,9 +40,9 @@ describe.skipIf(!HAS_RSYNC)("Mirror to a remote destination", () => {
     writeFileSync(wrapper, `#!/bin/sh\necho run >> ${runs}\nexec ${Bun.which("rsync")} "$@"\n`);
     chmodSync(wrapper, 0o755);
     await using w = await startMirror(cfg, { env: { PATH: `${dir.join("bin")}:${process.env.PATH}` } });
-    await converged(src, `${d.path}/sub`, "the first comparison");
+    await converged(src, `${d.path}/sub`, "the first comparison", 20_000, false);
     changes(src);
-    await converged(src, `${d.path}/sub`);
+    await converged(src, `${d.path}/sub`, "converged", 20_000, false);
     const count = (await Bun.file(runs).text()).split("\n").filter(Boolean).length;
     expect(count).toBeLessThan(50); // 206 changed paths
     expect(await w.stop("SIGTERM")).toBe(0);
@@ -59,9 +60,9 @@ describe.skipIf(!HAS_RSYNC)("Mirror to a remote destination", () => {
     chmodSync(ssh, 0o755);
     const cfg = mirrorConfig(dir.join("config.ts"), src, `{ destination: "somehost:${dst}", rsh: "${ssh}" }`);
     await using w = await startMirror(cfg);
-    await converged(src, dst, "the first comparison");
+    await converged(src, dst, "the first comparison", 20_000, false);
     changes(src);
-    await converged(src, dst);
+    await converged(src, dst, "converged", 20_000, false);
     expect(await w.stop("SIGTERM")).toBe(0);
   });
 });

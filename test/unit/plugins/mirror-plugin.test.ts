@@ -9,12 +9,9 @@ import { type EventName, fsEvent } from "../../../src/events/index.ts";
 import { MIRROR } from "../../../src/plugins/mirror/options.ts";
 import { tempDir } from "../../helpers/tmp.ts";
 
-const HAVE_RSYNC = Bun.which("rsync") !== null;
+import { differences } from "../../integration/plugins/mirror-rig.ts";
 
-function differences(src: string, dst: string): string {
-  const r = Bun.spawnSync(["rsync", "-a", "-n", "-i", "--delete", `${src}/`, `${dst}/`]);
-  return r.exitCode === 0 ? r.stdout.toString() : `rsync exit ${r.exitCode}`;
-}
+const HAVE_RSYNC = Bun.which("rsync") !== null;
 
 describe.skipIf(!HAVE_RSYNC)("Mirror plugin", () => {
   test("folders changed and then renamed in the same batch get their times (they follow the renames)", async () => {
