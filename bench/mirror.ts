@@ -183,7 +183,7 @@ function mirrorTables(): string {
     tools
       .map(
         (t) =>
-          `| ${t.name} | ${(med(t, r) / 1000).toFixed(2)}${conv(t, r)} ` +
+          `| ${t.name} | ${(med(t, r) / 1000).toFixed(med(t, r) < 100 ? 3 : 2)}${conv(t, r)} ` +
           `| ${(med(t, r) / med(tools[0]!, r)).toFixed(2)} |`,
       )
       .join("\n");
