@@ -50,7 +50,14 @@ export async function assertProperty<T>(property: fc.IRawProperty<T>, ci: number
     markInterruptAsFailure: true,
   });
   if (shrunk.failed && shrunk.counterexamplePath !== null)
-    throw new Error(report(shrunk, shrunk.interrupted ? `shrinking stopped after ${shrinkMs} ms` : "shrunk"));
+    // An interrupted shrink has no error of its own: the first failure's is reported.
+    throw new Error(
+      report(
+        shrunk,
+        shrunk.interrupted ? `shrinking stopped after ${shrinkMs} ms` : "shrunk",
+        shrunk.interrupted ? found : shrunk,
+      ),
+    );
   // The same case passed when run again: the failure depends on more than the case.
   throw new Error(report(found, "NOT shrunk: the same case passed when run again (a timing-dependent failure?)"));
 }
@@ -59,11 +66,18 @@ export { fc };
 
 // --- internal ---
 
-function report<T>(r: fc.RunDetails<T>, how: string): string {
+/** fast-check's report, how it ended, the replay line, and the error of `failure` (its report leaves it out). */
+function report<T>(r: fc.RunDetails<T>, how: string, failure: fc.RunDetails<T> = r): string {
   const replay =
     r.counterexamplePath === null
       ? ""
       : `\nreplay: SEEDWATCH_PROP_SEED=${r.seed} SEEDWATCH_PROP_PATH="${r.counterexamplePath}" ` +
         "bash .ci/test <this file>";
-  return `${fc.defaultReportMessage(r) ?? "property failed"}${how ? `\n(${how})` : ""}${replay}`;
+  const error = failure.errorInstance === undefined ? "" : `\nerror: ${errorOf(failure)}`;
+  return `${fc.defaultReportMessage(r) ?? "property failed"}${how ? `\n(${how})` : ""}${replay}${error}`;
+}
+
+function errorOf<T>(r: fc.RunDetails<T>): string {
+  const e = r.errorInstance;
+  return e instanceof Error ? e.message : String(e);
 }

@@ -131,7 +131,8 @@ export class LocalReplica implements Replica {
 
   async reconcile(rel: string, ctl: WalkControl): Promise<void> {
     const top = lstatOr(below(this.s.source, rel));
-    if (!top?.isDirectory()) return void (top && this.sync(rel, false));
+    if (!top) return ctl.missing(rel); // renamed since: the rename, handled next, redoes it
+    if (!top.isDirectory()) return void this.sync(rel, false);
     const stack: { rel: string; post: boolean }[] = [{ rel, post: false }];
     const helpAfter = this.s.beingWritten || this.helperFailed ? false : (this.s.helper ?? HELP_AFTER);
     const walked = this.walked;

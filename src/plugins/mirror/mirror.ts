@@ -185,6 +185,12 @@ export class MirrorPlugin implements AttachedPlugin {
     this.kick();
   }
 
+  /** Work that names paths as the event being handled does: done before the events queued behind it. */
+  private next(w: Work): void {
+    this.queue.unshift(w);
+    this.kick();
+  }
+
   // --- the worker ---
 
   private kick(): void {
@@ -276,7 +282,8 @@ export class MirrorPlugin implements AttachedPlugin {
     if (r === "absent") {
       this.settled(from, "remove", this.replica.remove(from));
       this.missed.dropUnder(from);
-      return dir ? this.push({ op: "tree", rel: to }) : this.sync(to, false);
+      // Next, not last: the queue behind holds later events, which may rename `to` again.
+      return dir ? this.next({ op: "tree", rel: to }) : this.sync(to, false);
     }
     if (typeof r === "object") return this.fail(to, "sync", r.error);
     this.dirty.set(relParent(from), true);
@@ -288,7 +295,9 @@ export class MirrorPlugin implements AttachedPlugin {
     }
     for (const p of this.missed.rename(from, to)) {
       this.missed.delete(p);
-      this.sync(p, false);
+      if (lstatSync(fsPath(this.srcPath(p)), { throwIfNoEntry: false })?.isDirectory())
+        this.next({ op: "tree", rel: p });
+      else this.sync(p, false);
     }
   }
 
