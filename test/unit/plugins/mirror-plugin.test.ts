@@ -45,4 +45,33 @@ describe.skipIf(!HAVE_RSYNC)("Mirror plugin", () => {
     expect(differences(src, dst)).toBe("");
     plugin.dead("the test ends");
   });
+
+  test("a folder that a rename brings in as a copy, renamed again in the same batch, is mirrored with what it holds", async () => {
+    using dir = tempDir("mirror-plugin");
+    const [src, dst] = [dir.join("src"), dir.join("dst")];
+    mkdirSync(`${src}/a6/a`, { recursive: true });
+    const host = { root: src, configDir: dir.path, clock: realClock, shared: new Map() };
+    const plugin = MIRROR.attach(MIRROR.validate({ destination: dst }, "plugins[0]").options as never, host);
+    plugin.init();
+    await plugin.idle();
+    // A soak run's case: the mirror never had a1/d8/b, so the first rename is a copy of
+    // a6/a/d10, which must happen before the rename of a6 that the queue holds behind it.
+    mkdirSync(`${src}/a1/d8/b`, { recursive: true });
+    writeFileSync(`${src}/a1/d8/b/f`, "inside");
+    renameSync(`${src}/a1/d8/b`, `${src}/a6/a/d10`);
+    renameSync(`${src}/a6`, `${src}/d11`);
+    const ev = (name: EventName, path: string, isDir: boolean, other: object = {}) =>
+      plugin.event(fsEvent(name, `${src}/${path}`, isDir, src, other));
+    ev("IN_CREATE", "a1", true, { kind: "create" });
+    ev("IN_CREATE", "a1/d8", true, { kind: "create" });
+    ev("IN_CREATE", "a1/d8/b", true, { kind: "create" });
+    ev("IN_CLOSE_WRITE", "a1/d8/b/f", false, { kind: "modify" });
+    ev("IN_MOVED_FROM", "a1/d8/b", true, { kind: "move", to: `${src}/a6/a/d10` });
+    ev("IN_MOVED_TO", "a6/a/d10", true, { kind: "move", from: `${src}/a1/d8/b` });
+    ev("IN_MOVED_FROM", "a6", true, { kind: "move", to: `${src}/d11` });
+    ev("IN_MOVED_TO", "d11", true, { kind: "move", from: `${src}/a6` });
+    await plugin.idle();
+    expect(differences(src, dst)).toBe("");
+    plugin.dead("the test ends");
+  });
 });
