@@ -10,7 +10,9 @@
 //   rename in the replica (no data copied), then a quick check of what was renamed.
 //   Work that found its path gone is remembered, so that a rename of a folder above it,
 //   handled next, can do it at the new path; unclosed files and failures follow renamed
-//   folders too (pending.ts), as the queue reaches each rename. Held deletions are applied
+//   folders too (pending.ts), as the queue reaches each rename. Work that handling an
+//   event gives rise to (a rename that must be a copy) runs next, before the events
+//   queued behind it, since it names paths as that event does. Held deletions are applied
 //   once the queue is empty, so they follow renames as the events arrive.
 // - A file is copied when its writer closes it; one created and not closed (a hard link,
 //   a file still being written) is copied once nobody has it open for writing.
@@ -291,7 +293,7 @@ export class MirrorPlugin implements AttachedPlugin {
     if (!dir) return this.sync(to, false); // a quick check: written just before the rename?
     if (this.missedTooMany) {
       this.missedTooMany = false;
-      return this.push({ op: "tree", rel: to });
+      return this.next({ op: "tree", rel: to });
     }
     for (const p of this.missed.rename(from, to)) {
       this.missed.delete(p);
