@@ -26,7 +26,7 @@ import { join } from "node:path";
 import { generator, median, OUT } from "./lib.ts";
 import { lsyncdDirect, MIRROR_TOOLS, type MirrorTool, type Mirroring } from "./mirror-tools.ts";
 import { scribeBurst } from "./scribe-bench.ts";
-import { timeDifferences } from "../test/integration/plugins/mirror-rig.ts";
+import { differences, timeDifferences } from "../test/integration/plugins/mirror-rig.ts";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -276,7 +276,7 @@ async function untilConverged(
   let at = performance.now();
   let exceptDirTimes: number | undefined;
   while (performance.now() < deadline) {
-    if (differences(src, dst) === "") {
+    if (differences(src, dst, [], false) === "") {
       for (const until = performance.now() + 5_000; performance.now() < until; await Bun.sleep(100))
         if (timeDifferences(src, dst) === "") return { ms: at - t0, ok: "yes" };
       return { ms: at - t0, ok: "subsecond" };
@@ -288,11 +288,6 @@ async function untilConverged(
     at = performance.now();
   }
   return { ms: at - t0, ok: "no" };
-}
-
-function differences(src: string, dst: string, extra: string[] = []): string {
-  const r = Bun.spawnSync(["rsync", "-a", "-n", "-i", "--delete", ...extra, `${src}/`, `${dst}/`], { stdout: "pipe" });
-  return r.exitCode === 0 ? r.stdout.toString() : `rsync exit ${r.exitCode}`;
 }
 
 /** Entries of a directory that are not an rsync temp file (.name.XXXXXX); -1 if it is missing. */

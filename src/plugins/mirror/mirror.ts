@@ -271,7 +271,7 @@ export class MirrorPlugin implements AttachedPlugin {
   }
 
   private created(rel: string): void {
-    const st = lstatSync(fsPath(this.srcPath(rel)), { throwIfNoEntry: false });
+    const st = this.srcStat(rel);
     if (!st) return void this.missedPath(rel);
     if (st.isFile() && st.nlink === 1)
       this.awaiting.set(rel, this.host.clock.now()); // its close is coming
@@ -297,8 +297,7 @@ export class MirrorPlugin implements AttachedPlugin {
     }
     for (const p of this.missed.rename(from, to)) {
       this.missed.delete(p);
-      if (lstatSync(fsPath(this.srcPath(p)), { throwIfNoEntry: false })?.isDirectory())
-        this.next({ op: "tree", rel: p });
+      if (this.srcStat(p)?.isDirectory()) this.next({ op: "tree", rel: p });
       else this.sync(p, false);
     }
   }
@@ -337,7 +336,7 @@ export class MirrorPlugin implements AttachedPlugin {
     if (identity(this.host.root) !== this.rootId) return; // going: the gone event follows
     for (const [rel] of this.held.entries()) {
       this.held.delete(rel);
-      const st = lstatSync(fsPath(this.srcPath(rel)), { throwIfNoEntry: false });
+      const st = this.srcStat(rel);
       if (st)
         this.push(st.isDirectory() ? { op: "tree", rel } : { op: "sync", rel, force: false }); // there again
       else this.settled(rel, "remove", this.replica.remove(rel));
@@ -414,8 +413,9 @@ export class MirrorPlugin implements AttachedPlugin {
     return path === this.host.root ? "" : pathBelow(this.host.root, path);
   }
 
-  private srcPath(rel: string): string {
-    return `${this.host.root}/${rel}`;
+  /** The source's entry at `rel` as it is now (lstat; undefined when it is not there). */
+  private srcStat(rel: string) {
+    return lstatSync(fsPath(`${this.host.root}/${rel}`), { throwIfNoEntry: false });
   }
 }
 
