@@ -1,9 +1,11 @@
 // Erasure: what becomes of an erased torrent's data with -r. The data no torrent in the
 // session can need is deleted now (remover.ts, protect.ts). When deleting is held back —
 // a torrent in the session that cannot be read could own any file, or --max-delete would
-// be exceeded — the erasure is kept in the index (pending_erasures) and tried again when
-// that may have changed: at the next start or --once, and in the daemon whenever a torrent
-// that could not be read is readable again. Nothing is forgotten, nothing is deleted early.
+// be exceeded — the erasure is kept in the index (pending_erasures). So are the files kept
+// only because an unreadable torrent might own them (its folder holds them, or its file
+// names end their paths); the rest goes now. What is pending is tried again when that may
+// have changed: at the next start or --once, and in the daemon whenever a torrent that
+// could not be read is readable again. Nothing is forgotten, nothing is deleted early.
 
 import type { Database } from "bun:sqlite";
 import { decodePath, encodePath, parentPath } from "../events/index.ts";
@@ -62,7 +64,20 @@ export class Erasure {
       this.o.say,
     );
     this.counts.deleted += result.removed.length;
-    pending(this.o.store.db).drop(e.hash);
+    // Files kept only because a torrent that cannot be read might own them stay pending:
+    // once it reads again, they go if it does not need them.
+    const uncertain = plan.keep.filter((k) => k.uncertain).map((k) => k.path);
+    if (uncertain.length > 0) {
+      pending(this.o.store.db).keep(
+        { ...e, files: uncertain },
+        `${uncertain.length} file(s) kept while a torrent in the session cannot be read`,
+      );
+      this.o.warn(
+        `${e.hash} ${JSON.stringify(e.name)}: ${uncertain.length} of its ${e.files.length} file(s) kept for now: ` +
+          "a torrent in the session that cannot be read may own them (see the keep lines above); " +
+          "the deletion is tried again once it reads",
+      );
+    } else pending(this.o.store.db).drop(e.hash);
     return result;
   }
 

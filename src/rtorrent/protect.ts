@@ -38,6 +38,12 @@ export interface Guarded {
   unreadable?: { reason: string; unblock: string };
 }
 
+/** Why a file is kept, and the torrent that keeps it. */
+export interface Keep {
+  reason: string;
+  by?: Guarded;
+}
+
 export class Protection {
   /** An unreadable torrent whose data could be anywhere: no file may be deleted. */
   readonly blockAll: Guarded | undefined;
@@ -75,38 +81,47 @@ export class Protection {
 
   /** Why `path` must be kept, or undefined when no torrent in the session can need it. */
   keepReason(path: string): string | undefined {
-    if (this.blockAll) return describe(this.blockAll, "nothing is known of its data");
+    return this.keep(path)?.reason;
+  }
+
+  /**
+   * Why `path` must be kept and by whom (undefined: no torrent in the session can need
+   * it). `by` is unset when nothing in the session keeps it (it is not on disk, or a
+   * directory).
+   */
+  keep(path: string): Keep | undefined {
+    if (this.blockAll) return kept(this.blockAll, "nothing is known of its data");
     // A live path itself is kept whatever is there now; no system call needed (a walk of
     // PATHS meets mostly these).
     const exact = this.byPath.get(path);
-    if (exact) return describe(exact, "the same path");
+    if (exact) return kept(exact, "the same path");
     this.lookAtDisk();
     const lst = lstatOrNone(path);
-    if (!lst) return "not on disk";
-    if (lst.isDirectory()) return "a directory, not a file";
+    if (!lst) return { reason: "not on disk" };
+    if (lst.isDirectory()) return { reason: "a directory, not a file" };
     const real = resolvedEntry(path);
     const same = real === undefined ? undefined : this.byPath.get(real);
-    if (same) return describe(same, "the same path");
+    if (same) return kept(same, "the same path");
     const through = this.links.get(path) ?? (real === undefined ? undefined : this.links.get(real));
-    if (through) return describe(through, "its data path runs through this symlink");
+    if (through) return kept(through, "its data path runs through this symlink");
     const sameData = this.byId.get(id(lst));
-    if (sameData) return describe(sameData, "the same data (a hard link, or a symlink to it)");
+    if (sameData) return kept(sameData, "the same data (a hard link, or a symlink to it)");
     if (lst.isSymbolicLink()) {
       const target = statOrNone(path);
       const linked = target && this.viaLink.get(id(target));
-      if (linked) return describe(linked, "it reaches the same data through a symlink");
+      if (linked) return kept(linked, "it reaches the same data through a symlink");
       // A link to a folder may be the folder an unreadable torrent's data hangs from.
       const below = target?.isDirectory()
         ? this.tails.find((x) => lstatOrNone(path + x.tail) !== undefined)
         : undefined;
-      if (below) return describe(below.g, `its data may be ${JSON.stringify(path + below.tail)}, through this link`);
+      if (below) return kept(below.g, `its data may be ${JSON.stringify(path + below.tail)}, through this link`);
     }
     for (const p of [path, real]) {
       if (p === undefined) continue;
       const inDir = this.prefixes.find((x) => within(p, x.dir));
-      if (inDir) return describe(inDir.g, `its data may be anywhere below ${JSON.stringify(inDir.dir)}`);
+      if (inDir) return kept(inDir.g, `its data may be anywhere below ${JSON.stringify(inDir.dir)}`);
       const tail = this.tails.find((x) => p.endsWith(x.tail));
-      if (tail) return describe(tail.g, `its data may be any file whose path ends in ${JSON.stringify(tail.tail)}`);
+      if (tail) return kept(tail.g, `its data may be any file whose path ends in ${JSON.stringify(tail.tail)}`);
     }
     return undefined;
   }
@@ -203,6 +218,10 @@ function describe(g: Guarded, what: string): string {
     `may belong to ${who}, which is in the session but cannot be read (${g.unreadable.reason}): ` +
     `${what}; ${g.unreadable.unblock}`
   );
+}
+
+function kept(g: Guarded, what: string): Keep {
+  return { reason: describe(g, what), by: g };
 }
 
 function id(st: Stats): string {

@@ -20,7 +20,8 @@ import type { Protection } from "./protect.ts";
 export interface RemovalPlan {
   hash: string;
   remove: string[];
-  keep: { path: string; reason: string }[];
+  /** `uncertain`: kept only because a torrent that cannot be read now might own it. */
+  keep: { path: string; reason: string; uncertain?: boolean }[];
   /** The highest folder pruning may reach (inclusive); undefined: no pruning. */
   top: string | undefined;
   /** Where deleting is allowed: PATHS, or the torrent's base when none are given. */
@@ -54,9 +55,11 @@ export function planRemoval(
   const plan: RemovalPlan = { hash, remove: [], keep: [], top: multiFile ? base : undefined, roots: allowed };
   const realBase = resolved(base);
   for (const path of files) {
-    const reason = confinement(path, realBase, allowed) ?? protection.keepReason(path);
-    if (reason) plan.keep.push({ path, reason });
-    else plan.remove.push(path);
+    const outside = confinement(path, realBase, allowed);
+    const kept = outside === undefined ? protection.keep(path) : { reason: outside };
+    if (!kept) plan.remove.push(path);
+    else if (kept.by?.unreadable) plan.keep.push({ path, reason: kept.reason, uncertain: true });
+    else plan.keep.push({ path, reason: kept.reason });
   }
   return plan;
 }

@@ -186,6 +186,31 @@ describe("held-back deletions are not forgotten", () => {
     },
   );
 
+  test(
+    "files kept only because an unreadable torrent's folder holds them wait too, " +
+      "and go once it reads (the rest of the erasure goes at once)",
+    () => {
+      using b = box();
+      const gone = b.add("Gone", ["in/g.bin", "out/o.bin"], `${b.data}/Gone`);
+      // its .rtorrent reads (the folder is known), its .torrent not: Gone/in could be its data
+      const blocker = b.add("Blocker", ["b.bin"], `${b.data}/Gone/in`);
+      expect(b.run("--once").code).toBe(0);
+      b.erase(gone);
+      writeFileSync(`${b.session}/${blocker.hash}.torrent`, "garbage");
+      const held = b.run("--once", "-r");
+      expect(existsSync(`${b.data}/Gone/in/g.bin`)).toBe(true);
+      expect(existsSync(`${b.data}/Gone/out/o.bin`)).toBe(false);
+      expect(held.stderr).toContain("1 of its 2 file(s) kept for now");
+      writeFileSync(`${b.session}/${blocker.hash}.torrent`, blocker.bytes); // readable again
+      const later = b.run("--once", "-r");
+      expect(later.code).toBe(0);
+      expect(existsSync(`${b.data}/Gone/in/g.bin`)).toBe(false);
+      expect(existsSync(`${b.data}/Gone/in/b.bin`)).toBe(true);
+      expect(later.stderr).toContain(`of ${gone.hash} "Gone", erased earlier and held back until now`);
+      expect(b.run("--once", "-r").stderr).not.toContain("held back"); // done: not tried again
+    },
+  );
+
   test("the daemon deletes held-back data as soon as the blocking torrent reads again", async () => {
     using b = box();
     const gone = b.add("Gone", ["g.bin"], `${b.data}/Gone`);
