@@ -115,18 +115,23 @@ export class LocalReplica implements Replica {
     }
   }
 
-  settle(dirs: Iterable<string>): void {
+  settle(dirs: Iterable<string>): string[] {
+    const elsewhere: string[] = [];
     for (const rel of dirs) {
       const st = lstatOr(below(this.s.source, rel));
+      if (!st?.isDirectory()) {
+        elsewhere.push(rel);
+        continue;
+      }
       const dt = lstatOr(below(this.dst, rel));
-      if (st?.isDirectory() && dt?.isDirectory()) {
-        try {
-          copyMeta(st, dt, below(this.dst, rel), this.s.owner);
-        } catch {
-          // gone meanwhile: its own event follows
-        }
+      if (!dt?.isDirectory()) continue; // not made yet: its own work settles it
+      try {
+        copyMeta(st, dt, below(this.dst, rel), this.s.owner);
+      } catch {
+        // gone meanwhile: its own event follows
       }
     }
+    return elsewhere;
   }
 
   async reconcile(rel: string, ctl: WalkControl): Promise<void> {
@@ -156,7 +161,7 @@ export class LocalReplica implements Replica {
         }
         const { rel: dir, post } = stack.pop()!;
         if (post) {
-          this.settle([dir]);
+          for (const moved of this.settle([dir])) ctl.missing(moved); // renamed meanwhile: walked again there
           continue;
         }
         const outcome = this.sync(dir, false);

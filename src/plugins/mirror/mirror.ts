@@ -9,10 +9,11 @@
 //   is when it runs (replica.ts). The exception is a rename within the root: it is a
 //   rename in the replica (no data copied), then a quick check of what was renamed.
 //   Work that found its path gone is remembered, so that a rename of a folder above it,
-//   handled next, can do it at the new path; unclosed files and failures follow renamed
-//   folders too (pending.ts), as the queue reaches each rename. Work that handling an
-//   event gives rise to (a rename that must be a copy) runs next, before the events
-//   queued behind it, since it names paths as that event does. Held deletions are applied
+//   handled next, can do it at the new path; unclosed files, failures, and folders whose
+//   times were due when the source had already moved them follow renamed folders too
+//   (pending.ts), as the queue reaches each rename. Work that handling an event gives
+//   rise to (a rename that must be a copy) runs next, before the events queued behind
+//   it, since it names paths as that event does. Held deletions are applied
 //   once the queue is empty, so they follow renames as the events arrive.
 // - A file is copied when its writer closes it; one created and not closed (a hard link,
 //   a file still being written) is copied once nobody has it open for writing.
@@ -78,6 +79,8 @@ export class MirrorPlugin implements AttachedPlugin {
   private readonly failed = new PathMap<Failure>();
   /** Folders whose entries changed: settled after each batch; they follow renames too. */
   private readonly dirty = new PathMap<true>();
+  /** Folders to settle that the source lacked then: settled where a rename puts them. */
+  private readonly unsettled = new PathMap<true>();
   private state: "new" | "running" | "stopped" = "new";
   private working = false;
   private overflowed = false;
@@ -281,6 +284,10 @@ export class MirrorPlugin implements AttachedPlugin {
   private move(from: string, to: string, dir: boolean): void {
     const r = this.replica.move(from, to);
     for (const set of [this.awaiting, this.failed, this.dirty] as PathMap<unknown>[]) set.rename(from, to);
+    for (const p of this.unsettled.rename(from, to)) {
+      this.unsettled.delete(p);
+      this.dirty.set(p, true);
+    }
     if (r === "absent") {
       this.settled(from, "remove", this.replica.remove(from));
       this.missed.dropUnder(from);
@@ -326,8 +333,10 @@ export class MirrorPlugin implements AttachedPlugin {
       this.failed.delete(rel);
       this.settled(rel, f.op, f.op === "sync" ? this.replica.sync(rel, true) : this.replica.remove(rel), f);
     }
-    this.replica.settle(this.dirty.entries().map(([rel]) => rel)); // last: what was just done changed folders too
+    // last: what was just done changed folders too
+    const elsewhere = this.replica.settle(this.dirty.entries().map(([rel]) => rel));
     this.dirty.clear();
+    for (const rel of elsewhere) this.remember(this.unsettled, rel);
     void this.replica.flush?.();
     return this.queue.length > 0;
   }
@@ -339,7 +348,10 @@ export class MirrorPlugin implements AttachedPlugin {
       const st = this.srcStat(rel);
       if (st)
         this.push(st.isDirectory() ? { op: "tree", rel } : { op: "sync", rel, force: false }); // there again
-      else this.settled(rel, "remove", this.replica.remove(rel));
+      else {
+        this.settled(rel, "remove", this.replica.remove(rel));
+        this.unsettled.dropUnder(rel);
+      }
     }
   }
 
@@ -370,11 +382,16 @@ export class MirrorPlugin implements AttachedPlugin {
   }
 
   private missedPath(rel: string): void {
-    if (this.missed.size >= MISSED_MAX) {
-      this.missed.clear();
+    this.remember(this.missed, rel);
+  }
+
+  /** Keep `rel` until a rename explains it; beyond MISSED_MAX, the next renamed folder is compared whole. */
+  private remember(set: PathMap<true>, rel: string): void {
+    if (set.size >= MISSED_MAX) {
+      set.clear();
       this.missedTooMany = true;
     }
-    this.missed.set(rel, true);
+    set.set(rel, true);
   }
 
   private rootGone(ev: FsEvent): void {
@@ -405,7 +422,15 @@ export class MirrorPlugin implements AttachedPlugin {
 
   private clear(): void {
     this.queue.length = 0;
-    for (const m of [this.held, this.awaiting, this.missed, this.failed] as PathMap<unknown>[]) m.clear();
+    for (const m of [
+      this.held,
+      this.awaiting,
+      this.missed,
+      this.failed,
+      this.dirty,
+      this.unsettled,
+    ] as PathMap<unknown>[])
+      m.clear();
     this.host.clock.clearTimeout(this.timer);
   }
 

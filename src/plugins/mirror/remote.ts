@@ -94,8 +94,9 @@ export class RsyncReplica implements Replica {
     return "done";
   }
 
-  settle(dirs: Iterable<string>): void {
+  settle(dirs: Iterable<string>): string[] {
     for (const d of dirs) this.batch.add(d === "" ? "." : d);
+    return []; // rsync sends what the source has then; a rename is a walk of the new path (move: "absent")
   }
 
   /** Send what was collected; one batch at a time. */

@@ -49,8 +49,12 @@ export interface Replica {
   move(from: string, to: string): "done" | "absent" | { error: NodeJS.ErrnoException };
   /** `rel` left the source: remove it, and all below it, from the destination. */
   remove(rel: string): Outcome;
-  /** Folders whose entries changed: their mode and times as the source's now (after their entries). */
-  settle(dirs: Iterable<string>): void;
+  /**
+   * Folders whose entries changed: their mode and times as the source's now (after their
+   * entries). Returns those the source has no folder at now: renamed since, by a rename
+   * whose event is still to come, they are settled where it puts them.
+   */
+  settle(dirs: Iterable<string>): string[];
   /** A batching replica sends what it collected; resolves when the destination has it. */
   flush?(): Promise<void>;
 }
