@@ -298,11 +298,16 @@ export class MirrorPlugin implements AttachedPlugin {
     this.dirty.set(relParent(from), true);
     this.dirty.set(relParent(to), true);
     if (!dir) return this.sync(to, false); // a quick check: written just before the rename?
-    if (this.missedTooMany) {
+    const missed = this.missed.rename(from, to);
+    // Compared whole when the source has `from` again (a new folder by that name: log
+    // rotation; work done before this rename looked at the new one and may have put its
+    // entries in the folder just renamed), or when more than MISSED_MAX paths were missed.
+    if (this.missedTooMany || this.srcStat(from) !== undefined) {
       this.missedTooMany = false;
+      for (const p of missed) this.missed.delete(p);
       return this.next({ op: "tree", rel: to });
     }
-    for (const p of this.missed.rename(from, to)) {
+    for (const p of missed) {
       this.missed.delete(p);
       if (this.srcStat(p)?.isDirectory()) this.next({ op: "tree", rel: p });
       else this.sync(p, false);

@@ -1,5 +1,6 @@
 // Random changes to a tree, for the Mirror's churn tests: creates, writes, renames of
-// files and folders, moves in and out, deletes, chmod, symlinks, hard links, times. Ops
+// files and folders, moves in and out, deletes, chmod, symlinks, hard links, times, and
+// folders renamed and made again under the old name (log rotation: paths reused). Ops
 // pick their paths from what this model believes is there; one the disk refuses (the
 // model went stale) is skipped. Names include bytes that are not UTF-8 and newlines.
 // A file with two names is never written, touched or chmodded afterwards: inotify reports
@@ -33,6 +34,7 @@ export const OPS = [
   "symlink",
   "link",
   "touch",
+  "rotate",
 ] as const;
 export type Op = (typeof OPS)[number];
 
@@ -131,6 +133,19 @@ export class Churn {
         linkSync(p(f), p(to));
         this.linked.add(f).add(to);
         return void this.files.push(to);
+      }
+      case "rotate": {
+        // log rotation: a folder renamed, and one made again under its old name at once
+        const d = this.any(this.dirs.filter(Boolean));
+        const to = fresh();
+        if (to.startsWith(`${d}/`)) return;
+        renameSync(p(d), p(to));
+        this.renamed(d, to);
+        mkdirSync(p(d));
+        const f = `${d}/${NAMES[this.pick(NAMES.length)]}${this.n++}`;
+        writeFileSync(p(f), "after the rotation");
+        this.dirs.push(d);
+        return void this.files.push(f);
       }
       case "touch":
         return utimesSync(p(this.any(this.single())), 1_600_000_000 + this.pick(1000), 1_600_000_000 + this.pick(1000));
