@@ -64,7 +64,7 @@ export const MIRROR_EVENTS: EventName[] = [
 ];
 
 type Work =
-  | { op: "tree"; rel: string }
+  | { op: "tree"; rel: string; again?: boolean }
   | { op: "sync"; rel: string; force: boolean }
   | { op: "created"; rel: string }
   | { op: "move"; from: string; to: string; dir: boolean };
@@ -76,6 +76,8 @@ export class MirrorPlugin implements AttachedPlugin {
   private readonly held = new PathMap<number>();
   private readonly awaiting = new PathMap<number>();
   private readonly missed = new PathMap<true>();
+  /** Paths missed since the queue last drained: looked at once more then (lookAgain). */
+  private recent: string[] = [];
   private readonly failed = new PathMap<Failure>();
   /** Folders whose entries changed: settled after each batch; they follow renames too. */
   private readonly dirty = new PathMap<true>();
@@ -236,7 +238,7 @@ export class MirrorPlugin implements AttachedPlugin {
   private async run(w: Work): Promise<void> {
     switch (w.op) {
       case "tree":
-        return this.tree(w.rel);
+        return this.tree(w.rel, w.again);
       case "sync":
         return this.sync(w.rel, w.force);
       case "created":
@@ -246,7 +248,7 @@ export class MirrorPlugin implements AttachedPlugin {
     }
   }
 
-  private async tree(rel: string): Promise<void> {
+  private async tree(rel: string, again = false): Promise<void> {
     const started = this.host.clock.now();
     const before = { ...this.replica.tally };
     if (rel === "") this.log.info(`${this.host.root} → ${this.replica.destination}: comparing`);
@@ -254,7 +256,7 @@ export class MirrorPlugin implements AttachedPlugin {
       stopped: () => this.state !== "running",
       breathe,
       busy: (r) => this.awaiting.set(r, this.host.clock.now()),
-      missing: (r) => this.missedPath(r),
+      missing: (r) => (again ? this.remember(this.missed, r) : this.missedPath(r)),
       failed: (r, err) => this.fail(r, "sync", err),
     });
     this.dirty.set(relParent(rel), true);
@@ -327,6 +329,7 @@ export class MirrorPlugin implements AttachedPlugin {
       if (o === "busy") this.awaiting.set(rel, now + BUSY_RECHECK_MS - CREATE_SETTLE_MS);
       else this.settled(rel, "sync", o);
     }
+    if (drained) this.lookAgain();
     if (
       drained &&
       this.held.size &&
@@ -388,6 +391,32 @@ export class MirrorPlugin implements AttachedPlugin {
 
   private missedPath(rel: string): void {
     this.remember(this.missed, rel);
+    if (this.recent.length < MISSED_MAX) this.recent.push(rel);
+  }
+
+  /**
+   * The queue drained: every event read so far is handled. A path missed since then that
+   * the source has again at the same place, not redone by a rename, is done now: what made
+   * it look gone has passed. Each is looked at once; what is still missing waits for a
+   * rename, as before.
+   */
+  private lookAgain(): void {
+    const recent = this.recent;
+    this.recent = [];
+    for (const rel of recent) {
+      if (!this.missed.get(rel)) continue; // a rename redid it
+      const st = this.srcStat(rel);
+      if (!st) continue;
+      this.missed.delete(rel);
+      this.log.debug(`${this.host.root}: ${showPath(rel)} was missing and is there: mirrored now`);
+      if (st.isDirectory()) {
+        this.push({ op: "tree", rel, again: true });
+        continue;
+      }
+      const o = this.replica.sync(rel, false);
+      if (o === "missing") this.remember(this.missed, rel);
+      else this.settled(rel, "sync", o);
+    }
   }
 
   /** Keep `rel` until a rename explains it; beyond MISSED_MAX, the next renamed folder is compared whole. */
@@ -436,6 +465,7 @@ export class MirrorPlugin implements AttachedPlugin {
       this.unsettled,
     ] as PathMap<unknown>[])
       m.clear();
+    this.recent = [];
     this.host.clock.clearTimeout(this.timer);
   }
 
