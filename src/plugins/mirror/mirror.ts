@@ -13,8 +13,12 @@
 //   times were due when the source had already moved them follow renamed folders too
 //   (pending.ts), as the queue reaches each rename. Work that handling an event gives
 //   rise to (a rename that must be a copy) runs next, before the events queued behind
-//   it, since it names paths as that event does. Held deletions are applied
-//   once the queue is empty, so they follow renames as the events arrive.
+//   it, since it names paths as that event does. Held deletions are applied once the
+//   queue is empty, so they follow renames as the events arrive.
+// - A walk below the top (a folder moved in, a rename that must be a copy) may see the
+//   disk before the watcher has placed its watches there; each such folder is compared
+//   again once the queue is empty and CHECK_WALK_MS have passed. A path missed by its
+//   work and there again, at the same place, when the queue drains is done then.
 // - A file is copied when its writer closes it; one created and not closed (a hard link,
 //   a file still being written) is copied once nobody has it open for writing.
 // - Deletions wait until deletions have been quiet for DELETE_QUIET_MS: `rm -rf SOURCE`
@@ -34,7 +38,7 @@ import { log } from "../../log.ts";
 import type { BuiltinHost } from "../builtins.ts";
 import type { AttachedPlugin } from "../plugin.ts";
 import type { Excludes } from "./exclude.ts";
-import { failedAgain, PathMap, type Failure } from "./pending.ts";
+import { failedAgain, PathMap, under, type Failure } from "./pending.ts";
 import { relParent, type Outcome, type Replica } from "./replica.ts";
 
 /** Deletions are applied once none came for this long (and the root is still there). */
@@ -47,6 +51,8 @@ const CREATE_SETTLE_MS = 100;
 const BUSY_RECHECK_MS = 5000;
 /** Paths remembered as gone, at most; beyond, a renamed folder is compared whole. */
 const MISSED_MAX = 10_000;
+/** A folder walked below the top is compared again once this long passed and the queue is empty. */
+const CHECK_WALK_MS = 1000;
 /** Work items between two breaths of the event loop. */
 const BREATHE_EVERY = 200;
 /** Work items after which folders are settled and deletions looked at, even if more is queued. */
@@ -64,7 +70,8 @@ export const MIRROR_EVENTS: EventName[] = [
 ];
 
 type Work =
-  | { op: "tree"; rel: string; again?: boolean }
+  /** again: a missed path, there again (lookAgain); check: a walk compared again (checkWalked). */
+  | { op: "tree"; rel: string; pass?: "again" | "check" }
   | { op: "sync"; rel: string; force: boolean }
   | { op: "created"; rel: string }
   | { op: "move"; from: string; to: string; dir: boolean };
@@ -83,6 +90,8 @@ export class MirrorPlugin implements AttachedPlugin {
   private readonly dirty = new PathMap<true>();
   /** Folders to settle that the source lacked then: settled where a rename puts them. */
   private readonly unsettled = new PathMap<true>();
+  /** Folders walked (below the top), by when: compared again (checkWalked). */
+  private readonly walked = new PathMap<number>();
   private state: "new" | "running" | "stopped" = "new";
   private working = false;
   private overflowed = false;
@@ -238,7 +247,7 @@ export class MirrorPlugin implements AttachedPlugin {
   private async run(w: Work): Promise<void> {
     switch (w.op) {
       case "tree":
-        return this.tree(w.rel, w.again);
+        return this.tree(w.rel, w.pass);
       case "sync":
         return this.sync(w.rel, w.force);
       case "created":
@@ -248,7 +257,7 @@ export class MirrorPlugin implements AttachedPlugin {
     }
   }
 
-  private async tree(rel: string, again = false): Promise<void> {
+  private async tree(rel: string, pass?: "again" | "check"): Promise<void> {
     const started = this.host.clock.now();
     const before = { ...this.replica.tally };
     if (rel === "") this.log.info(`${this.host.root} → ${this.replica.destination}: comparing`);
@@ -256,10 +265,11 @@ export class MirrorPlugin implements AttachedPlugin {
       stopped: () => this.state !== "running",
       breathe,
       busy: (r) => this.awaiting.set(r, this.host.clock.now()),
-      missing: (r) => (again ? this.remember(this.missed, r) : this.missedPath(r)),
+      missing: (r) => (pass ? this.remember(this.missed, r) : this.missedPath(r)),
       failed: (r, err) => this.fail(r, "sync", err),
     });
     this.dirty.set(relParent(rel), true);
+    if (rel !== "" && pass !== "check") this.walked.set(rel, this.host.clock.now());
     if (rel !== "" || this.state !== "running") return;
     const t = this.replica.tally;
     const s = ((this.host.clock.now() - started) / 1000).toFixed(1);
@@ -285,7 +295,7 @@ export class MirrorPlugin implements AttachedPlugin {
 
   private move(from: string, to: string, dir: boolean): void {
     const r = this.replica.move(from, to);
-    for (const set of [this.awaiting, this.failed, this.dirty] as PathMap<unknown>[]) set.rename(from, to);
+    for (const set of [this.awaiting, this.failed, this.dirty, this.walked] as PathMap<unknown>[]) set.rename(from, to);
     for (const p of this.unsettled.rename(from, to)) {
       this.unsettled.delete(p);
       this.dirty.set(p, true);
@@ -330,6 +340,7 @@ export class MirrorPlugin implements AttachedPlugin {
       else this.settled(rel, "sync", o);
     }
     if (drained) this.lookAgain();
+    if (drained) this.checkWalked(now);
     if (
       drained &&
       this.held.size &&
@@ -410,12 +421,31 @@ export class MirrorPlugin implements AttachedPlugin {
       this.missed.delete(rel);
       this.log.debug(`${this.host.root}: ${showPath(rel)} was missing and is there: mirrored now`);
       if (st.isDirectory()) {
-        this.push({ op: "tree", rel, again: true });
+        this.push({ op: "tree", rel, pass: "again" });
         continue;
       }
       const o = this.replica.sync(rel, false);
       if (o === "missing") this.remember(this.missed, rel);
       else this.settled(rel, "sync", o);
+    }
+  }
+
+  /**
+   * A walk below the top sees the disk as it is, possibly before the watcher has placed
+   * its watches there (a folder just moved in is walked as its event comes, while the
+   * watcher places its watch after the events queued behind). What such a walk copied and
+   * then left in that window is never reported. So each such folder is compared once
+   * more, CHECK_WALK_MS later with the queue empty: by then the watcher has it.
+   */
+  private checkWalked(now: number): void {
+    let last: string | undefined;
+    for (const [rel, at] of this.walked.entries()) {
+      if (now - at < CHECK_WALK_MS) continue;
+      this.walked.delete(rel);
+      if (last !== undefined && under(rel, last)) continue; // compared with the folder above
+      if (!this.srcStat(rel)?.isDirectory()) continue; // gone: its own events say so
+      this.push({ op: "tree", rel, pass: "check" });
+      last = rel;
     }
   }
 
@@ -449,6 +479,7 @@ export class MirrorPlugin implements AttachedPlugin {
       ...this.awaiting.entries().map(([, t]) => t + CREATE_SETTLE_MS),
       ...(this.held.size ? [Math.min(this.lastDelete + DELETE_QUIET_MS, this.heldSince + DELETE_MAX_HOLD_MS)] : []),
       ...this.failed.entries().map(([, f]) => f.due),
+      ...this.walked.entries().map(([, t]) => t + CHECK_WALK_MS),
     ];
     if (due.length === 0) return;
     this.timer = this.host.clock.setTimeout(() => this.kick(), Math.max(1, Math.min(...due) - now));
@@ -463,6 +494,7 @@ export class MirrorPlugin implements AttachedPlugin {
       this.failed,
       this.dirty,
       this.unsettled,
+      this.walked,
     ] as PathMap<unknown>[])
       m.clear();
     this.recent = [];

@@ -8,6 +8,7 @@ import { realClock } from "../../../src/clock.ts";
 import { type EventName, fsEvent } from "../../../src/events/index.ts";
 import { MIRROR } from "../../../src/plugins/mirror/options.ts";
 import { tempDir } from "../../helpers/tmp.ts";
+import { waitFor } from "../../helpers/wait.ts";
 
 import { differences } from "../../integration/plugins/mirror-rig.ts";
 
@@ -147,4 +148,25 @@ describe.skipIf(!HAVE_RSYNC)("Mirror plugin", () => {
     expect(differences(src, dst)).toBe("");
     plugin.dead("the test ends");
   });
+
+  test("a folder moved in is compared again once quiet: what its walk copied before the watcher had it, and left unseen, goes", async () => {
+    using dir = tempDir("mirror-plugin");
+    const [src, dst] = [dir.join("src"), dir.join("dst")];
+    mkdirSync(src);
+    mkdirSync(dir.join("outside/in/renamed-unseen"), { recursive: true });
+    writeFileSync(dir.join("outside/in/renamed-unseen/f"), "copied by the walk");
+    const host = { root: src, configDir: dir.path, clock: realClock, shared: new Map() };
+    const plugin = MIRROR.attach(MIRROR.validate({ destination: dst }, "plugins[0]").options as never, host);
+    plugin.init();
+    await plugin.idle();
+    // A soak run's case: a folder moved in is walked as soon as its event comes, before
+    // the watcher has placed its watch and listed it. A folder inside, renamed away in that
+    // window, is in the mirror, and no event will ever say it left.
+    renameSync(dir.join("outside/in"), `${src}/in`);
+    plugin.event(fsEvent("IN_MOVED_TO", `${src}/in`, true, src, { kind: "create" }));
+    await plugin.idle();
+    renameSync(`${src}/in/renamed-unseen`, dir.join("outside/elsewhere"));
+    await waitFor(() => differences(src, dst) === "", "the mirror without what left unseen", 10_000);
+    plugin.dead("the test ends");
+  }, 15_000);
 });
