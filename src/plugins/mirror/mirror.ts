@@ -8,17 +8,13 @@
 // - Events only say which paths to look at; each piece of work looks at the source as it
 //   is when it runs (replica.ts). The exception is a rename within the root: it is a
 //   rename in the replica (no data copied), then a quick check of what was renamed.
-//   Work that found its path gone is remembered, so that a rename of a folder above it,
-//   handled next, can do it at the new path; unclosed files, failures, and folders whose
-//   times were due when the source had already moved them follow renamed folders too
-//   (pending.ts), as the queue reaches each rename. Work that handling an event gives
+//   Work that found its path gone, and folders walked before the watcher may have had
+//   them, get a second look (second-looks.ts); unclosed files, failures and folders to
+//   settle follow renamed folders too (pending.ts), as the queue reaches each rename.
+//   Work that handling an event gives
 //   rise to (a rename that must be a copy) runs next, before the events queued behind
 //   it, since it names paths as that event does. Held deletions are applied once the
 //   queue is empty, so they follow renames as the events arrive.
-// - A walk below the top (a folder moved in, a rename that must be a copy) may see the
-//   disk before the watcher has placed its watches there; each such folder is compared
-//   again once the queue is empty and CHECK_WALK_MS have passed. A path missed by its
-//   work and there again, at the same place, when the queue drains is done then.
 // - A file is copied when its writer closes it; one created and not closed (a hard link,
 //   a file still being written) is copied once nobody has it open for writing.
 // - Deletions wait until deletions have been quiet for DELETE_QUIET_MS: `rm -rf SOURCE`
@@ -38,8 +34,9 @@ import { log } from "../../log.ts";
 import type { BuiltinHost } from "../builtins.ts";
 import type { AttachedPlugin } from "../plugin.ts";
 import type { Excludes } from "./exclude.ts";
-import { failedAgain, PathMap, under, type Failure } from "./pending.ts";
+import { failedAgain, PathMap, type Failure } from "./pending.ts";
 import { relParent, type Outcome, type Replica } from "./replica.ts";
+import { SecondLooks } from "./second-looks.ts";
 
 /** Deletions are applied once none came for this long (and the root is still there). */
 export const DELETE_QUIET_MS = 300;
@@ -49,10 +46,6 @@ export const DELETE_MAX_HOLD_MS = 30_000;
 const CREATE_SETTLE_MS = 100;
 /** A file found open for writing is looked at again after this long (its close may never come). */
 const BUSY_RECHECK_MS = 5000;
-/** Paths remembered as gone, at most; beyond, a renamed folder is compared whole. */
-const MISSED_MAX = 10_000;
-/** A folder walked below the top is compared again once this long passed and the queue is empty. */
-const CHECK_WALK_MS = 1000;
 /** Work items between two breaths of the event loop. */
 const BREATHE_EVERY = 200;
 /** Work items after which folders are settled and deletions looked at, even if more is queued. */
@@ -70,7 +63,7 @@ export const MIRROR_EVENTS: EventName[] = [
 ];
 
 type Work =
-  /** again: a missed path, there again (lookAgain); check: a walk compared again (checkWalked). */
+  /** again: a missed path, there again; check: a walk compared again (second-looks.ts). */
   | { op: "tree"; rel: string; pass?: "again" | "check" }
   | { op: "sync"; rel: string; force: boolean }
   | { op: "created"; rel: string }
@@ -82,20 +75,13 @@ export class MirrorPlugin implements AttachedPlugin {
   private readonly queue: Work[] = [];
   private readonly held = new PathMap<number>();
   private readonly awaiting = new PathMap<number>();
-  private readonly missed = new PathMap<true>();
-  /** Paths missed since the queue last drained: looked at once more then (lookAgain). */
-  private recent: string[] = [];
   private readonly failed = new PathMap<Failure>();
   /** Folders whose entries changed: settled after each batch; they follow renames too. */
   private readonly dirty = new PathMap<true>();
-  /** Folders to settle that the source lacked then: settled where a rename puts them. */
-  private readonly unsettled = new PathMap<true>();
-  /** Folders walked (below the top), by when: compared again (checkWalked). */
-  private readonly walked = new PathMap<number>();
+  private readonly looks = new SecondLooks();
   private state: "new" | "running" | "stopped" = "new";
   private working = false;
   private overflowed = false;
-  private missedTooMany = false;
   private lastDelete = 0;
   private heldSince = 0;
   private failures = 0;
@@ -265,11 +251,11 @@ export class MirrorPlugin implements AttachedPlugin {
       stopped: () => this.state !== "running",
       breathe,
       busy: (r) => this.awaiting.set(r, this.host.clock.now()),
-      missing: (r) => (pass ? this.remember(this.missed, r) : this.missedPath(r)),
+      missing: (r) => this.looks.missing(r, pass !== undefined),
       failed: (r, err) => this.fail(r, "sync", err),
     });
     this.dirty.set(relParent(rel), true);
-    if (rel !== "" && pass !== "check") this.walked.set(rel, this.host.clock.now());
+    if (pass !== "check") this.looks.walkedAt(rel, this.host.clock.now());
     if (rel !== "" || this.state !== "running") return;
     const t = this.replica.tally;
     const s = ((this.host.clock.now() - started) / 1000).toFixed(1);
@@ -287,7 +273,7 @@ export class MirrorPlugin implements AttachedPlugin {
 
   private created(rel: string): void {
     const st = this.srcStat(rel);
-    if (!st) return void this.missedPath(rel);
+    if (!st) return this.looks.missing(rel);
     if (st.isFile() && st.nlink === 1)
       this.awaiting.set(rel, this.host.clock.now()); // its close is coming
     else this.sync(rel, false);
@@ -295,32 +281,27 @@ export class MirrorPlugin implements AttachedPlugin {
 
   private move(from: string, to: string, dir: boolean): void {
     const r = this.replica.move(from, to);
-    for (const set of [this.awaiting, this.failed, this.dirty, this.walked] as PathMap<unknown>[]) set.rename(from, to);
-    for (const p of this.unsettled.rename(from, to)) {
-      this.unsettled.delete(p);
-      this.dirty.set(p, true);
-    }
+    for (const set of [this.awaiting, this.failed, this.dirty] as PathMap<unknown>[]) set.rename(from, to);
+    // The source has `from` again (a new folder by that name: log rotation): work done
+    // before this rename looked at the new one, and may have put its entries in the
+    // folder just renamed. It is compared whole.
+    const reused = dir && r === "done" && this.srcStat(from) !== undefined;
+    const after = this.looks.renamed(from, to, dir && typeof r !== "object", reused);
+    for (const p of after.settle) this.dirty.set(p, true);
     if (r === "absent") {
       this.settled(from, "remove", this.replica.remove(from));
-      this.missed.dropUnder(from);
       // Next, not last: the queue behind holds later events, which may rename `to` again.
       return dir ? this.next({ op: "tree", rel: to }) : this.sync(to, false);
     }
-    if (typeof r === "object") return this.fail(to, "sync", r.error);
+    if (typeof r === "object") {
+      for (const p of after.redo) this.looks.missing(p, true);
+      return this.fail(to, "sync", r.error);
+    }
     this.dirty.set(relParent(from), true);
     this.dirty.set(relParent(to), true);
     if (!dir) return this.sync(to, false); // a quick check: written just before the rename?
-    const missed = this.missed.rename(from, to);
-    // Compared whole when the source has `from` again (a new folder by that name: log
-    // rotation; work done before this rename looked at the new one and may have put its
-    // entries in the folder just renamed), or when more than MISSED_MAX paths were missed.
-    if (this.missedTooMany || this.srcStat(from) !== undefined) {
-      this.missedTooMany = false;
-      for (const p of missed) this.missed.delete(p);
-      return this.next({ op: "tree", rel: to });
-    }
-    for (const p of missed) {
-      this.missed.delete(p);
+    if (after.whole) return this.next({ op: "tree", rel: to });
+    for (const p of after.redo) {
       if (this.srcStat(p)?.isDirectory()) this.next({ op: "tree", rel: p });
       else this.sync(p, false);
     }
@@ -339,8 +320,7 @@ export class MirrorPlugin implements AttachedPlugin {
       if (o === "busy") this.awaiting.set(rel, now + BUSY_RECHECK_MS - CREATE_SETTLE_MS);
       else this.settled(rel, "sync", o);
     }
-    if (drained) this.lookAgain();
-    if (drained) this.checkWalked(now);
+    if (drained) this.secondLooks(now);
     if (
       drained &&
       this.held.size &&
@@ -355,7 +335,7 @@ export class MirrorPlugin implements AttachedPlugin {
     // last: what was just done changed folders too
     const elsewhere = this.replica.settle(this.dirty.entries().map(([rel]) => rel));
     this.dirty.clear();
-    for (const rel of elsewhere) this.remember(this.unsettled, rel);
+    this.looks.elsewhere(elsewhere);
     void this.replica.flush?.();
     return this.queue.length > 0;
   }
@@ -369,7 +349,7 @@ export class MirrorPlugin implements AttachedPlugin {
         this.push(st.isDirectory() ? { op: "tree", rel } : { op: "sync", rel, force: false }); // there again
       else {
         this.settled(rel, "remove", this.replica.remove(rel));
-        this.unsettled.dropUnder(rel);
+        this.looks.dropUnder(rel);
       }
     }
   }
@@ -383,7 +363,7 @@ export class MirrorPlugin implements AttachedPlugin {
       if (before && o === "done") this.log.info(`${showPath(rel)}: mirrored after ${before.tries + 1} tries`);
       return;
     }
-    if (o === "missing") return void (op === "sync" && this.missedPath(rel));
+    if (o === "missing") return void (op === "sync" && this.looks.missing(rel));
     this.fail(rel, op, o.error, before);
   }
 
@@ -400,62 +380,29 @@ export class MirrorPlugin implements AttachedPlugin {
       this.log.warn(`${this.host.root}: more paths fail; counted, not listed`);
   }
 
-  private missedPath(rel: string): void {
-    this.remember(this.missed, rel);
-    if (this.recent.length < MISSED_MAX) this.recent.push(rel);
-  }
-
   /**
    * The queue drained: every event read so far is handled. A path missed since then that
    * the source has again at the same place, not redone by a rename, is done now: what made
-   * it look gone has passed. Each is looked at once; what is still missing waits for a
-   * rename, as before.
+   * it look gone has passed. Folders walked a while ago are compared again.
    */
-  private lookAgain(): void {
-    const recent = this.recent;
-    this.recent = [];
-    for (const rel of recent) {
-      if (!this.missed.get(rel)) continue; // a rename redid it
+  private secondLooks(now: number): void {
+    for (const rel of this.looks.recentlyMissed()) {
       const st = this.srcStat(rel);
-      if (!st) continue;
-      this.missed.delete(rel);
+      if (!st) {
+        this.looks.missing(rel, true); // still gone: a rename may explain it
+        continue;
+      }
       this.log.debug(`${this.host.root}: ${showPath(rel)} was missing and is there: mirrored now`);
       if (st.isDirectory()) {
         this.push({ op: "tree", rel, pass: "again" });
         continue;
       }
       const o = this.replica.sync(rel, false);
-      if (o === "missing") this.remember(this.missed, rel);
+      if (o === "missing") this.looks.missing(rel, true);
       else this.settled(rel, "sync", o);
     }
-  }
-
-  /**
-   * A walk below the top sees the disk as it is, possibly before the watcher has placed
-   * its watches there (a folder just moved in is walked as its event comes, while the
-   * watcher places its watch after the events queued behind). What such a walk copied and
-   * then left in that window is never reported. So each such folder is compared once
-   * more, CHECK_WALK_MS later with the queue empty: by then the watcher has it.
-   */
-  private checkWalked(now: number): void {
-    let last: string | undefined;
-    for (const [rel, at] of this.walked.entries()) {
-      if (now - at < CHECK_WALK_MS) continue;
-      this.walked.delete(rel);
-      if (last !== undefined && under(rel, last)) continue; // compared with the folder above
-      if (!this.srcStat(rel)?.isDirectory()) continue; // gone: its own events say so
-      this.push({ op: "tree", rel, pass: "check" });
-      last = rel;
-    }
-  }
-
-  /** Keep `rel` until a rename explains it; beyond MISSED_MAX, the next renamed folder is compared whole. */
-  private remember(set: PathMap<true>, rel: string): void {
-    if (set.size >= MISSED_MAX) {
-      set.clear();
-      this.missedTooMany = true;
-    }
-    set.set(rel, true);
+    for (const rel of this.looks.dueWalks(now))
+      if (this.srcStat(rel)?.isDirectory()) this.push({ op: "tree", rel, pass: "check" });
   }
 
   private rootGone(ev: FsEvent): void {
@@ -479,7 +426,7 @@ export class MirrorPlugin implements AttachedPlugin {
       ...this.awaiting.entries().map(([, t]) => t + CREATE_SETTLE_MS),
       ...(this.held.size ? [Math.min(this.lastDelete + DELETE_QUIET_MS, this.heldSince + DELETE_MAX_HOLD_MS)] : []),
       ...this.failed.entries().map(([, f]) => f.due),
-      ...this.walked.entries().map(([, t]) => t + CHECK_WALK_MS),
+      ...[this.looks.nextDue()].filter((t) => t !== undefined),
     ];
     if (due.length === 0) return;
     this.timer = this.host.clock.setTimeout(() => this.kick(), Math.max(1, Math.min(...due) - now));
@@ -487,17 +434,8 @@ export class MirrorPlugin implements AttachedPlugin {
 
   private clear(): void {
     this.queue.length = 0;
-    for (const m of [
-      this.held,
-      this.awaiting,
-      this.missed,
-      this.failed,
-      this.dirty,
-      this.unsettled,
-      this.walked,
-    ] as PathMap<unknown>[])
-      m.clear();
-    this.recent = [];
+    for (const m of [this.held, this.awaiting, this.failed, this.dirty] as PathMap<unknown>[]) m.clear();
+    this.looks.clear();
     this.host.clock.clearTimeout(this.timer);
   }
 
