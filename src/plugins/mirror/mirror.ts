@@ -383,7 +383,8 @@ export class MirrorPlugin implements AttachedPlugin {
   /**
    * The queue drained: every event read so far is handled. A path missed since then that
    * the source has again at the same place, not redone by a rename, is done now: what made
-   * it look gone has passed. Folders walked a while ago are compared again.
+   * it look gone has passed. Folders walked a while ago are compared again, once no
+   * deletion is held.
    */
   private secondLooks(now: number): void {
     for (const rel of this.looks.recentlyMissed()) {
@@ -401,6 +402,10 @@ export class MirrorPlugin implements AttachedPlugin {
       if (o === "missing") this.looks.missing(rel, true);
       else this.settled(rel, "sync", o);
     }
+    // A comparison removes what the source lacks: not while deletions are held (an
+    // `rm -rf` under way must not empty the mirror), nor once the root is going.
+    const due = this.looks.nextDue();
+    if (due === undefined || due > now || this.held.size > 0 || identity(this.host.root) !== this.rootId) return;
     for (const rel of this.looks.dueWalks(now))
       if (this.srcStat(rel)?.isDirectory()) this.push({ op: "tree", rel, pass: "check" });
   }

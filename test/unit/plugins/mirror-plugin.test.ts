@@ -3,10 +3,13 @@
 // renames that come in the same batch.
 
 import { describe, expect, test } from "bun:test";
-import { mkdirSync, renameSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { realClock } from "../../../src/clock.ts";
 import { type EventName, fsEvent } from "../../../src/events/index.ts";
+import { DELETE_QUIET_MS } from "../../../src/plugins/mirror/mirror.ts";
 import { MIRROR } from "../../../src/plugins/mirror/options.ts";
+import { CHECK_WALK_MS } from "../../../src/plugins/mirror/second-looks.ts";
+import { FakeClock } from "../../fakes/clock.ts";
 import { tempDir } from "../../helpers/tmp.ts";
 import { waitFor } from "../../helpers/wait.ts";
 
@@ -169,4 +172,37 @@ describe.skipIf(!HAVE_RSYNC)("Mirror plugin", () => {
     await waitFor(() => differences(src, dst) === "", "the mirror without what left unseen", 10_000);
     plugin.dead("the test ends");
   }, 15_000);
+
+  test("the second comparison of a moved-in folder waits while deletions are held (rm -rf under way removes nothing early)", async () => {
+    using dir = tempDir("mirror-plugin");
+    const [src, dst] = [dir.join("src"), dir.join("dst")];
+    mkdirSync(src);
+    mkdirSync(dir.join("outside/in"), { recursive: true });
+    for (let i = 0; i < 10; i++) writeFileSync(dir.join(`outside/in/f${i}`), `file ${i}`);
+    const clock = new FakeClock();
+    const host = { root: src, configDir: dir.path, clock, shared: new Map() };
+    const plugin = MIRROR.attach(MIRROR.validate({ destination: dst }, "plugins[0]").options as never, host);
+    plugin.init();
+    await plugin.idle();
+    renameSync(dir.join("outside/in"), `${src}/in`);
+    plugin.event(fsEvent("IN_MOVED_TO", `${src}/in`, true, src, { kind: "create" }));
+    await plugin.idle();
+    // `rm -rf` is under way: the files are gone from the source, their events trickle in,
+    // one every 200 ms, so deletions are never quiet; the folder's second comparison falls
+    // due meanwhile.
+    for (let i = 0; i < 10; i++) rmSync(`${src}/in/f${i}`);
+    for (let i = 0; i < 8; i++) {
+      plugin.event(fsEvent("IN_DELETE", `${src}/in/f${i}`, false, src, { kind: "delete" }));
+      await plugin.idle();
+      await clock.advance(200);
+    }
+    expect(clock.now()).toBeGreaterThan(CHECK_WALK_MS);
+    expect(readdirSync(`${dst}/in`).sort()).toEqual([...Array(10).keys()].map((i) => `f${i}`));
+    // Deletions quiet (the root is still there): the held ones go, then the comparison
+    // finds the rest gone too.
+    await clock.advance(DELETE_QUIET_MS + 100);
+    await plugin.idle();
+    expect(differences(src, dst)).toBe("");
+    plugin.dead("the test ends");
+  });
 });
