@@ -4,18 +4,27 @@
 
 import { describe, expect, test } from "bun:test";
 import { mkdirSync, readdirSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
-import { realClock } from "../../../src/clock.ts";
+import { type Clock, realClock } from "../../../src/clock.ts";
 import { type EventName, fsEvent } from "../../../src/events/index.ts";
 import { DELETE_QUIET_MS } from "../../../src/plugins/mirror/mirror.ts";
 import { MIRROR } from "../../../src/plugins/mirror/options.ts";
 import { CHECK_WALK_MS } from "../../../src/plugins/mirror/second-looks.ts";
 import { FakeClock } from "../../fakes/clock.ts";
-import { tempDir } from "../../helpers/tmp.ts";
+import { type TempDir, tempDir } from "../../helpers/tmp.ts";
 import { waitFor } from "../../helpers/wait.ts";
 
 import { differences } from "../../integration/plugins/mirror-rig.ts";
 
 const HAVE_RSYNC = Bun.which("rsync") !== null;
+
+/** A Mirror of dir/src into dir/dst, its first comparison done. */
+async function started(dir: TempDir, clock: Clock = realClock) {
+  const host = { root: dir.join("src"), configDir: dir.path, clock, shared: new Map() };
+  const plugin = MIRROR.attach(MIRROR.validate({ destination: dir.join("dst") }, "plugins[0]").options as never, host);
+  plugin.init();
+  await plugin.idle();
+  return plugin;
+}
 
 describe.skipIf(!HAVE_RSYNC)("Mirror plugin", () => {
   test("folders changed and then renamed in the same batch get their times (they follow the renames)", async () => {
@@ -23,10 +32,7 @@ describe.skipIf(!HAVE_RSYNC)("Mirror plugin", () => {
     const [src, dst] = [dir.join("src"), dir.join("dst")];
     mkdirSync(`${src}/a/b/c`, { recursive: true });
     writeFileSync(`${src}/a/b/c/f`, "payload");
-    const host = { root: src, configDir: dir.path, clock: realClock, shared: new Map() };
-    const plugin = MIRROR.attach(MIRROR.validate({ destination: dst }, "plugins[0]").options as never, host);
-    plugin.init();
-    await plugin.idle();
+    const plugin = await started(dir);
     expect(differences(src, dst)).toBe("");
     // Each rename changes the time of the folder above it, and that folder is renamed next.
     const renames: [string, string, boolean][] = [
@@ -54,10 +60,7 @@ describe.skipIf(!HAVE_RSYNC)("Mirror plugin", () => {
     using dir = tempDir("mirror-plugin");
     const [src, dst] = [dir.join("src"), dir.join("dst")];
     mkdirSync(`${src}/a6/a`, { recursive: true });
-    const host = { root: src, configDir: dir.path, clock: realClock, shared: new Map() };
-    const plugin = MIRROR.attach(MIRROR.validate({ destination: dst }, "plugins[0]").options as never, host);
-    plugin.init();
-    await plugin.idle();
+    const plugin = await started(dir);
     // A soak run's case: the mirror never had a1/d8/b, so the first rename is a copy of
     // a6/a/d10, which must happen before the rename of a6 that the queue holds behind it.
     mkdirSync(`${src}/a1/d8/b`, { recursive: true });
@@ -83,10 +86,7 @@ describe.skipIf(!HAVE_RSYNC)("Mirror plugin", () => {
     using dir = tempDir("mirror-plugin");
     const [src, dst] = [dir.join("src"), dir.join("dst")];
     mkdirSync(`${src}/a/b/sub`, { recursive: true });
-    const host = { root: src, configDir: dir.path, clock: realClock, shared: new Map() };
-    const plugin = MIRROR.attach(MIRROR.validate({ destination: dst }, "plugins[0]").options as never, host);
-    plugin.init();
-    await plugin.idle();
+    const plugin = await started(dir);
     // A soak run's case: a rename inside a/ (its folders' times change), then a/ renamed
     // to z/ before the mirror handled the first; the queue drains between the two events,
     // and the folders to settle are where the source no longer has them.
@@ -110,10 +110,7 @@ describe.skipIf(!HAVE_RSYNC)("Mirror plugin", () => {
     const [src, dst] = [dir.join("src"), dir.join("dst")];
     mkdirSync(`${src}/logs`, { recursive: true });
     writeFileSync(`${src}/logs/app.log`, "old");
-    const host = { root: src, configDir: dir.path, clock: realClock, shared: new Map() };
-    const plugin = MIRROR.attach(MIRROR.validate({ destination: dst }, "plugins[0]").options as never, host);
-    plugin.init();
-    await plugin.idle();
+    const plugin = await started(dir);
     // Log rotation: the old file's last write, then logs/ renamed and made again with a new
     // app.log, all before the mirror handled the write. Looking at the source now, the
     // write's work copies the new app.log into the mirror's logs/, which the rename then
@@ -139,10 +136,7 @@ describe.skipIf(!HAVE_RSYNC)("Mirror plugin", () => {
     using dir = tempDir("mirror-plugin");
     const [src, dst] = [dir.join("src"), dir.join("dst")];
     mkdirSync(`${src}/d`, { recursive: true });
-    const host = { root: src, configDir: dir.path, clock: realClock, shared: new Map() };
-    const plugin = MIRROR.attach(MIRROR.validate({ destination: dst }, "plugins[0]").options as never, host);
-    plugin.init();
-    await plugin.idle();
+    const plugin = await started(dir);
     // Its create is handled while it is not there (remembered as missing, for a rename
     // that could explain it); no rename comes, and no second event says it is back.
     plugin.event(fsEvent("IN_CREATE", `${src}/d/link`, false, src, { kind: "create" }));
@@ -158,10 +152,7 @@ describe.skipIf(!HAVE_RSYNC)("Mirror plugin", () => {
     mkdirSync(src);
     mkdirSync(dir.join("outside/in/renamed-unseen"), { recursive: true });
     writeFileSync(dir.join("outside/in/renamed-unseen/f"), "copied by the walk");
-    const host = { root: src, configDir: dir.path, clock: realClock, shared: new Map() };
-    const plugin = MIRROR.attach(MIRROR.validate({ destination: dst }, "plugins[0]").options as never, host);
-    plugin.init();
-    await plugin.idle();
+    const plugin = await started(dir);
     // A soak run's case: a folder moved in is walked as soon as its event comes, before
     // the watcher has placed its watch and listed it. A folder inside, renamed away in that
     // window, is in the mirror, and no event will ever say it left.
@@ -180,10 +171,7 @@ describe.skipIf(!HAVE_RSYNC)("Mirror plugin", () => {
     mkdirSync(dir.join("outside/in"), { recursive: true });
     for (let i = 0; i < 10; i++) writeFileSync(dir.join(`outside/in/f${i}`), `file ${i}`);
     const clock = new FakeClock();
-    const host = { root: src, configDir: dir.path, clock, shared: new Map() };
-    const plugin = MIRROR.attach(MIRROR.validate({ destination: dst }, "plugins[0]").options as never, host);
-    plugin.init();
-    await plugin.idle();
+    const plugin = await started(dir, clock);
     renameSync(dir.join("outside/in"), `${src}/in`);
     plugin.event(fsEvent("IN_MOVED_TO", `${src}/in`, true, src, { kind: "create" }));
     await plugin.idle();
