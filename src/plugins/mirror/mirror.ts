@@ -11,10 +11,10 @@
 //   Work that found its path gone, and folders walked before the watcher may have had
 //   them, get a second look (second-looks.ts); unclosed files, failures and folders to
 //   settle follow renamed folders too (pending.ts), as the queue reaches each rename.
-//   Work that handling an event gives
-//   rise to (a rename that must be a copy) runs next, before the events queued behind
-//   it, since it names paths as that event does. Held deletions are applied once the
-//   queue is empty, so they follow renames as the events arrive.
+//   Work that handling an event gives rise to (a rename that must be a copy) runs next,
+//   before the events queued behind it, since it names paths as that event does. Held
+//   deletions are applied once the queue is empty, so they follow renames as the events
+//   arrive.
 // - A file is copied when its writer closes it; one created and not closed (a hard link,
 //   a file still being written) is copied once nobody has it open for writing.
 // - Deletions wait until deletions have been quiet for DELETE_QUIET_MS: `rm -rf SOURCE`
